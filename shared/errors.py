@@ -1,0 +1,35 @@
+"""Domain exceptions. One handler (shared.http.problems) maps them to RFC 9457 problem responses."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the request; `field` names the offending input when there is one."""
+
+    status = 422
+    title = "Business rule violated"
+
+    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.errors = errors or ([{"field": field, "reason": detail}] if field else [])
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
