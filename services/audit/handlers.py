@@ -1,0 +1,18 @@
+"""The audit service archives every published event and projects the org tree."""
+from services.audit import db
+from services.audit.service import archive_event
+from shared.consumer import Decoded
+from shared.events.catalog import REGISTRY
+from shared.events.targets import OrgUnitCreated
+from shared.org import org_unit_projector
+
+_project_org_unit = org_unit_projector(db.org_units)
+
+
+def _archive_and_project(conn, message: Decoded) -> None:
+    archive_event(conn, message)
+    _project_org_unit(conn, message)
+
+
+HANDLERS = {cls: archive_event for cls in REGISTRY.events.values()}
+HANDLERS[OrgUnitCreated] = _archive_and_project

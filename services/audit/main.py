@@ -1,0 +1,17 @@
+"""The audit API: rules, findings and the event archive."""
+from fastapi import FastAPI
+
+from services.audit import db
+from services.audit.api import events
+from shared.http.app import create_service_app
+from shared.http.org_units import make_org_units_router
+
+
+def create_app(**overrides) -> FastAPI:
+    return create_service_app(
+        service="audit",
+        title="salesops audit",
+        description="Business audits (业务稽查): the archive of every event, rules and findings.",
+        routers=[events.router, make_org_units_router(db.org_units)],
+        **overrides,
+    )

@@ -1,0 +1,58 @@
+"""Request and response bodies of the inventory API."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DealerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"code": "D-0001", "name": "Hangzhou Xinhua Trading",
+                      "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10"}]})
+
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    org_unit_id: uuid.UUID
+    id: uuid.UUID | None = Field(None, description="Client-generated id, so a retried create is recognised.")
+
+
+class DealerOut(BaseModel):
+    id: uuid.UUID
+    code: str
+    name: str
+    org_unit_id: uuid.UUID
+    created_at: datetime
+
+
+class OrderLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+class OrderOut(BaseModel):
+    id: uuid.UUID
+    erp_order_id: str
+    erp_version: int
+    dealer_id: uuid.UUID | None
+    dealer_code: str
+    org_unit_id: uuid.UUID | None
+    status: str
+    ordered_on: date
+    currency: str
+    total_quantity: Decimal
+    total_amount: Decimal
+    lines: list[OrderLineOut]
+    updated_at: datetime
+
+
+class ErpOrderAccepted(BaseModel):
+    order_id: uuid.UUID
+    erp_order_id: str
+    erp_version: int
+    applied: bool = Field(description="False when this version (or a newer one) was already recorded")

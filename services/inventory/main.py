@@ -1,0 +1,17 @@
+"""The inventory API: dealers, stock and ordering."""
+from fastapi import FastAPI
+
+from services.inventory import db
+from services.inventory.api import dealers, orders
+from shared.http.app import create_service_app
+from shared.http.org_units import make_org_units_router
+
+
+def create_app(**overrides) -> FastAPI:
+    return create_service_app(
+        service="inventory",
+        title="salesops inventory",
+        description="Dealers, their stock reports and orders; ERP orders arrive here.",
+        routers=[dealers.router, orders.router, make_org_units_router(db.org_units)],
+        **overrides,
+    )

@@ -1,0 +1,1 @@
+"""Pure target rules of the targets service: decomposition over organisation, product and time."""

@@ -1,0 +1,139 @@
+"""Why a child's number is what it is: a structured record plus one sentence a rep can read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Hashable
+
+from services.targets.domain.model import Method
+
+METHOD_LABELS = {
+    Method.EQUAL: "Equal split",
+    Method.HISTORICAL_SHARE: "Historical share",
+    Method.MARKET_POTENTIAL: "Market potential",
+    Method.MANUAL: "Manual weight",
+    Method.BLEND: "Blend",
+    Method.PRODUCT_SHARE: "Product share",
+    Method.SEASONALITY: "Seasonality",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How one child's value was derived.
+
+    `share` is the child's share of the method's weights over all siblings; `pool` is what was spread
+    over the unlocked siblings (parent minus locks) and `pool_share` the child's part of it before
+    growth bounds. `raw_value` is the exact amount before rounding (after locks and growth bounds);
+    `rounding_adjustment` = value - raw_value.
+    """
+
+    method: Method
+    parent: Decimal
+    step: Decimal
+    value: Decimal
+    weight: Decimal | None
+    share: Decimal
+    pool: Decimal
+    pool_share: Decimal
+    raw_value: Decimal
+    rounding_adjustment: Decimal
+    basis: str = ""
+    locked: bool = False
+    clamp: str | None = None  # "floor" or "ceiling" when a growth bound holds the value
+    bound: Decimal | None = None
+    unclamped_value: Decimal | None = None  # raw value before growth bounds, when bounds were asked for
+    last_year: Decimal | None = None
+    components: tuple[tuple[str, Decimal], ...] = ()  # blend: (method, the child's share by it)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def sentence(self) -> str:
+        """One line a rep can read."""
+        return describe(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready view (numbers as strings so nothing is lost)."""
+        def text(value: Any) -> Any:
+            return None if value is None else str(value)
+
+        return {
+            "method": self.method.value,
+            "basis": self.basis,
+            "parent": text(self.parent),
+            "value": text(self.value),
+            "weight": text(self.weight),
+            "share": text(self.share),
+            "pool": text(self.pool),
+            "pool_share": text(self.pool_share),
+            "raw_value": text(self.raw_value),
+            "rounding_adjustment": text(self.rounding_adjustment),
+            "locked": self.locked,
+            "clamp": self.clamp,
+            "bound": text(self.bound),
+            "unclamped_value": text(self.unclamped_value),
+            "last_year": text(self.last_year),
+            "components": {method: str(share) for method, share in self.components},
+            "notes": list(self.notes),
+            "sentence": self.sentence,
+        }
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One child's share of the parent, with its explanation."""
+
+    key: Hashable
+    value: Decimal
+    explanation: Explanation
+
+    @property
+    def sentence(self) -> str:
+        """One line a rep can read."""
+        return self.explanation.sentence
+
+
+def show(amount: Decimal, step: Decimal, extra_places: int = 2) -> str:
+    """Format an amount with the step's decimals plus a few more, trailing zeros trimmed."""
+    places = max(0, -step.as_tuple().exponent) + extra_places
+    text = f"{amount:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(share: Decimal) -> str:
+    """Format a share as a percentage with two decimals."""
+    return f"{share * 100:.2f} %"
+
+
+def describe(e: Explanation) -> str:
+    """Build the one-line sentence for an explanation."""
+    s = e.step
+    if e.locked:
+        return f"Locked at {show(e.value, s)} by the manager; the unlocked siblings share the rest of {show(e.parent, s)}."
+    head = METHOD_LABELS[e.method] + (f" ({e.basis})" if e.basis else "")
+    if e.clamp is not None:
+        direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")
+        moved = "the excess went to" if e.clamp == "ceiling" else "the shortfall came from"
+        growth = f"{(e.value / e.last_year - 1) * 100:+.2f} %" if e.last_year else "no growth"
+        return (
+            f"{head} gave {show(e.unclamped_value, s)}, {direction} {show(e.value, s)} by the growth {word} "
+            f"({growth} on last year's {show(e.last_year, s)}); {moved} the siblings within their bounds."
+        )
+    pool = show(e.parent, s) if e.pool == e.parent else f"the {show(e.pool, s)} left after locked siblings"
+    text = f"{head}: {percent(e.pool_share)} of {pool}"
+    if e.unclamped_value is not None and e.unclamped_value != e.raw_value:
+        text += (
+            f" would be {show(e.unclamped_value, s)}; it is {show(e.raw_value, s)} once growth bounds held "
+            "other siblings"
+        )
+    else:
+        text += f" = {show(e.raw_value, s)}"
+    if e.rounding_adjustment > 0:
+        text += f", rounded up by {show(e.rounding_adjustment, s)} to {show(e.value, s)}"
+    elif e.rounding_adjustment < 0:
+        text += f", rounded down by {show(-e.rounding_adjustment, s)} to {show(e.value, s)}"
+    else:
+        text += ", no rounding needed"
+    return text + f"; the children add up to exactly {show(e.parent, s)}."

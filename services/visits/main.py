@@ -1,0 +1,17 @@
+"""The visits API: outlets, routes, schedules and visits."""
+from fastapi import FastAPI
+
+from services.visits import db
+from services.visits.api import outlets
+from shared.http.app import create_service_app
+from shared.http.org_units import make_org_units_router
+
+
+def create_app(**overrides) -> FastAPI:
+    return create_service_app(
+        service="visits",
+        title="salesops visits",
+        description="The outlet master, routes, visit schedules and what reps record on a visit.",
+        routers=[outlets.router, make_org_units_router(db.org_units)],
+        **overrides,
+    )

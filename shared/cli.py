@@ -1,0 +1,112 @@
+"""salesops command line: run the whole system locally, or one process of one service."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from shared.settings import SERVICE_PORTS, SERVICES, STATE_DIR, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_PG_PORT = 55432
+LOCAL_BROKER_PORT = 59092
+
+
+def _app(service: str):
+    return importlib.import_module(f"services.{service}.main").create_app()
+
+
+def cmd_api(args) -> None:
+    import uvicorn
+
+    from shared.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, args.service)
+    uvicorn.run(_app(args.service), host=args.host, port=args.port or SERVICE_PORTS[args.service],
+                log_config=None, access_log=False)
+
+
+def cmd_worker(args) -> None:
+    from shared.logs import configure_logging
+    from shared.worker import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, args.service)
+    run_worker(importlib.import_module(f"services.{args.service}.worker").SPEC, settings)
+
+
+def cmd_migrate(args) -> None:
+    from shared.events.catalog import REGISTRY
+    from shared.kafka import ensure_topics
+    from shared.logs import configure_logging
+    from shared.migrations import migrate_all
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    migrate_all(settings)
+    if not args.skip_topics:
+        ensure_topics(settings, REGISTRY.topics())
+
+
+def cmd_token(args) -> None:
+    from shared.auth import LocalIssuer
+
+    print(LocalIssuer().issue(role=args.role, org_unit=args.org_unit, subject=args.subject,
+                              person_id=args.person_id, ttl_seconds=args.ttl))
+
+
+def cmd_docs(args) -> None:
+    from shared.events.asyncapi import write_event_docs
+
+    for path in write_event_docs(ROOT / "docs"):
+        print(path.relative_to(ROOT))
+
+
+def cmd_test(args) -> None:
+    os.chdir(ROOT)
+    os.execv(sys.executable, [sys.executable, "-m", "pytest", *args.pytest_args])
+
+
+def cmd_up(args) -> None:
+    from shared.runtime.stack import LocalStack
+
+    with LocalStack(STATE_DIR, pg_port=LOCAL_PG_PORT, broker_port=LOCAL_BROKER_PORT) as stack:
+        stack.run_until_interrupted()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="salesops", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("up", help="start PostgreSQL, the broker, all four APIs and workers; Ctrl-C stops all")
+    p = sub.add_parser("migrate", help="create schemas and roles, run every service's migrations and create topics")
+    p.add_argument("--skip-topics", action="store_true")
+    for name, helptext in (("api", "run one service's HTTP API"), ("worker", "run one service's relay and consumers")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("service", choices=SERVICES)
+        if name == "api":
+            p.add_argument("--host", default="127.0.0.1")
+            p.add_argument("--port", type=int)
+    p = sub.add_parser("token", help="issue a development token from the local issuer")
+    p.add_argument("--role", required=True)
+    p.add_argument("--org-unit", help="org unit id the token is scoped to")
+    p.add_argument("--subject")
+    p.add_argument("--person-id")
+    p.add_argument("--ttl", type=int, default=12 * 3600)
+    sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
+    p = sub.add_parser("test", help="run the full test suite (starts its own PostgreSQL and broker)")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+
+    args = parser.parse_args(argv)
+    {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token,
+     "docs": cmd_docs, "test": cmd_test}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

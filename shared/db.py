@@ -1,0 +1,57 @@
+"""Engines, schema-bound metadata and the unit of work shared by every service."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, Connection, DateTime, Engine, MetaData, create_engine, text
+from sqlalchemy.types import UserDefinedType
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> MetaData:
+    """Metadata whose every table is qualified by the service's own schema."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    return create_engine(url, **kwargs)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def created_at_column() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()"))
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A unit of work: commits when the block ends normally, rolls back on any exception."""
+    with engine.begin() as conn:
+        yield conn
+
+
+class Ltree(UserDefinedType):
+    """PostgreSQL `ltree`: materialised org paths with indexed subtree queries (`<@`)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw) -> str:
+        return "ltree"

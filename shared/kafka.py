@@ -1,0 +1,76 @@
+"""Kafka clients configured once for every service, and topic creation."""
+from __future__ import annotations
+
+import logging
+import socket
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+PARTITIONS = 6
+
+
+def dlq_topic(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+def make_producer(settings: Settings, **overrides) -> KafkaProducer:
+    config = dict(
+        bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
+        acks="all",
+        linger_ms=5,
+        retries=5,
+        # One request in flight keeps a key's messages in order when a send is retried.
+        max_in_flight_requests_per_connection=1,
+        request_timeout_ms=10_000,
+    )
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsumer:
+    config = dict(
+        bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
+        max_poll_records=500,
+        max_poll_interval_ms=60_000,
+    )
+    config.update(overrides)
+    return KafkaConsumer(**config)
+
+
+def ensure_topics(settings: Settings, topics: list[str], partitions: int = PARTITIONS) -> None:
+    """Create each topic and its dead-letter topic when missing."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers.split(","))
+    try:
+        existing = set(admin.list_topics())
+        wanted = [t for topic in topics for t in (topic, dlq_topic(topic)) if t not in existing]
+        for name in wanted:
+            try:
+                admin.create_topics([NewTopic(name, partitions, 1)])
+            except TopicAlreadyExistsError:
+                pass
+        if wanted:
+            log.info("created topics", extra={"topics": wanted})
+    finally:
+        admin.close()
+
+
+def broker_reachable(settings: Settings, timeout: float = 1.0) -> bool:
+    """True when a TCP connection to a bootstrap server succeeds."""
+    for server in settings.kafka_bootstrap_servers.split(","):
+        host, _, port = server.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+                return True
+        except OSError:
+            continue
+    return False

@@ -1,0 +1,69 @@
+"""A service's worker process: the outbox relay and the event consumers, stopped cleanly by SIGTERM/SIGINT."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Table
+
+from shared.consumer import Consumer, Handler
+from shared.db import make_engine
+from shared.events.catalog import REGISTRY
+from shared.kafka import ensure_topics, make_consumer, make_producer
+from shared.outbox import Relay
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    service: str
+    outbox: Table
+    inbox: Table
+    handlers: dict[type, Handler]
+
+
+def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event | None = None) -> None:
+    """Run relay and consumer threads until stopped; a crashed thread stops the process (the supervisor restarts it)."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    ensure_topics(settings, REGISTRY.topics())
+    engine = make_engine(settings.service_url(spec.service), pool_size=4)
+    producer = make_producer(settings)
+    relay = Relay(engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size)
+    consumer = Consumer(
+        service=spec.service, engine=engine, inbox=spec.inbox, handlers=spec.handlers,
+        kafka_consumer=make_consumer(settings, group_id=spec.service), producer=producer,
+        max_retries=settings.consumer_max_retries,
+    )
+    failures: list[BaseException] = []
+
+    def guarded(target, name):
+        def body():
+            try:
+                target(stop)
+            except BaseException as exc:
+                log.exception("%s crashed", name)
+                failures.append(exc)
+                stop.set()
+        return threading.Thread(target=body, name=f"{spec.service}-{name}", daemon=True)
+
+    threads = [guarded(relay.run, "relay")]
+    if spec.handlers:
+        threads.append(guarded(consumer.run, "consumer"))
+    for t in threads:
+        t.start()
+    log.info("worker running", extra={"service": spec.service, "topics": consumer.topics})
+    stop.wait()
+    for t in threads:
+        t.join(timeout=15)
+    consumer.kafka.close()
+    producer.close(timeout=5)
+    engine.dispose()
+    if failures:
+        raise SystemExit(1)
