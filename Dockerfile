@@ -24,6 +24,10 @@ RUN uv sync --frozen --no-dev --no-cache --python /usr/local/bin/python3.11
 COPY shared/ shared/
 COPY services/ services/
 
+# State folder of the development token issuer (`token` command); a volume mounted here
+# starts out with this owner, so the non-root user can write to it.
+RUN mkdir /app/.salesops && chown salesops:salesops /app/.salesops
+
 # Numeric so Kubernetes' runAsNonRoot can verify it without resolving names.
 USER 10001:10001
 

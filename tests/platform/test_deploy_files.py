@@ -186,7 +186,7 @@ def test_dockerignore_keeps_build_inputs_and_drops_local_state():
     for src in copied:
         assert not dockerignore_excludes(src), f"{src} is COPY'd but excluded by .dockerignore"
         assert not dockerignore_excludes(f"{src}/__init__.py") or not (ROOT / src).is_dir(), src
-    for local in [".venv", ".venv/bin/python", ".git", ".tools", "shared/__pycache__/x.pyc"]:
+    for local in [".venv", ".venv/bin/python", ".git", ".tools", ".salesops/signing-key.json", "shared/__pycache__/x.pyc"]:
         assert dockerignore_excludes(local), f"{local} would be sent to the build context"
 
 
@@ -279,7 +279,9 @@ def test_compose_migrate_is_a_one_shot_migration(compose):
     migrate = compose["services"]["migrate"]
     assert cli_args(as_argv(migrate.get("entrypoint")), as_argv(migrate.get("command"))) == ["migrate"]
     assert str(migrate.get("restart", "no")) == "no", "a restarting migrate never `completes`"
-    assert compose_depends_on(migrate).get("postgres") == "service_healthy"
+    # It creates the Kafka topics as well as the schemas.
+    deps = compose_depends_on(migrate)
+    assert deps.get("postgres") == "service_healthy" and deps.get("kafka") == "service_healthy", deps
 
 
 def test_compose_depends_on_targets_exist(compose):

@@ -43,14 +43,15 @@ def check_growth_bounds(bounds: GrowthBounds) -> tuple[Decimal | None, Decimal |
 def growth_limits(children: Sequence[Child], bounds: GrowthBounds, step: Decimal) -> list[Limit]:
     """Each child's floor and ceiling in whole steps, from its last-year actual and the growth rates.
 
-    A child without a last-year actual, or with zero, has no growth rate to bound and is left free.
+    A locked child keeps its value whatever its growth. A child without a last-year actual, or with
+    zero, has no growth rate to bound and is left free.
     The floor rounds up and the ceiling rounds down to the step, so rounded values stay inside.
     """
     low, high = check_growth_bounds(bounds)
     unit = Fraction(step)
     limits = []
     for child in children:
-        if child.last_year is None:
+        if child.last_year is None or child.locked_value is not None:
             limits.append(NO_LIMIT)
             continue
         last_year = Fraction(non_negative(child.last_year, field=f"children[{child.key}].last_year"))
