@@ -137,3 +137,10 @@ def test_a_band_narrower_than_the_step_is_refused():
         split(1000, [Child("a", last_year=D(150)), Child("b")], step=D(100),
               bounds=GrowthBounds(min_growth=D(0), max_growth=D("0.1")))
     assert caught.value.field == "children[a].last_year"
+
+
+def test_a_locked_child_with_an_empty_band_is_still_fine():
+    # step 100, band 0 %..+10 % on 150 holds no multiple of 100, but a is locked, so its band is moot.
+    children = [Child("a", last_year=D(150), locked_value=D(300)), Child("b")]
+    result = split(1000, children, step=D(100), bounds=GrowthBounds(min_growth=D(0), max_growth=D("0.1")))
+    assert values(result) == {"a": D(300), "b": D(700)}

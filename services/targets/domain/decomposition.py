@@ -32,6 +32,7 @@ class Spread:
 
     units: list[int]
     raw: list[Fraction]
+    locked: list[bool]
     unclamped: list[Fraction | None]
     clamps: list[str | None]
     pool: int
@@ -99,7 +100,8 @@ def spread_pool(
     clamps: list[str | None] = [None] * len(locks)
     for j, i in enumerate(free):
         units[i], raw[i], clamps[i] = free_units[j], free_raw[j], free_clamps[j]
-    return Spread(units, raw, unclamped, clamps, pool, pool_shares)
+    locked = [lock is not None for lock in locks]
+    return Spread(units, raw, locked, unclamped, clamps, pool, pool_shares)
 
 
 def explain_spread(
@@ -119,7 +121,7 @@ def explain_spread(
     for i, key in enumerate(keys):
         value = from_units(spread.units[i], step)
         raw_value = fraction_to_decimal(spread.raw[i] * unit)
-        locked = spread.unclamped[i] is None
+        locked = spread.locked[i]
         notes = []
         last_year = None if last_years is None else last_years[i]
         if bounded and not locked and not last_year:
