@@ -29,10 +29,13 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
     outlet_id = command.id or uuid.uuid4()
     if conn.scalar(select(t.c.id).where(t.c.id == outlet_id)):
         raise Conflict(f"outlet {outlet_id} already exists", field="id")
-    row = conn.execute(t.insert().values(id=outlet_id, **command.model_dump(exclude={"id"})).returning(*t.c)).one()
+    values = command.model_dump(exclude={"id", "location"})
+    if command.location:
+        values.update(latitude=command.location.latitude, longitude=command.location.longitude)
+    row = conn.execute(t.insert().values(id=outlet_id, **values).returning(*t.c)).one()
     outbox.add(conn, OutletRegistered(outlet_id=outlet_id, code=row.code, name=row.name, org_unit_id=row.org_unit_id,
                                       grade=row.grade, latitude=row.latitude, longitude=row.longitude))
-    return OutletOut.model_validate(row, from_attributes=True)
+    return OutletOut.from_row(row)
 
 
 def get_outlet(conn: Connection, principal: Principal, outlet_id: uuid.UUID) -> OutletOut:
@@ -40,13 +43,13 @@ def get_outlet(conn: Connection, principal: Principal, outlet_id: uuid.UUID) -> 
                                        scope_condition(db.org_units, principal, t.c.org_unit_id))).first()
     if row is None:
         raise NotFound(f"outlet {outlet_id} not found")
-    return OutletOut.model_validate(row, from_attributes=True)
+    return OutletOut.from_row(row)
 
 
 def list_outlets(conn: Connection, principal: Principal, *, limit: int, offset: int) -> list[OutletOut]:
     rows = conn.execute(select(t).where(scope_condition(db.org_units, principal, t.c.org_unit_id))
                         .order_by(t.c.code).limit(limit).offset(offset))
-    return [OutletOut.model_validate(r, from_attributes=True) for r in rows]
+    return [OutletOut.from_row(r) for r in rows]
 
 
 def project_dealer(conn: Connection, message: Decoded) -> None:

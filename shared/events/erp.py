@@ -1,19 +1,18 @@
 """Messages ERP systems push, as plain JSON without an envelope."""
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from shared.events.base import InboundMessage
+from shared.types import IsoDate, JsonInt, Price, Quantity
 
 
 class ErpOrderLine(BaseModel):
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
-    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    sku: str = Field(min_length=1, max_length=64, examples=["SKU-001"])
+    quantity: Quantity
+    unit_price: Price
 
 
 class ErpOrder(InboundMessage):
@@ -22,10 +21,10 @@ class ErpOrder(InboundMessage):
     topic = "erp.orders.v1"
 
     order_id: str = Field(min_length=1, max_length=64, examples=["SO-2026-000123"])
-    version: int = Field(ge=1, examples=[1])
+    version: JsonInt = Field(ge=1, le=2**31 - 1, examples=[1])
     dealer_code: str = Field(min_length=1, max_length=64, examples=["D-0001"])
     status: Literal["confirmed", "shipped", "invoiced", "cancelled"] = "confirmed"
-    ordered_on: date = Field(examples=["2026-03-14"])
+    ordered_on: IsoDate = Field(examples=["2026-03-14"])
     currency: str = Field("CNY", min_length=3, max_length=3)
     lines: list[ErpOrderLine] = Field(min_length=1)
 

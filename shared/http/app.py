@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import Counter, Histogram, make_asgi_app
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table, text
@@ -58,9 +60,30 @@ def idempotent_create(conn: Connection, request: Request, table: Table, principa
     return JSONResponse(body, status_code=status)
 
 
+def _query_names(dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """A misspelt (`?limt=5`) or repeated filter is an error, not silently ignored or half-used."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    errors = [{"loc": ("query", name), "msg": "unknown query parameter", "type": "unknown"}
+              for name in sorted(set(request.query_params) - known)]
+    errors += [{"loc": ("query", name), "msg": "given more than once", "type": "repeated"}
+               for name in sorted(known) if len(request.query_params.getlist(name)) > 1]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 def create_service_app(*, service: str, title: str, description: str, routers: list[APIRouter],
                        settings: Settings | None = None, engine: Engine | None = None,
-                       version: str = "1.0.0", on_startup: Callable[[Any], None] | None = None) -> FastAPI:
+                       version: str = "1.0.0") -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -71,7 +94,8 @@ def create_service_app(*, service: str, title: str, description: str, routers: l
             app.state.engine.dispose()
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  responses={401: PROBLEM_RESPONSES[401]})
+                  responses={401: PROBLEM_RESPONSES[401]},
+                  dependencies=[Depends(reject_unknown_query_parameters)])
     app.state.settings = settings
     if engine is not None:
         app.state.engine = engine

@@ -6,8 +6,9 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
 from shared.errors import DomainError
@@ -36,12 +37,12 @@ def _content(description: str) -> dict:
 
 # Documented on every router so clients (and schema fuzzers) know each error's shape.
 PROBLEM_RESPONSES: dict[int | str, dict] = {
-    400: _content("Malformed request"),
+    400: _content("The request does not match the documented schema; `errors` names each field"),
     401: _content("Missing or invalid bearer token"),
     403: _content("Role not allowed"),
     404: _content("Not found, or outside the caller's scope"),
     409: _content("Conflict: duplicate or stale"),
-    422: _content("Invalid input; `errors` names each field"),
+    422: _content("Well-formed, but a business rule refuses it; `errors` names the field"),
 }
 
 
@@ -55,6 +56,13 @@ def _location(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Starlette's 405 names only the first route matching the path; list every route's methods."""
+    path = request.url.path
+    return sorted({m for r in request.app.routes if isinstance(r, APIRoute) and r.path_regex.match(path)
+                   for m in r.methods})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError):
@@ -65,12 +73,21 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError):
         errors = [{"field": _location(e["loc"]), "reason": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem(request, 422, "Invalid input", detail, errors)
+        return problem(request, 400, "Invalid request", detail, errors)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {"Allow": ", ".join(_allowed_methods(request))}
         return problem(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "Error",
-                       None, headers=getattr(exc, "headers", None))
+                       None, headers=headers)
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError):
+        # Well-formed input PostgreSQL cannot store (e.g. a NUL character in text); the transaction rolled back.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else "value cannot be stored"
+        return problem(request, 422, "Value cannot be stored", reason)
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, exc: IntegrityError):

@@ -263,7 +263,8 @@ def test_bad_input_is_refused_naming_the_field(request_, field):
 
 def test_missing_history_names_the_child_and_the_period():
     children = [Child("north", history={"2024": D(1)}), Child("south-7")]
-    error = refused(SplitRequest(parent=D(10), children=children, method=Method.HISTORICAL_SHARE, history_period="2024"))
+    request = SplitRequest(parent=D(10), children=children, method=Method.HISTORICAL_SHARE, history_period="2024")
+    error = refused(request)
     assert "south-7" in error.detail and "2024" in error.detail
 
 

@@ -111,7 +111,10 @@ def describe(e: Explanation) -> str:
     """Build the one-line sentence for an explanation."""
     s = e.step
     if e.locked:
-        return f"Locked at {show(e.value, s)} by the manager; the unlocked siblings share the rest of {show(e.parent, s)}."
+        return (
+            f"Locked at {show(e.value, s)} by the manager; "
+            f"the unlocked siblings share the rest of {show(e.parent, s)}."
+        )
     head = METHOD_LABELS[e.method] + (f" ({e.basis})" if e.basis else "")
     if e.clamp is not None:
         direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")

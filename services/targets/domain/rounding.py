@@ -6,7 +6,7 @@ few units without any float or Decimal-context drift.
 """
 from __future__ import annotations
 
-from decimal import Context, Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from math import gcd, lcm
 from typing import Any, Sequence
@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from shared.errors import InvalidInput
 
 _DISPLAY = Context(prec=28)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # only for multiplication, which is exact
 
 
 def as_decimal(value: Any, *, field: str) -> Decimal:
@@ -61,9 +62,7 @@ def to_units(amount: Decimal, step: Decimal, *, field: str) -> int:
 
 def from_units(units: int, step: Decimal) -> Decimal:
     """Turn a whole number of rounding steps back into an amount, exactly (no context rounding)."""
-    sign, digits, exponent = step.as_tuple()
-    coefficient = int("".join(map(str, digits))) * (-1 if sign else 1)
-    return Decimal(f"{units * coefficient}E{exponent}")
+    return _EXACT.multiply(step, units)
 
 
 def fraction_to_decimal(value: Fraction) -> Decimal:
