@@ -163,8 +163,9 @@ class Consumer:
             insert(self.inbox)
             .values(consumer=self.service, event_id=decoded.event_id)
             .on_conflict_do_nothing()
-        ).rowcount
-        if not claimed:
+            .returning(self.inbox.c.event_id)  # rowcount is not reliable for this statement; RETURNING is
+        ).first()
+        if claimed is None:
             return  # already applied
         token = correlation_id.set(decoded.correlation_id)
         try:

@@ -47,8 +47,9 @@ def run_once(conn: Connection, table: Table, *, principal: str, key: str | None,
     claimed = conn.execute(
         insert(table).values(principal=principal, key=key, request_hash=request_hash, status=0, body=b"")
         .on_conflict_do_nothing()
-    ).rowcount
-    if not claimed:
+        .returning(table.c.key)
+    ).first()
+    if claimed is None:
         row = conn.execute(
             select(table.c.request_hash, table.c.status, table.c.body)
             .where(table.c.principal == principal, table.c.key == key)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
@@ -57,10 +57,10 @@ def _location(loc: tuple) -> str:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Starlette's 405 names only the first route matching the path; list every route's methods."""
+    """Starlette's 405 names only the first route matching the path; list the methods the API documents."""
     path = request.url.path
-    return sorted({m for r in request.app.routes if isinstance(r, APIRoute) and r.path_regex.match(path)
-                   for m in r.methods})
+    return sorted({method.upper() for template, operations in request.app.openapi()["paths"].items()
+                   if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path) for method in operations})
 
 
 def install_problem_handlers(app: FastAPI) -> None:

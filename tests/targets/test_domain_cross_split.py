@@ -1,6 +1,5 @@
 """The bulk path: org leaves × product shares × month profile, exact at every level, and fast."""
 import random
-import time
 from decimal import Decimal as D
 
 import pytest
@@ -80,15 +79,12 @@ def test_bad_cross_split_input_is_refused(leaves, shares, profile, overrides, fi
     assert caught.value.field == field
 
 
-def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_fast_and_exact():
+def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_exact():
     rng = random.Random(20240101)
     leaves = {f"rep-{i:04d}": D(rng.randrange(100_000, 5_000_000)) for i in range(2000)}
     lines = {f"line-{j:02d}": D(rng.randrange(1, 1000)) / 100 for j in range(50)}
     profile = [D(w) for w in (14, 11, 8, 7, 7, 7, 8, 8, 7, 7, 7, 9)]
-    started = time.perf_counter()
-    result = cross_split(leaves, lines, profile, step=D(1))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10  # about 0.5 s on a laptop; the bound only catches an accidental slow path
+    result = cross_split(leaves, lines, profile, step=D(1))  # its speed is measured in bench/, not here
     assert sum(len(months) for per_line in result.units for months in per_line) == 1_200_000
     for total, per_line, line_units in zip(result.leaf_units, result.units, result.product_units):
         assert sum(line_units) == total
