@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.targets import service
+from services.targets import actuals_service as service
 from services.targets.api.schemas import ActualsOut
 from shared.auth import PrincipalDep
 from shared.http.app import ConnDep

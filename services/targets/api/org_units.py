@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.targets import db, service
+from services.targets import db, org_service as service
 from services.targets.api.schemas import OrgUnitCreate, OrgUnitOut
 from shared.auth import PrincipalDep, Role, require_role
 from shared.http.app import ConnDep, idempotent_create

@@ -1,4 +1,4 @@
-"""Events published by the targets service."""
+"""Events of the targets service about the org tree."""
 from __future__ import annotations
 
 import uuid

@@ -1,0 +1,42 @@
+"""Servers for a benchmark: a fresh PostgreSQL and broker (like the tests), migrated, in a temporary folder."""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from shared.auth import LocalIssuer
+from shared.runtime.broker import free_port
+from shared.runtime.stack import Infrastructure
+
+
+@contextmanager
+def benchmark_servers() -> Iterator[Infrastructure]:
+    with tempfile.TemporaryDirectory(prefix="salesops-bench-") as folder:
+        state = Path(folder)
+        issuer = LocalIssuer(state)
+        os.environ["AUTH_JWKS_URL"] = str(issuer.jwks_path)
+        with Infrastructure(state, pg_port=free_port(), broker_port=free_port(), database="salesops_bench") as infra:
+            infra.migrate()
+            infra.issuer = issuer
+            yield infra
+
+
+def parse_args(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="a small run, for a smoke check")
+    return parser.parse_args()
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """q-th percentile (0-100) by the inclusive method."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1] if len(samples) > 1 else samples[0]
+
+
+def figures(**values) -> str:
+    """The benchmark's last line: name=value pairs."""
+    return " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())

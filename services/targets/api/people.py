@@ -1,0 +1,4 @@
+"""Endpoints for people."""
+from fastapi import APIRouter
+
+router = APIRouter(tags=["people"])

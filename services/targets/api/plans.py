@@ -1,0 +1,4 @@
+"""Endpoints for plans."""
+from fastapi import APIRouter
+
+router = APIRouter(tags=["plans"])

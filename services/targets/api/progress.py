@@ -1,0 +1,4 @@
+"""Endpoints for progress."""
+from fastapi import APIRouter
+
+router = APIRouter(tags=["progress"])

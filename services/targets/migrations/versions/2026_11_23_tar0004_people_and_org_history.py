@@ -1,0 +1,22 @@
+"""people and org history
+
+Revision ID: tar0004
+Revises: tar0001
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import shared.db  # noqa: F401
+
+revision = "tar0004"
+down_revision = "tar0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
