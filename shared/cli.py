@@ -21,24 +21,29 @@ def _app(service: str):
     return importlib.import_module(f"services.{service}.main").create_app()
 
 
-def cmd_api(args) -> None:
-    import uvicorn
+def _chosen(service: str) -> list[str]:
+    return list(SERVICES) if service == "all" else [service]
 
+
+def cmd_api(args) -> None:
     from shared.logs import configure_logging
+    from shared.runtime.serve import serve_apis
 
     settings = get_settings()
-    configure_logging(settings.log_level, args.service)
-    uvicorn.run(_app(args.service), host=args.host, port=args.port or SERVICE_PORTS[args.service],
-                log_config=None, access_log=False)
+    services = _chosen(args.service)
+    configure_logging(settings.log_level, args.service if len(services) == 1 else None)
+    ports = {s: (args.port if args.port and len(services) == 1 else SERVICE_PORTS[s]) for s in services}
+    serve_apis({s: _app(s) for s in services}, host=args.host, ports=ports)
 
 
 def cmd_worker(args) -> None:
     from shared.logs import configure_logging
-    from shared.worker import run_worker
+    from shared.worker import run_workers
 
     settings = get_settings()
-    configure_logging(settings.log_level, args.service)
-    run_worker(importlib.import_module(f"services.{args.service}.worker").SPEC, settings)
+    services = _chosen(args.service)
+    configure_logging(settings.log_level, args.service if len(services) == 1 else None)
+    run_workers([importlib.import_module(f"services.{s}.worker").SPEC for s in services], settings)
 
 
 def cmd_migrate(args) -> None:
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--skip-topics", action="store_true")
     for name, helptext in (("api", "run one service's HTTP API"), ("worker", "run one service's relay and consumers")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("service", choices=SERVICES)
+        p.add_argument("service", choices=[*SERVICES, "all"], help="one service, or all of them in one process")
         if name == "api":
             p.add_argument("--host", default="127.0.0.1")
             p.add_argument("--port", type=int)

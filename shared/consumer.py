@@ -123,27 +123,50 @@ class Consumer:
                 backoff = min(backoff * 2, 5.0)
 
     def apply_batch(self, records: list[ConsumerRecord]) -> None:
-        """Apply every record in one transaction; dead letters are flushed before it commits."""
+        """Apply every record in one transaction; dead letters are flushed before it commits.
+
+        The fast path applies the batch without savepoints. If a handler fails, the batch is rolled back and
+        applied again with a savepoint per record, so only the failing record is retried and dead-lettered.
+        """
+        try:
+            self._apply_all(records)
+        except _HandlerFailed as failed:
+            self._apply_all(records, failed_once=failed.index)
+        for record in records:
+            APPLIED.labels(self.service, record.topic).inc()
+
+    def _apply_all(self, records: list[ConsumerRecord], *, failed_once: int | None = None) -> None:
+        careful = failed_once is not None
         dead: list[tuple[ConsumerRecord, str]] = []
         with self.engine.begin() as conn:
-            for record in records:
-                reason = self._apply_with_retries(conn, record)
+            for index, record in enumerate(records):
+                try:
+                    decoded = decode(record)
+                except PoisonMessage as exc:
+                    dead.append((record, f"undecodable: {exc}"))
+                    continue
+                handler = self.handlers.get(type(decoded.payload))
+                if handler is None:
+                    continue  # a type on a shared topic this service does not consume
+                if not careful:
+                    try:
+                        self._apply(conn, decoded, handler)
+                    except Exception as exc:
+                        if _is_infrastructure(exc):
+                            raise
+                        raise _HandlerFailed(index) from exc
+                    continue
+                spent = 2 if index == failed_once else 1
+                reason = self._apply_with_retries(conn, decoded, handler, first_attempt=spent)
                 if reason is not None:
                     dead.append((record, reason))
             if dead:
                 self._dead_letter(dead)
-        for record in records:
-            APPLIED.labels(self.service, record.topic).inc()
 
-    def _apply_with_retries(self, conn: Connection, record: ConsumerRecord) -> str | None:
-        try:
-            decoded = decode(record)
-        except PoisonMessage as exc:
-            return f"undecodable: {exc}"
-        handler = self.handlers.get(type(decoded.payload))
-        if handler is None:
-            return None  # a type on a shared topic this service does not consume
-        for attempt in range(1, self.max_retries + 1):
+    def _apply_with_retries(self, conn: Connection, decoded: Decoded, handler: Handler, *,
+                            first_attempt: int) -> str | None:
+        reason = "no attempt left"
+        for attempt in range(first_attempt, self.max_retries + 1):
             savepoint = conn.begin_nested()
             try:
                 self._apply(conn, decoded, handler)
@@ -202,6 +225,14 @@ class Consumer:
             first[tp] = min(first.get(tp, r.offset), r.offset)
         for tp, offset in first.items():
             self.kafka.seek(tp, offset)
+
+
+class _HandlerFailed(Exception):
+    """A handler raised on the fast path; the batch is redone record by record (that record's first try spent)."""
+
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
 
 
 class KafkaSendError(Exception):

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy import Column, ColumnElement, Connection, Index, MetaData, String, Table, false, select, true
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    Column, ColumnElement, Connection, Index, MetaData, String, Table, cast, false, func, select, true, update,
+)
+from sqlalchemy.dialects.postgresql import UUID, insert
 
 from shared.auth import Principal
 from shared.db import Ltree, created_at_column
 from shared.errors import NotFound
+from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
 
 ORG_UNIT_KINDS = ("company", "region", "province", "office", "team")
 
@@ -34,6 +38,19 @@ def path_label(org_unit_id: uuid.UUID) -> str:
     return org_unit_id.hex
 
 
+def ltree(value: str) -> ColumnElement:
+    return cast(value, Ltree)
+
+
+def rebased_path(path: ColumnElement, old_root: ColumnElement | str, new_root: ColumnElement | str) -> ColumnElement:
+    """`path` (at or below `old_root`) with that prefix replaced by `new_root`; roots end in the same label."""
+    old_root = ltree(old_root) if isinstance(old_root, str) else old_root
+    new_root = ltree(new_root) if isinstance(new_root, str) else new_root
+    # subpath(path, nlevel(old_root) - 1) keeps the root's own label, so the root row needs no special case.
+    new_parent = func.subpath(new_root, 0, func.nlevel(new_root) - 1)
+    return new_parent.op("||")(func.subpath(path, func.nlevel(old_root) - 1))
+
+
 def subtree_ids(org_units: Table, root_id: uuid.UUID):
     """A select of the ids of `root_id` and everything below it."""
     root_path = select(org_units.c.path).where(org_units.c.id == root_id).scalar_subquery()
@@ -49,25 +66,69 @@ def scope_condition(org_units: Table, principal: Principal, org_unit_column: Col
     return org_unit_column.in_(subtree_ids(org_units, principal.org_unit_id))
 
 
-def ensure_in_scope(conn: Connection, org_units: Table, principal: Principal, org_unit_id: uuid.UUID) -> None:
+def ensure_in_scope(conn: Connection, org_units: Table, principal: Principal, org_unit_id: uuid.UUID,
+                    field: str = "org_unit_id") -> None:
     """404 when the org unit is unknown or outside the caller's subtree (the two look the same on purpose)."""
     found = conn.scalar(
         select(org_units.c.id).where(org_units.c.id == org_unit_id,
                                      scope_condition(org_units, principal, org_units.c.id))
     )
     if found is None:
-        raise NotFound(f"org unit {org_unit_id} not found", field="org_unit_id")
+        raise NotFound(f"org unit {org_unit_id} not found", field=field)
 
 
-def org_unit_projector(org_units: Table):
-    """A handler that keeps a service's copy of the org tree in step with targets' OrgUnitCreated events."""
-    from sqlalchemy.dialects.postgresql import insert
+# Projection. Events of different org units travel on different partitions, so a child's event may overtake
+# its parent's move (or creation). Each handler therefore places a unit below its parent's *projected* path
+# (the event's path is used only while the parent is unknown), carries the unit's projected subtree along,
+# and re-anchors children that arrived before it: whatever the interleaving, every unit ends up at its
+# parent's path plus its own label, and a replayed event changes nothing.
+
+def _place(conn: Connection, t: Table, org_unit_id: uuid.UUID, parent_id: uuid.UUID | None, event_path: str,
+           **attributes) -> None:
+    parent_path = conn.scalar(select(t.c.path).where(t.c.id == parent_id)) if parent_id else None
+    path = f"{parent_path}.{event_path.rsplit('.', 1)[-1]}" if parent_path else event_path
+    old_path = conn.scalar(select(t.c.path).where(t.c.id == org_unit_id))
+    if old_path is not None and old_path != path:
+        conn.execute(update(t).where(t.c.path.op("<@")(ltree(old_path)))
+                     .values(path=rebased_path(t.c.path, old_path, path)))
+    values = dict(parent_id=parent_id, path=path, **attributes)
+    if old_path is None and attributes:
+        conn.execute(insert(t).values(id=org_unit_id, **values))
+    else:
+        conn.execute(update(t).where(t.c.id == org_unit_id).values(**values))
+    early = t.alias("early_child")
+    conn.execute(
+        update(t)
+        .where(early.c.parent_id == org_unit_id,
+               func.subpath(early.c.path, 0, func.nlevel(early.c.path) - 1) != ltree(path),
+               t.c.path.op("<@")(early.c.path))
+        .values(path=ltree(path).op("||")(func.subpath(t.c.path, func.nlevel(early.c.path) - 1)))
+    )
+
+
+def _project(conn: Connection, t: Table, event) -> None:
+    if isinstance(event, OrgUnitCreated):
+        _place(conn, t, event.org_unit_id, event.parent_id, event.path, kind=event.kind, code=event.code,
+               name=event.name)
+    elif isinstance(event, OrgUnitMoved):
+        if conn.scalar(select(t.c.id).where(t.c.id == event.org_unit_id)) is not None:
+            _place(conn, t, event.org_unit_id, event.parent_id, event.path)
+    elif isinstance(event, OrgUnitRenamed):
+        conn.execute(update(t).where(t.c.id == event.org_unit_id).values(name=event.name))
+    else:
+        raise TypeError(f"not an org tree event: {type(event).__name__}")
+
+
+def org_unit_projector(org_units: Table) -> Callable:
+    """A handler that keeps a service's copy of the org tree in step with every event in ORG_UNIT_EVENTS."""
 
     def apply(conn: Connection, message) -> None:
-        e = message.payload
-        values = dict(id=e.org_unit_id, parent_id=e.parent_id, kind=e.kind, code=e.code, name=e.name, path=e.path)
-        stmt = insert(org_units).values(values)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=[org_units.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}))
+        _project(conn, org_units, message.payload)
 
     return apply
+
+
+def org_unit_handlers(org_units: Table) -> dict[type, Callable]:
+    """Handlers for a service's WorkerSpec: every org tree event goes to the projector of `org_units`."""
+    projector = org_unit_projector(org_units)
+    return {cls: projector for cls in ORG_UNIT_EVENTS}

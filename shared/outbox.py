@@ -55,14 +55,12 @@ class Outbox:
     def add(self, conn: Connection, *events: Event) -> list[Envelope]:
         envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
         if envelopes:
-            conn.execute(
-                self.table.insert(),
-                [
-                    dict(event_id=env.id, topic=type(e).topic, key=env.subject, lane=lane_of(env.subject),
-                         value=env.model_dump_json().encode())
-                    for env, e in zip(envelopes, events)
-                ],
-            )
+            # One multi-row INSERT: a single round trip, where executemany would pipeline one per row.
+            conn.execute(self.table.insert().values([
+                dict(event_id=env.id, topic=type(e).topic, key=env.subject, lane=lane_of(env.subject),
+                     value=env.model_dump_json().encode())
+                for env, e in zip(envelopes, events)
+            ]))
         return envelopes
 
 

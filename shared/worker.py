@@ -26,13 +26,35 @@ class WorkerSpec:
     handlers: dict[type, Handler]
 
 
-def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event | None = None) -> None:
-    """Run relay and consumer threads until stopped; a crashed thread stops the process (the supervisor restarts it)."""
-    stop = stop or threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
+def run_workers(specs: list[WorkerSpec], settings: Settings) -> None:
+    """Run one or several services' workers in this process until SIGTERM/SIGINT."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     ensure_topics(settings, REGISTRY.topics())
+    failed = []
+
+    def run(spec: WorkerSpec) -> None:
+        try:
+            run_worker(spec, settings, stop, topics_ready=True)
+        except SystemExit:
+            failed.append(spec.service)
+            stop.set()
+
+    threads = [threading.Thread(target=run, args=(spec,), name=f"{spec.service}-worker") for spec in specs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        raise SystemExit(f"worker failed: {', '.join(failed)}")
+
+
+def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *,
+               topics_ready: bool = False) -> None:
+    """Run relay and consumer threads until stopped; a crashed thread stops the worker (the supervisor restarts it)."""
+    if not topics_ready:
+        ensure_topics(settings, REGISTRY.topics())
     engine = make_engine(settings.service_url(spec.service), pool_size=4)
     producer = make_producer(settings)
     relay = Relay(engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size)

@@ -77,8 +77,8 @@ def record_erp_order(conn: Connection, message: ErpOrder) -> ErpOrderAccepted:
         conn.execute(delete(ol).where(ol.c.order_id == order_id))
     else:
         conn.execute(o.insert().values(id=order_id, **values))
-    conn.execute(ol.insert(), [dict(order_id=order_id, line_no=i, sku=l.sku, quantity=l.quantity,
-                                    unit_price=l.unit_price, amount=l.amount) for i, l in enumerate(lines, 1)])
+    conn.execute(ol.insert().values([dict(order_id=order_id, line_no=i, sku=l.sku, quantity=l.quantity,
+                                          unit_price=l.unit_price, amount=l.amount) for i, l in enumerate(lines, 1)]))
     outbox.add(conn, OrderRecorded(
         order_id=order_id, erp_order_id=message.order_id, erp_version=message.version,
         dealer_id=values["dealer_id"], dealer_code=message.dealer_code, org_unit_id=values["org_unit_id"],

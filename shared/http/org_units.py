@@ -1,15 +1,16 @@
 """Read access to a service's projection of the org tree: shows what the service knows of an org unit."""
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import Table, select
 
 from shared.auth import PrincipalDep
 from shared.errors import NotFound
 from shared.http.app import ConnDep
-from shared.org import scope_condition
+from shared.org import ensure_in_scope, scope_condition, subtree_ids
 
 
 class ProjectedOrgUnit(BaseModel):
@@ -24,6 +25,20 @@ class ProjectedOrgUnit(BaseModel):
 
 def make_org_units_router(org_units: Table) -> APIRouter:
     router = APIRouter(prefix="/org-units", tags=["org units"])
+
+    @router.get("", response_model=list[ProjectedOrgUnit],
+                summary="This service's copy of the org units in the caller's subtree, in tree order")
+    def list_org_units(conn: ConnDep, principal: PrincipalDep,
+                       under: Annotated[uuid.UUID | None, Query(description="Only this unit and its descendants")]
+                       = None,
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+        query = select(org_units).where(scope_condition(org_units, principal, org_units.c.id))
+        if under is not None:
+            ensure_in_scope(conn, org_units, principal, under, field="under")
+            query = query.where(org_units.c.id.in_(subtree_ids(org_units, under)))
+        rows = conn.execute(query.order_by(org_units.c.path).limit(limit).offset(offset))
+        return [ProjectedOrgUnit.model_validate(r, from_attributes=True) for r in rows]
 
     @router.get("/{org_unit_id}", response_model=ProjectedOrgUnit,
                 summary="This service's copy of an org unit (projected from targets' events)")

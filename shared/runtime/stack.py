@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+import psutil
 
 from shared.settings import SERVICE_PORTS, SERVICES, Settings
 
@@ -117,7 +118,6 @@ class LocalStack:
         self.processes = Processes()
 
     def __enter__(self) -> "LocalStack":
-        self.started = time.monotonic()
         self.infra.__enter__()
         return self
 
@@ -135,9 +135,10 @@ class LocalStack:
         logs = self.state_dir / "logs"
         logs.mkdir(exist_ok=True)
         urls = {s: f"http://127.0.0.1:{SERVICE_PORTS[s]}" for s in SERVICES}
-        for service in SERVICES:
-            self.processes.spawn(f"{service}-api", "api", service, log_dir=logs)
-            self.processes.spawn(f"{service}-worker", "worker", service, log_dir=logs)
+        # Locally all APIs share one process and all workers another: the same code as one process per service
+        # (as deployed), at a quarter of the start-up cost on a small machine.
+        self.processes.spawn("apis", "api", "all", log_dir=logs)
+        self.processes.spawn("workers", "worker", "all", log_dir=logs)
         wait_ready(list(urls.values()))
         self._print_banner(urls, logs)
         while not stop.wait(0.5):
@@ -150,7 +151,8 @@ class LocalStack:
         from shared.auth import LocalIssuer
 
         token = LocalIssuer(self.state_dir).issue(role="admin")
-        print(f"salesops is ready in {time.monotonic() - self.started:.1f} s", flush=True)
+        since_start = time.time() - psutil.Process().create_time()
+        print(f"salesops is ready {since_start:.1f} s after the command started", flush=True)
         for service, url in urls.items():
             print(f"  {service:<10} {url}   docs: {url}/docs", flush=True)
         print(f"  postgres   {os.environ['DATABASE_URL']}", flush=True)

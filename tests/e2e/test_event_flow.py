@@ -157,9 +157,11 @@ def test_relay_that_died_after_commit_publishes_on_restart(clients, admin, worke
         assert pending is None and clients["inventory"].get(f"/org-units/{company['id']}", headers=admin).status_code == 404
         # A relay whose broker went away fails its pass and marks nothing as published.
         broker = LocalBroker(free_port()).start()
-        producer = make_producer(settings, bootstrap_servers=[broker.bootstrap_servers], request_timeout_ms=1000,
-                                 max_block_ms=2000, retries=0)
-        broker.stop()
+        try:
+            producer = make_producer(settings, bootstrap_servers=[broker.bootstrap_servers],
+                                     request_timeout_ms=1000, max_block_ms=2000, retries=0)
+        finally:
+            broker.stop()
         relay = Relay(engines["targets"], targets_db.outbox, producer, service="targets")
         with pytest.raises(KafkaError):
             relay.publish_pending()

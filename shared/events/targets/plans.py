@@ -1,4 +1,67 @@
 """Events of the targets service about plans."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import uuid
+
+from shared.events.base import Event
+
+__all__ = ["PlanAdjusted", "PlanPublished", "PlanStatusChanged"]
+
+PLANS_TOPIC = "targets.plans.v1"
+
+
+class PlanStatusChanged(Event):
+    """A plan moved through its lifecycle (submitted, approved, returned, published, archived)."""
+
+    type = "targets.plan.status_changed"
+    version = 1
+    topic = PLANS_TOPIC
+
+    plan_id: uuid.UUID
+    root_org_unit_id: uuid.UUID
+    metric: str
+    fiscal_year: int
+    action: str
+    from_status: str
+    to_status: str
+    changed_by: str
+
+    def key(self) -> str:
+        return str(self.plan_id)
+
+
+class PlanPublished(Event):
+    """A plan's targets are in force: progress is measured against `published_version` from now on."""
+
+    type = "targets.plan.published"
+    version = 1
+    topic = PLANS_TOPIC
+
+    plan_id: uuid.UUID
+    root_org_unit_id: uuid.UUID
+    metric: str
+    fiscal_year: int
+    unit: str
+    published_version: int
+
+    def key(self) -> str:
+        return str(self.plan_id)
+
+
+class PlanAdjusted(Event):
+    """An approved adjustment made a new version of a published plan, which is now the one in force."""
+
+    type = "targets.plan.adjusted"
+    version = 1
+    topic = PLANS_TOPIC
+
+    plan_id: uuid.UUID
+    root_org_unit_id: uuid.UUID
+    adjustment_id: uuid.UUID
+    previous_version: int
+    published_version: int
+    changed_cells: int
+    reason: str
+
+    def key(self) -> str:
+        return str(self.plan_id)
