@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     consumer_max_retries: int = 3
     relay_batch_size: int = 500
     relay_idle_seconds: float = 0.05
-    idempotency_ttl_hours: int = 24
+    worker_metrics_port: int | None = Field(None, description="Serve the worker's Prometheus metrics on this port.")
 
     def role_name(self, service: str) -> str:
         return f"salesops_{service}"

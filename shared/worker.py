@@ -6,6 +6,7 @@ import signal
 import threading
 from dataclasses import dataclass
 
+from prometheus_client import start_http_server
 from sqlalchemy import Table
 
 from shared.consumer import Consumer, Handler
@@ -31,6 +32,8 @@ def run_workers(specs: list[WorkerSpec], settings: Settings) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port)
     ensure_topics(settings, REGISTRY.topics())
     failed = []
 
