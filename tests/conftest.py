@@ -6,15 +6,11 @@ import importlib
 import os
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shared.settings import SERVICES
-
-STATE = Path(os.environ.get("SALESOPS_TEST_STATE", "/tmp/salesops-test"))
-
 
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory):
