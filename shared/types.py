@@ -1,7 +1,8 @@
-"""Decimal types for request bodies: exact values travel as JSON strings, and the documented pattern
-says precisely which strings are accepted (no float rounding, no surprises for clients)."""
+"""Strict types for request bodies, so what is accepted is exactly what the OpenAPI schema documents.
+Exact decimals travel as JSON strings with a documented pattern (no float rounding); dates as YYYY-MM-DD."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -10,8 +11,6 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 
 def _decimal_string(pattern: str):
-    import re
-
     compiled = re.compile(pattern)
 
     def check(value: Any) -> Any:
@@ -40,12 +39,12 @@ Price = Annotated[
 
 
 def _iso_date(value: Any) -> Any:
-    if isinstance(value, (str, date)):
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
         return value
-    raise ValueError("must be an ISO date string, e.g. 2026-03-14")
+    raise ValueError("must be an ISO date, e.g. 2026-03-14")
 
 
-# Lax pydantic would read a number as a Unix timestamp; a date is written as a date.
+# Lax pydantic would read a number, or the string "0", as a Unix timestamp; a date is written YYYY-MM-DD.
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 

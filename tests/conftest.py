@@ -59,10 +59,12 @@ def clients(apps):
 
 @pytest.fixture(scope="session")
 def token(infra):
-    """token(role, org_unit=None) -> Authorization header for that caller."""
-    def make(role: str = "admin", org_unit: uuid.UUID | str | None = None, subject: str | None = None) -> dict:
+    """token(role, org_unit=None, subject=None, person_id=None) -> Authorization header for that caller."""
+    def make(role: str = "admin", org_unit: uuid.UUID | str | None = None, subject: str | None = None,
+             person_id: uuid.UUID | str | None = None) -> dict:
         jwt = infra.issuer.issue(role=role, org_unit=str(org_unit) if org_unit else None,
-                                 subject=subject or f"test-{role}-{uuid.uuid4().hex[:8]}")
+                                 subject=subject or f"test-{role}-{uuid.uuid4().hex[:8]}",
+                                 person_id=str(person_id) if person_id else None)
         return {"Authorization": f"Bearer {jwt}"}
     return make
 

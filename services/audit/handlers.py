@@ -3,7 +3,7 @@ from services.audit import db
 from services.audit.service import archive_event
 from shared.consumer import Decoded
 from shared.events.catalog import REGISTRY
-from shared.events.targets import OrgUnitCreated
+from shared.events.targets import ORG_UNIT_EVENTS
 from shared.org import org_unit_projector
 
 _project_org_unit = org_unit_projector(db.org_units)
@@ -15,4 +15,4 @@ def _archive_and_project(conn, message: Decoded) -> None:
 
 
 HANDLERS = {cls: archive_event for cls in REGISTRY.events.values()}
-HANDLERS[OrgUnitCreated] = _archive_and_project
+HANDLERS.update({cls: _archive_and_project for cls in ORG_UNIT_EVENTS})

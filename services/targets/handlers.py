@@ -1,5 +1,5 @@
 """Events the targets service consumes."""
-from services.targets.actuals_service import apply_order_recorded
-from shared.events.inventory import OrderRecorded
+from services.targets.actuals_service import apply_dealer_registered, apply_order_recorded
+from shared.events.inventory import DealerRegistered, OrderRecorded
 
-HANDLERS = {OrderRecorded: apply_order_recorded}
+HANDLERS = {OrderRecorded: apply_order_recorded, DealerRegistered: apply_dealer_registered}

@@ -2,7 +2,6 @@
 from services.visits import db
 from services.visits.service import project_dealer
 from shared.events.inventory import DealerRegistered
-from shared.events.targets import OrgUnitCreated
-from shared.org import org_unit_projector
+from shared.org import org_unit_handlers
 
-HANDLERS = {OrgUnitCreated: org_unit_projector(db.org_units), DealerRegistered: project_dealer}
+HANDLERS = {**org_unit_handlers(db.org_units), DealerRegistered: project_dealer}

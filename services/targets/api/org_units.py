@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from services.targets import db, org_service as service
-from services.targets.api.schemas import OrgUnitCreate, OrgUnitOut
+from services.targets.api.schemas import OrgUnitCreate, OrgUnitMove, OrgUnitMoveOut, OrgUnitOut, OrgUnitPlacementOut, \
+    OrgUnitRename
 from shared.auth import PrincipalDep, Role, require_role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
@@ -33,3 +34,20 @@ def list_org_units(conn: ConnDep, principal: PrincipalDep,
 @router.get("/{org_unit_id}", response_model=OrgUnitOut, summary="One org unit")
 def get_org_unit(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
     return service.get_org_unit(conn, principal, org_unit_id)
+
+
+@router.patch("/{org_unit_id}", response_model=OrgUnitOut, summary="Rename an org unit", dependencies=[managers])
+def rename_org_unit(org_unit_id: uuid.UUID, body: OrgUnitRename, conn: ConnDep, principal: PrincipalDep):
+    return service.rename_org_unit(conn, principal, org_unit_id, body)
+
+
+@router.post("/{org_unit_id}/move", response_model=OrgUnitMoveOut, dependencies=[managers],
+             summary="Move an org unit and its whole subtree below a new parent from an effective date")
+def move_org_unit(org_unit_id: uuid.UUID, body: OrgUnitMove, conn: ConnDep, principal: PrincipalDep):
+    return service.move_org_unit(conn, principal, org_unit_id, body)
+
+
+@router.get("/{org_unit_id}/history", response_model=list[OrgUnitPlacementOut],
+            summary="Where an org unit has stood in the tree over time, oldest first")
+def org_unit_history(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
+    return service.org_unit_history(conn, principal, org_unit_id)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.types import IsoDate
 from shared.events.targets import OrgUnitKind
 
 
@@ -30,6 +31,40 @@ class OrgUnitOut(BaseModel):
     name: str
     path: str
     created_at: datetime
+
+
+class OrgUnitRename(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "East China region"}]})
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class OrgUnitMove(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"parent_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "effective_date": "2026-11-01"}]})
+
+    parent_id: uuid.UUID = Field(description="The new parent; the unit keeps its whole subtree.")
+    effective_date: IsoDate = Field(description="First day in the new place: today or earlier, and not before "
+                                                "the subtree's or the new parent's last recorded change.")
+
+
+class OrgUnitMoveOut(BaseModel):
+    org_unit: OrgUnitOut
+    old_parent_id: uuid.UUID | None
+    old_path: str
+    effective_date: date
+    moved_units: int = Field(description="The unit and its descendants whose path changed (0: already there).")
+
+
+class OrgUnitPlacementOut(BaseModel):
+    """Where a unit sat in the tree over a period: valid_from inclusive (null: since it was set up), valid_to
+    exclusive (null: still)."""
+
+    org_unit_id: uuid.UUID
+    valid_from: date | None
+    valid_to: date | None
+    parent_id: uuid.UUID | None
+    path: str
 
 
 class ActualsOut(BaseModel):
