@@ -77,7 +77,7 @@ def measure_consumer(settings, count: int) -> float:
     while not recorded():  # the consumer group join is not part of the rate
         time.sleep(0.01)
     started, first = time.perf_counter(), recorded()
-    while (done := recorded()) < count:
+    while recorded() < count:
         time.sleep(0.05)  # a poll of the benchmark's own progress, not a wait in the system under test
     elapsed = time.perf_counter() - started
     count -= first

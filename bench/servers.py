@@ -2,27 +2,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.auth import LocalIssuer
-from shared.runtime.broker import free_port
-from shared.runtime.stack import Infrastructure
+from shared.runtime.stack import Infrastructure, migrated_infrastructure
 
 
 @contextmanager
 def benchmark_servers() -> Iterator[Infrastructure]:
     with tempfile.TemporaryDirectory(prefix="salesops-bench-") as folder:
-        state = Path(folder)
-        issuer = LocalIssuer(state)
-        os.environ["AUTH_JWKS_URL"] = str(issuer.jwks_path)
-        with Infrastructure(state, pg_port=free_port(), broker_port=free_port(), database="salesops_bench") as infra:
-            infra.migrate()
-            infra.issuer = issuer
+        with migrated_infrastructure(Path(folder), "salesops_bench") as infra:
             yield infra
 
 

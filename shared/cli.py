@@ -4,10 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from shared.settings import SERVICE_PORTS, SERVICES, STATE_DIR, get_settings

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Callable
 
 from sqlalchemy import (
     Column, ColumnElement, Connection, Index, MetaData, String, Table, cast, false, func, select, true, update,
 )
 from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.exc import SAWarning
 
 from shared.auth import Principal
 from shared.db import Ltree, created_at_column
@@ -97,6 +99,13 @@ def _place(conn: Connection, t: Table, org_unit_id: uuid.UUID, parent_id: uuid.U
     else:
         conn.execute(update(t).where(t.c.id == org_unit_id).values(**values))
     early = t.alias("early_child")
+    with warnings.catch_warnings():
+        # `path <@ early_child.path` joins the two; SQLAlchemy's FROM linter only recognises `=` joins.
+        warnings.simplefilter("ignore", SAWarning)
+        _reanchor_early_children(conn, t, early, org_unit_id, path)
+
+
+def _reanchor_early_children(conn: Connection, t: Table, early, org_unit_id: uuid.UUID, path: str) -> None:
     conn.execute(
         update(t)
         .where(early.c.parent_id == org_unit_id,

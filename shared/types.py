@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema
 
 
-def _decimal_string(pattern: str):
+def decimal_string(pattern: str, *examples: str) -> Any:
+    """A Decimal sent as a JSON string matching `pattern`; the OpenAPI schema documents exactly that pattern."""
     compiled = re.compile(pattern)
 
     def check(value: Any) -> Any:
@@ -20,7 +21,8 @@ def _decimal_string(pattern: str):
             raise ValueError(f"must be a decimal string matching {pattern}")
         return value
 
-    return check
+    return Annotated[Decimal, BeforeValidator(check),
+                     WithJsonSchema({"type": "string", "pattern": pattern, "examples": list(examples)})]
 
 
 # Greater than zero, up to 11 integer digits and 3 decimals: "12", "0.5", "1200.125".
@@ -28,14 +30,8 @@ QUANTITY_PATTERN = r"^(?:[1-9][0-9]{0,10}(?:\.[0-9]{1,3})?|0?\.(?:[1-9][0-9]{0,2
 # Zero or more, up to 10 integer digits and 4 decimals: "0", "12.5", "7.3330".
 PRICE_PATTERN = r"^[0-9]{1,10}(?:\.[0-9]{1,4})?$"
 
-Quantity = Annotated[
-    Decimal, BeforeValidator(_decimal_string(QUANTITY_PATTERN)),
-    WithJsonSchema({"type": "string", "pattern": QUANTITY_PATTERN, "examples": ["10", "2.5"]}),
-]
-Price = Annotated[
-    Decimal, BeforeValidator(_decimal_string(PRICE_PATTERN)),
-    WithJsonSchema({"type": "string", "pattern": PRICE_PATTERN, "examples": ["12.50"]}),
-]
+Quantity = decimal_string(QUANTITY_PATTERN, "10", "2.5")
+Price = decimal_string(PRICE_PATTERN, "12.50")
 
 
 def _iso_date(value: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 import uuid
 
@@ -15,16 +14,9 @@ from shared.settings import SERVICES
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory):
     """Real servers for the whole session; their data lives in a fresh temporary folder."""
-    from shared.auth import LocalIssuer
-    from shared.runtime.broker import free_port
-    from shared.runtime.stack import Infrastructure
+    from shared.runtime.stack import migrated_infrastructure
 
-    state = tmp_path_factory.mktemp("state")
-    issuer = LocalIssuer(state)
-    os.environ["AUTH_JWKS_URL"] = str(issuer.jwks_path)
-    with Infrastructure(state, pg_port=free_port(), broker_port=free_port(), database="salesops_test") as infra:
-        infra.migrate()
-        infra.issuer = issuer
+    with migrated_infrastructure(tmp_path_factory.mktemp("state"), "salesops_test") as infra:
         yield infra
 
 

@@ -17,4 +17,3 @@ idempotency_keys = make_idempotency_table(metadata)
 # Tables of each concept live in their own module on the same metadata; importing them here makes the
 # metadata complete for migrations and for anyone who imports `db`.
 from services.targets import db_actuals, db_people, db_plans  # noqa: E402,F401
-from services.targets.db_actuals import order_actuals  # noqa: E402,F401

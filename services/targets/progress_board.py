@@ -23,6 +23,8 @@ from shared.auth import Principal, Role
 
 @dataclass
 class Board:
+    """Every unit's target and actual (its subtree's) for the period as of a day, and the period's selling days."""
+
     plan: PlanView
     period: Period
     as_of: date

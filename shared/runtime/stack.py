@@ -7,7 +7,8 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -63,6 +64,21 @@ class Infrastructure:
 
         migrate_all(self.settings)
         ensure_topics(self.settings, REGISTRY.topics())
+
+
+@contextmanager
+def migrated_infrastructure(state_dir: Path, database: str) -> Iterator[Infrastructure]:
+    """Fresh servers on free ports (or the ones named in the environment), migrated, with a local token
+    issuer that the services trust: what the tests and the benchmarks run on."""
+    from shared.auth import LocalIssuer
+    from shared.runtime.broker import free_port
+
+    issuer = LocalIssuer(state_dir)
+    os.environ["AUTH_JWKS_URL"] = str(issuer.jwks_path)
+    with Infrastructure(state_dir, pg_port=free_port(), broker_port=free_port(), database=database) as infra:
+        infra.migrate()
+        infra.issuer = issuer
+        yield infra
 
 
 class Processes:

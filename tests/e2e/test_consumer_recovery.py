@@ -22,6 +22,8 @@ pytestmark = pytest.mark.usefixtures("workers")
 
 STATE_QUERIES = {
     "targets": ["SELECT count(*), sum(amount), sum(erp_version) FROM targets.order_actuals",
+                "SELECT count(*), sum(amount) FROM targets.actual_attributions",
+                "SELECT count(*), sum(amount) FROM targets.actual_days",
                 "SELECT count(*) FROM targets.org_units", "SELECT count(*) FROM targets.outbox"],
     "inventory": ["SELECT count(*), sum(total_amount), sum(erp_version) FROM inventory.orders",
                   "SELECT count(*) FROM inventory.order_lines", "SELECT count(*) FROM inventory.org_units",

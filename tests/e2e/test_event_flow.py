@@ -3,7 +3,6 @@ service; ERP orders travel from the erp topic through inventory into targets' ac
 from __future__ import annotations
 
 import json
-import uuid
 from decimal import Decimal
 
 import pytest

@@ -22,7 +22,8 @@ def test_a_moved_office_and_its_teams_are_moved_everywhere_and_scopes_follow(cli
     west = create_org_unit(targets, admin, kind="region", parent_id=company["id"])
     province = create_org_unit(targets, admin, kind="province", parent_id=east["id"])
     office = create_org_unit(targets, admin, kind="office", parent_id=province["id"])
-    teams = [create_org_unit(targets, admin, kind="team", parent_id=office["id"]) for _ in range(3)]
+    for _ in range(3):
+        create_org_unit(targets, admin, kind="team", parent_id=office["id"])
     before = subtree_paths(targets, admin, province["id"])
     for service in PROJECTING:
         wait_until(lambda: subtree_paths(clients[service], admin, province["id"]) == before,

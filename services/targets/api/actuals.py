@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from services.targets import actuals_coverage, actuals_reconciliation, actuals_service as service
 from services.targets.api.actuals_schemas import CoverageChangeOut, CoverageIn, CoverageOut, ReconciliationOut
-from services.targets.api.progress_schemas import StrictDate
+from shared.types import IsoDate
 from services.targets.api.schemas import ActualsOut
 from shared.auth import PrincipalDep, Role, require_role
 from shared.http.app import ConnDep
@@ -20,8 +20,8 @@ reconcilers = require_role(Role.director, Role.region_manager, Role.supervisor, 
 @router.get("/actuals/reconciliation", response_model=ReconciliationOut, tags=["actuals"], dependencies=[reconcilers],
             summary="Orders received versus attributed, with every order that could not be attributed, by reason")
 def reconcile(conn: ConnDep, principal: PrincipalDep,
-              date_from: Annotated[StrictDate, Query(examples=["2026-03-01"])],
-              date_to: Annotated[StrictDate, Query(examples=["2026-03-31"])],
+              date_from: Annotated[IsoDate, Query(examples=["2026-03-01"])],
+              date_to: Annotated[IsoDate, Query(examples=["2026-03-31"])],
               org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this subtree; default the caller's "
                                                                          "whole scope")] = None,
               limit: Annotated[int, Query(ge=1, le=1000, description="Orders listed per reason")] = 100,
@@ -33,8 +33,8 @@ def reconcile(conn: ConnDep, principal: PrincipalDep,
 @router.get("/actuals/{org_unit_id}", response_model=ActualsOut, tags=["actuals"],
             summary="Order amount and volume attributed to an org unit's subtree over a date range")
 def get_actuals(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep,
-                date_from: Annotated[StrictDate | None, Query(examples=["2026-01-01"])] = None,
-                date_to: Annotated[StrictDate | None, Query(examples=["2026-12-31"])] = None):
+                date_from: Annotated[IsoDate | None, Query(examples=["2026-01-01"])] = None,
+                date_to: Annotated[IsoDate | None, Query(examples=["2026-12-31"])] = None):
     return service.actuals(conn, principal, org_unit_id, date_from, date_to)
 
 

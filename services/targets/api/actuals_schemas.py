@@ -1,28 +1,19 @@
 """Request and response bodies of the dealer-coverage and reconciliation endpoints."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.targets.api.progress_schemas import StrictDate
+from shared.types import IsoDate, decimal_string
 
 SHARE_PATTERN = r"^(0\.[0-9]{1,6}|1(\.0{1,6})?)$"
 
-
-def _share_string(value: Any) -> Any:
-    if isinstance(value, Decimal) or (isinstance(value, str) and re.fullmatch(SHARE_PATTERN, value)):
-        return value
-    raise ValueError(f"must be a decimal string matching {SHARE_PATTERN}")
-
-
 # A rep's contribution share of a dealer: above 0, at most 1, up to 6 decimals ("0.5", "0.333334", "1").
-ShareValue = Annotated[Decimal, BeforeValidator(_share_string),
-                       WithJsonSchema({"type": "string", "pattern": SHARE_PATTERN, "examples": ["0.5"]})]
+ShareValue = decimal_string(SHARE_PATTERN, "0.5")
 
 
 class CoveringRep(BaseModel):
@@ -38,8 +29,8 @@ class CoverageIn(BaseModel):
         "reps": [{"person_id": "4a3e1b52-8f0e-4c55-9d0c-1a2b3c4d5e6f", "share": "0.6"},
                  {"person_id": "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e", "share": "0.4"}]}]})
 
-    valid_from: StrictDate
-    valid_to: StrictDate | None = Field(None, description="Exclusive; none = until further notice")
+    valid_from: IsoDate
+    valid_to: IsoDate | None = Field(None, description="Exclusive; none = until further notice")
     reps: list[CoveringRep] = Field(max_length=50, description="Shares must sum to 1; an empty list uncovers "
                                                                "the dealer for the period")
 

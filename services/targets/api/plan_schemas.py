@@ -1,32 +1,19 @@
 """Request and response bodies of the target plan endpoints."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, JsonInt
+from shared.types import IsoDate, JsonInt, decimal_string
 
 # Exact numbers travel as strings. Negative values pass the schema on purpose: the decomposition engine
 # refuses them with a 422 naming the field, like every other business rule.
 NUMBER_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,6})?$"
-_NUMBER = re.compile(NUMBER_PATTERN)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, str) or not _NUMBER.fullmatch(value):
-        raise ValueError(f"must be a decimal string matching {NUMBER_PATTERN}")
-    return value
-
-
-Number = Annotated[Decimal, BeforeValidator(_number),
-                   WithJsonSchema({"type": "string", "pattern": NUMBER_PATTERN, "examples": ["1200000", "0.5"]})]
+Number = decimal_string(NUMBER_PATTERN, "1200000", "0.5")
 Metric = Literal["sales_amount", "volume", "collections", "expense_budget", "coverage", "new_outlets"]
 Status = Literal["draft", "submitted", "approved", "published", "archived"]
 SplitMethod = Literal["equal", "historical_share", "market_potential", "manual", "blend"]

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from services.targets import progress_alerts, progress_calendar, progress_service as service
 from services.targets.api.progress_schemas import (
     AlertEvaluationOut, CalendarDayIn, CalendarDayOut, CalendarSettingsIn, NodeProgressOut, RankingOut,
-    SellingCalendarOut, StrictDate,
+    SellingCalendarOut,
 )
 from services.targets.domain.progress import PERIOD_PATTERN
 from shared.auth import PrincipalDep, Role, require_role
 from shared.http.app import ConnDep
+from shared.types import IsoDate
 
 router = APIRouter()
 managers = require_role(Role.director, Role.region_manager, Role.supervisor)
@@ -26,10 +27,10 @@ class PeriodQuery:
         self,
         period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, max_length=7, examples=["2026-Q1"],
                                             description="2026, 2026-Q1 or 2026-03; default the plan's year")] = None,
-        date_from: Annotated[StrictDate | None, Query(examples=["2026-03-01"],
+        date_from: Annotated[IsoDate | None, Query(examples=["2026-03-01"],
                                                 description="A date range instead of period")] = None,
-        date_to: Annotated[StrictDate | None, Query(examples=["2026-03-20"])] = None,
-        as_of: Annotated[StrictDate | None, Query(examples=["2026-03-13"],
+        date_to: Annotated[IsoDate | None, Query(examples=["2026-03-20"])] = None,
+        as_of: Annotated[IsoDate | None, Query(examples=["2026-03-13"],
                                             description="Figures as of the end of this day; default today")] = None,
     ):
         self.period = period
@@ -69,7 +70,7 @@ def unit_ranking(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, co
              dependencies=[managers],
              summary="Publish an alert for every node behind time progress (once per node, period and day)")
 def evaluate_alerts(plan_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep,
-                    as_of: Annotated[StrictDate | None, Query(examples=["2026-03-13"],
+                    as_of: Annotated[IsoDate | None, Query(examples=["2026-03-13"],
                                                         description="Evaluate as of this day; default today")] = None):
     return progress_alerts.evaluate_alerts(conn, principal, plan_id=plan_id, as_of=as_of or date.today())
 
@@ -90,7 +91,7 @@ def set_calendar(company_id: uuid.UUID, body: CalendarSettingsIn, conn: ConnDep,
     return progress_calendar.set_settings(conn, principal, company_id, body, year or date.today().year)
 
 
-Day = Annotated[StrictDate, Path(examples=["2026-02-17"])]
+Day = Annotated[IsoDate, Path(examples=["2026-02-17"])]
 
 
 @router.put("/selling-calendars/{company_id}/days/{day}", response_model=CalendarDayOut, tags=["selling calendar"],

@@ -1,41 +1,21 @@
 """Request and response bodies of the progress and selling-calendar endpoints."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shared.events.targets import OrgUnitKind
-from shared.types import JsonInt
+from shared.types import JsonInt, decimal_string
 
 NodeKind = Literal["org_unit", "person"]
 MARGIN_PATTERN = r"^0(\.[0-9]{1,4})?$"
-ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
-def _iso_date_text(value):
-    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value)):
-        return value
-    raise ValueError("must be an ISO date, e.g. 2026-03-14")
-
-
-# A date written as YYYY-MM-DD only: lax pydantic would also read "0" as 1970-01-01 (a Unix timestamp).
-StrictDate = Annotated[date, BeforeValidator(_iso_date_text)]
-
-
-def _margin_string(value):
-    if isinstance(value, Decimal) or (isinstance(value, str) and re.fullmatch(MARGIN_PATTERN, value)):
-        return value
-    raise ValueError(f"must be a decimal string matching {MARGIN_PATTERN}")
-
 
 # A share of one (0 .. 0.9999) as a decimal string: 0.05 = 5 percentage points.
-Margin = Annotated[Decimal, BeforeValidator(_margin_string),
-                   WithJsonSchema({"type": "string", "pattern": MARGIN_PATTERN, "examples": ["0.05"]})]
+Margin = decimal_string(MARGIN_PATTERN, "0.05")
 
 
 # ISO weekday 1 (Monday) .. 7 (Sunday); the schema is spelt out because the number check hides the bounds.

@@ -7,18 +7,24 @@ from shared.events.base import Event
 
 __all__ = ["PlanAdjusted", "PlanPublished", "PlanStatusChanged"]
 
-PLANS_TOPIC = "targets.plans.v1"
+class _PlanEvent(Event):
+    """Fields and key every plan event shares; not an event of its own (it has no `type`)."""
+
+    topic = "targets.plans.v1"
+
+    plan_id: uuid.UUID
+    root_org_unit_id: uuid.UUID
+
+    def key(self) -> str:
+        return str(self.plan_id)
 
 
-class PlanStatusChanged(Event):
+class PlanStatusChanged(_PlanEvent):
     """A plan moved through its lifecycle (submitted, approved, returned, published, archived)."""
 
     type = "targets.plan.status_changed"
     version = 1
-    topic = PLANS_TOPIC
 
-    plan_id: uuid.UUID
-    root_org_unit_id: uuid.UUID
     metric: str
     fiscal_year: int
     action: str
@@ -26,42 +32,27 @@ class PlanStatusChanged(Event):
     to_status: str
     changed_by: str
 
-    def key(self) -> str:
-        return str(self.plan_id)
 
-
-class PlanPublished(Event):
+class PlanPublished(_PlanEvent):
     """A plan's targets are in force: progress is measured against `published_version` from now on."""
 
     type = "targets.plan.published"
     version = 1
-    topic = PLANS_TOPIC
 
-    plan_id: uuid.UUID
-    root_org_unit_id: uuid.UUID
     metric: str
     fiscal_year: int
     unit: str
     published_version: int
 
-    def key(self) -> str:
-        return str(self.plan_id)
 
-
-class PlanAdjusted(Event):
+class PlanAdjusted(_PlanEvent):
     """An approved adjustment made a new version of a published plan, which is now the one in force."""
 
     type = "targets.plan.adjusted"
     version = 1
-    topic = PLANS_TOPIC
 
-    plan_id: uuid.UUID
-    root_org_unit_id: uuid.UUID
     adjustment_id: uuid.UUID
     previous_version: int
     published_version: int
     changed_cells: int
     reason: str
-
-    def key(self) -> str:
-        return str(self.plan_id)

@@ -10,7 +10,6 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db
 from shared.migration_ops import create_platform_tables_v1, drop_platform_tables_v1
 from sqlalchemy.dialects import postgresql
 
