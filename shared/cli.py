@@ -70,9 +70,9 @@ def cmd_docs(args) -> None:
         print(path.relative_to(ROOT))
 
 
-def cmd_test(args) -> None:
+def cmd_test(pytest_args: list[str]) -> None:
     os.chdir(ROOT)
-    os.execv(sys.executable, [sys.executable, "-m", "pytest", *args.pytest_args])
+    os.execv(sys.executable, [sys.executable, "-m", "pytest", *pytest_args])
 
 
 def cmd_up(args) -> None:
@@ -83,6 +83,9 @@ def cmd_up(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["test"]:  # everything after `test` belongs to pytest, options included
+        cmd_test(argv[1:])
     parser = argparse.ArgumentParser(prog="salesops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -102,12 +105,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--person-id")
     p.add_argument("--ttl", type=int, default=12 * 3600)
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
-    p = sub.add_parser("test", help="run the full test suite (starts its own PostgreSQL and broker)")
-    p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    sub.add_parser("test", help="run the full test suite (starts its own PostgreSQL and broker); "
+                                "further arguments go to pytest")
 
     args = parser.parse_args(argv)
     {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token,
-     "docs": cmd_docs, "test": cmd_test}[args.command](args)
+     "docs": cmd_docs}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ class Settings(BaseSettings):
     consumer_heartbeat_interval_ms: int = 1000
     consumer_max_retries: int = 3
     relay_batch_size: int = 500
-    relay_idle_seconds: float = 0.05
     worker_metrics_port: int | None = Field(None, description="Serve the worker's Prometheus metrics on this port.")
 
     def role_name(self, service: str) -> str:
