@@ -1,12 +1,9 @@
-"""Engines, schema-bound metadata and the unit of work shared by every service."""
+"""Engines, schema-bound metadata and column helpers shared by every service."""
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Connection, DateTime, Engine, MetaData, create_engine, text
+from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, text
 from sqlalchemy.types import UserDefinedType
 
 NAMING_CONVENTION = {
@@ -33,19 +30,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()
-
-
 def created_at_column() -> Column:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()"))
-
-
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """A unit of work: commits when the block ends normally, rolls back on any exception."""
-    with engine.begin() as conn:
-        yield conn
 
 
 class Ltree(UserDefinedType):

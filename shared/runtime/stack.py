@@ -95,18 +95,17 @@ class Processes:
         )
         return self.children[name]
 
-    def stop(self, name: str | None = None, sig: int = signal.SIGTERM) -> None:
-        names = [name] if name else list(self.children)
-        for n in names:
-            if self.children[n].poll() is None:
-                self.children[n].send_signal(sig)
-        for n in names:
+    def stop(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in self.children.values():
             try:
-                self.children[n].wait(20)
+                child.wait(20)
             except subprocess.TimeoutExpired:
-                self.children[n].kill()
-                self.children[n].wait()
-            del self.children[n]
+                child.kill()
+                child.wait()
+        self.children.clear()
 
 
 def wait_ready(urls: list[str], timeout: float = 60.0) -> None:

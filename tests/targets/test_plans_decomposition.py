@@ -4,18 +4,8 @@ from decimal import Decimal as D
 import pytest
 
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, build_region, cells, decomposed_plan, move, new_plan, standard_decomposition, yearly,
+    TARGETS, auth, cells, decomposed_plan, move, new_plan, standard_decomposition, yearly,
 )
-
-
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region)
 
 
 def test_each_level_splits_by_its_method_down_to_reps_lines_and_months(clients, org, planner):

@@ -9,21 +9,6 @@ from services.targets import db
 from tests.targets.test_plans_fixtures import TARGETS, auth, build_region, decomposed_plan, move, new_plan
 
 
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region, subject="planner-" + uuid.uuid4().hex[:6])
-
-
-@pytest.fixture
-def director(infra, org):
-    return auth(infra, "director", org.company)
-
-
 def status_of(answer) -> str:
     assert answer.status_code == 200, answer.text
     return answer.json()["status"]

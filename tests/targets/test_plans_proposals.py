@@ -4,17 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tests.targets.test_plans_fixtures import TARGETS, auth, build_region, cells, decomposed_plan, move, yearly
-
-
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region, subject="planner-" + uuid.uuid4().hex[:6])
+from tests.targets.test_plans_fixtures import TARGETS, auth, cells, decomposed_plan, move, yearly
 
 
 @pytest.fixture

@@ -1,27 +1,11 @@
 """Plans are read and written within the caller's subtree: other regions' plans are 404, reps see their own cells."""
 from decimal import Decimal as D
 
-import pytest
 
 from tests.support import create_org_unit
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, build_region, cells, decomposed_plan, new_plan, published_plan, standard_decomposition, yearly,
+    TARGETS, auth, cells, decomposed_plan, new_plan, published_plan, standard_decomposition, yearly,
 )
-
-
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region)
-
-
-@pytest.fixture
-def director(infra, org):
-    return auth(infra, "director", org.company)
 
 
 def test_a_manager_in_one_region_cannot_see_another_regions_plan(clients, admin, infra, org, planner, director):

@@ -1,26 +1,14 @@
 """Spreadsheets: export as .xlsx and CSV with totals, round trips, and all-or-nothing imports with row errors."""
 import csv
 import io
-import uuid
 from decimal import Decimal as D
 
-import pytest
 from openpyxl import load_workbook
 
 from services.targets.plan_spreadsheets import HEADERS, XLSX_MEDIA_TYPE
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, build_region, cells, decomposed_plan, published_plan, standard_decomposition,
+    TARGETS, auth, cells, decomposed_plan, published_plan, standard_decomposition,
 )
-
-
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region, subject="planner-" + uuid.uuid4().hex[:6])
 
 
 def upload(client, headers, plan_id, content: bytes, kind="targets", media=XLSX_MEDIA_TYPE, **params):

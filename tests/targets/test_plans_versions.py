@@ -1,30 +1,13 @@
 """Changing a published plan: adjustment requests approved by a manager above, new versions, cell-by-cell diffs."""
 import json
-import uuid
 from decimal import Decimal as D
 
-import pytest
 from sqlalchemy import select
 
 from services.targets import db
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, build_region, cells, decomposed_plan, published_plan,
+    TARGETS, auth, cells, decomposed_plan, published_plan,
 )
-
-
-@pytest.fixture
-def org(clients, admin):
-    return build_region(clients, admin)
-
-
-@pytest.fixture
-def planner(infra, org):
-    return auth(infra, "region_manager", org.region, subject="planner-" + uuid.uuid4().hex[:6])
-
-
-@pytest.fixture
-def director(infra, org):
-    return auth(infra, "director", org.company)
 
 
 def change(unit, person, line, month, value) -> dict:
