@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -17,40 +15,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.errors import DomainError, Forbidden
+from shared.identity import Principal, Role
 from shared.settings import STATE_DIR, Settings, get_settings
 
 ALGORITHMS = ["RS256", "ES256"]
 
 
-class Role(StrEnum):
-    rep = "rep"
-    supervisor = "supervisor"
-    region_manager = "region_manager"
-    director = "director"
-    auditor = "auditor"
-    erp = "erp"
-    admin = "admin"
-
-
-# Roles that see the whole company whatever their org-unit claim.
-GLOBAL_ROLES = {Role.admin, Role.auditor}
-
-
 class Unauthorized(DomainError):
     status = 401
     title = "Unauthorized"
-
-
-@dataclass(frozen=True)
-class Principal:
-    subject: str
-    role: Role
-    org_unit_id: uuid.UUID | None
-    person_id: uuid.UUID | None = None
-
-    @property
-    def sees_everything(self) -> bool:
-        return self.role in GLOBAL_ROLES or (self.org_unit_id is None and self.role == Role.director)
 
 
 class TokenVerifier:

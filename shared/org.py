@@ -11,13 +11,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.exc import SAWarning
 
-from shared.auth import Principal
 from shared.db import Ltree, created_at_column
 from shared.errors import NotFound
+from shared.identity import Principal
 from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
-
-ORG_UNIT_KINDS = ("company", "region", "province", "office", "team")
-
 
 def make_org_units_table(metadata: MetaData) -> Table:
     table = Table(

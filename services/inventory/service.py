@@ -8,7 +8,7 @@ from sqlalchemy import Connection, delete, func, select
 from services.inventory import db
 from services.inventory.api.schemas import DealerCreate, DealerOut, ErpOrderAccepted, OrderLineOut, OrderOut
 from services.inventory.domain.orders import VersionDecision, content_hash, decide_version, order_totals, price_lines
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.consumer import Decoded
 from shared.errors import Conflict, NotFound
 from shared.events.erp import ErpOrder

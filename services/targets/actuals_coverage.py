@@ -16,7 +16,7 @@ from services.targets.api.actuals_schemas import CoverageChangeOut, CoverageIn, 
 from services.targets.db_actuals import dealer_coverage, dealers
 from services.targets.db_people import people
 from services.targets.domain.attribution import CoverageSpan, Share, check_timeline, replace_coverage
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.org import scope_condition
 

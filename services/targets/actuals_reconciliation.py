@@ -16,7 +16,7 @@ from services.targets import db
 from services.targets.api.actuals_schemas import ReconciliationOut, Totals, UnattributedGroup, UnattributedOrder
 from services.targets.db_actuals import actual_attributions, actual_days, order_actuals
 from services.targets.domain.attribution import SALE_STATUSES, Source, UnattributedReason
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import Forbidden, InvalidInput
 from shared.org import ensure_in_scope, subtree_ids
 

@@ -18,7 +18,7 @@ from services.targets.actuals_ledger import Fact, record_fact
 from services.targets.api.schemas import ActualsOut
 from services.targets.db_actuals import actual_days, dealers, order_actuals
 from services.targets.domain.attribution import Source, counts_as_sale
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.consumer import Decoded
 from shared.events.inventory import DealerRegistered, OrderRecorded
 from shared.org import ensure_in_scope, subtree_ids

@@ -12,7 +12,7 @@ from services.targets.api.schemas import (
     OrgUnitCreate, OrgUnitMove, OrgUnitMoveOut, OrgUnitOut, OrgUnitPlacementOut, OrgUnitRename,
 )
 from services.targets.domain.org_tree import check_child_kind, check_effective_date, check_move
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.db import Ltree, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events.targets import OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed

@@ -12,7 +12,7 @@ from services.targets.api.people_schemas import (
 )
 from services.targets.domain.assignments import Assignment, assign, assignment_end, changes
 from services.targets.domain.people import check_may_manage
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.targets import AssignmentPeriod, PersonAssigned, PersonCreated

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_,
 from sqlalchemy.orm import aliased
 
 from services.targets import db, db_plans
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.errors import NotFound
 from shared.org import subtree_ids
 

@@ -14,7 +14,7 @@ from services.targets.domain.plan_versions import (
 )
 from services.targets.plan_access import above, cell_scope, covers, in_plan, load_plan, read_version
 from services.targets.plan_cells import copy_cells, row_chunks
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.targets.plans import PlanAdjusted

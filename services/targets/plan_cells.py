@@ -11,7 +11,7 @@ from services.targets import db, db_plans
 from services.targets.api.plan_schemas import CellOut
 from services.targets.domain.cross_split import CrossSplit
 from services.targets.plan_access import cell_scope, load_plan, read_version
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.org import subtree_ids
 
 cells = db_plans.target_cells

@@ -21,7 +21,7 @@ from services.targets.domain.plan_tree import (
 )
 from services.targets.plan_access import covers, load_plan
 from services.targets.plan_cells import copy_cells, cross_split_chunks, delete_cells
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.org import subtree_ids
 

@@ -17,7 +17,7 @@ from services.targets.domain.plan_records import request_from_json
 from services.targets.plan_access import cell_scope, covers, load_plan, read_version
 from services.targets.plan_cells import cell_key_condition
 from services.targets.plan_decomposition import CellLayout
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import NotFound
 
 splits = db_plans.plan_splits

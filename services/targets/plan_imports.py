@@ -21,7 +21,7 @@ from services.targets.domain.plan_versions import CellKey, check_reason
 from services.targets.plan_access import covers, load_plan
 from services.targets.plan_adjustments import apply_changes, open_adjustment
 from services.targets.plan_spreadsheets import MONTH_COLUMNS, TOTAL_MARK
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import Forbidden, InvalidInput
 from shared.org import subtree_ids
 

@@ -14,7 +14,7 @@ from services.targets.domain.plan_versions import RequestStatus, check_decider, 
 from services.targets.domain.rounding import as_decimal, check_step, to_units
 from services.targets.plan_access import covers, load_plan
 from services.targets.plan_decomposition import resplit_with_lock
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.org import scope_condition

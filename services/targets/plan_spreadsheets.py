@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, select
 from services.targets import db, db_plans
 from services.targets.db_people import people
 from services.targets.plan_access import cell_scope, load_plan, read_version
-from shared.auth import Principal
+from shared.identity import Principal
 
 MONTH_COLUMNS = [f"m{m:02d}" for m in range(1, 13)]
 KEY_COLUMNS = ["org_unit_code", "org_unit_name", "person_id", "person_name", "product_line"]

@@ -11,7 +11,7 @@ from services.targets.domain.plan_lifecycle import PlanAction, PlanStatus, check
 from services.targets.domain.plan_versions import check_reason
 from services.targets.domain.rounding import check_step
 from services.targets.plan_access import above, covers, load_plan, plan_visible
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 from shared.errors import Conflict, InvalidInput
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
 from shared.org import ensure_in_scope

@@ -21,7 +21,7 @@ from services.targets.db_actuals import progress_alerts
 from services.targets.domain.progress import Progress, Status, periods_containing
 from services.targets.progress_board import Board, read_board, sees_unit
 from services.targets.progress_figures import load_plan, reps_in
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.events.targets import ProgressBehind
 from shared.outbox import Outbox

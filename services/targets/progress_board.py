@@ -18,7 +18,7 @@ from services.targets.domain.progress import (
 from services.targets.progress_figures import (
     PlanView, Rep, Unit, ensure_targets_cached, load_plan, own_actuals, own_targets, plan_units, selling_calendar,
 )
-from shared.auth import Principal, Role
+from shared.identity import Principal, Role
 
 
 @dataclass

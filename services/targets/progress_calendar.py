@@ -14,7 +14,7 @@ from services.targets.api.progress_schemas import (
 from services.targets.db_actuals import calendar_days, progress_settings
 from services.targets.domain.calendar import check_weekend_days
 from services.targets.progress_figures import selling_calendar
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.org import ensure_in_scope
 

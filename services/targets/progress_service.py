@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from services.targets.api.progress_schemas import NodeProgressOut, RankingOut
 from services.targets.progress_board import Board, board_for, rep_ref, sees_rep, sees_unit, unit_ref
 from services.targets.progress_figures import Rep, rep_of, reps_in
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.errors import NotFound
 
 

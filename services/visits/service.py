@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.visits import db
 from services.visits.api.schemas import OutletCreate, OutletOut
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.consumer import Decoded
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletRegistered

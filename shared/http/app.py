@@ -14,7 +14,7 @@ from prometheus_client import Counter, Histogram, make_asgi_app
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table, text
 
-from shared.auth import Principal
+from shared.identity import Principal
 from shared.db import make_engine
 from shared.http.idempotency import fingerprint, run_once
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers

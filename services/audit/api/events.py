@@ -5,7 +5,8 @@ from fastapi import APIRouter, Query
 
 from services.audit import service
 from services.audit.api.schemas import ArchivedEvent
-from shared.auth import Role, require_role
+from shared.auth import require_role
+from shared.identity import Role
 from shared.http.app import ConnDep
 
 router = APIRouter(prefix="/events", tags=["event archive"])

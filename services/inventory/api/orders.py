@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 
 from services.inventory import service
 from services.inventory.api.schemas import ErpOrderAccepted, OrderOut
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.events.erp import ErpOrder
 from shared.http.app import ConnDep
 

@@ -8,7 +8,8 @@ from services.targets import actuals_coverage, actuals_reconciliation, actuals_s
 from services.targets.api.actuals_schemas import CoverageChangeOut, CoverageIn, CoverageOut, ReconciliationOut
 from shared.types import IsoDate
 from services.targets.api.schemas import ActualsOut
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.http.app import ConnDep
 
 router = APIRouter()

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query, Request
 from services.targets import db, org_service as service
 from services.targets.api.schemas import OrgUnitCreate, OrgUnitMove, OrgUnitMoveOut, OrgUnitOut, OrgUnitPlacementOut, \
     OrgUnitRename
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
 

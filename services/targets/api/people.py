@@ -8,7 +8,8 @@ from services.targets import db, people_service as service
 from services.targets.api.people_schemas import (
     AssignmentCreate, MemberOut, PersonCreate, PersonHistoryOut, PersonOut, PlacementOut,
 )
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.events.targets import PersonRole
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey

@@ -15,7 +15,8 @@ from services.targets.api.plan_schemas import (
     Status, StatusChangeOut, TransitionIn, VersionOut,
 )
 from services.targets.domain.plan_lifecycle import PlanAction
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
 

@@ -11,7 +11,8 @@ from services.targets.api.progress_schemas import (
     SellingCalendarOut,
 )
 from services.targets.domain.progress import PERIOD_PATTERN
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.http.app import ConnDep
 from shared.types import IsoDate
 

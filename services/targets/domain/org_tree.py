@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.errors import InvalidInput
-from shared.org import ORG_UNIT_KINDS
+from shared.identity import ORG_UNIT_KINDS
 
 
 def check_child_kind(parent_kind: str | None, kind: str) -> None:

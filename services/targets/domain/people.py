@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from shared.errors import Forbidden
+from shared.identity import PERSON_ROLES
 
-PERSON_ROLES = ("rep", "supervisor", "region_manager", "director")
 # Who may create or reassign whom: directors (and admins) staff the whole organisation, a region manager
 # staffs the levels below their own.
 MANAGEABLE_ROLES = {

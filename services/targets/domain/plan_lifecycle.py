@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.errors import Conflict, Forbidden
+from shared.identity import Role
 
 
 class PlanStatus(StrEnum):
@@ -35,9 +36,9 @@ class Authority(StrEnum):
     above = "above"  # strictly above the root
 
 
-MANAGER_ROLES = frozenset({"region_manager", "director", "admin"})  # role names of shared.auth.Role
+MANAGER_ROLES = frozenset({Role.region_manager, Role.director, Role.admin})
 # Who may propose a different number for their own unit before approval (bottom-up).
-PROPOSER_ROLES = frozenset({"supervisor", "region_manager", "director", "admin"})
+PROPOSER_ROLES = frozenset({Role.supervisor, Role.region_manager, Role.director, Role.admin})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query, Request
 
 from services.visits import db, service
 from services.visits.api.schemas import OutletCreate, OutletOut
-from shared.auth import PrincipalDep, Role, require_role
+from shared.auth import PrincipalDep, require_role
+from shared.identity import Role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
 
 from shared.events.base import Event
+from shared.identity import OrgUnitKind
 
-OrgUnitKind = Literal["company", "region", "province", "office", "team"]
 
 
 class OrgUnitCreated(Event):

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.events.base import Event
+from shared.identity import PersonRole
 
 __all__ = ["AssignmentPeriod", "PersonAssigned", "PersonCreated", "PersonRole"]
-
-PersonRole = Literal["rep", "supervisor", "region_manager", "director"]
 
 
 class AssignmentPeriod(BaseModel):
