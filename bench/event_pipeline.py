@@ -5,6 +5,7 @@ relay:    N OrgUnitCreated events already committed to targets' outbox -> publis
 consumer: N ERP orders on erp.orders.v1 -> inventory's consumer records each order with its lines and writes its
           OrderRecorded event to the outbox, inbox row and offsets committed (the full effect of each message).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,16 @@ def measure_relay(settings, count: int) -> float:
             events = []
             for _ in range(min(1000, count - start)):
                 unit = uuid.uuid4()
-                events.append(OrgUnitCreated(org_unit_id=unit, parent_id=None, kind="company", code=unit.hex[:12],
-                                             name="bench", path=path_label(unit)))
+                events.append(
+                    OrgUnitCreated(
+                        org_unit_id=unit,
+                        parent_id=None,
+                        kind="company",
+                        code=unit.hex[:12],
+                        name="bench",
+                        path=path_label(unit),
+                    )
+                )
             outbox.add(conn, *events)
     producer = make_producer(settings)
     relay = Relay(engine, targets_db.outbox, producer, service="targets", batch_size=settings.relay_batch_size)
@@ -53,20 +62,35 @@ def measure_consumer(settings, count: int) -> float:
     engine = make_engine(settings.service_url("inventory"))
     unit, dealer = uuid.uuid4(), uuid.uuid4()
     with engine.begin() as conn:
-        conn.execute(inventory_db.org_units.insert().values(id=unit, kind="company", code="BENCH", name="bench",
-                                                            path=path_label(unit)))
+        conn.execute(
+            inventory_db.org_units.insert().values(
+                id=unit, kind="company", code="BENCH", name="bench", path=path_label(unit)
+            )
+        )
         conn.execute(inventory_db.dealers.insert().values(id=dealer, code="D-BENCH", name="bench", org_unit_id=unit))
     producer = make_producer(settings, linger_ms=20)
     for i in range(count):
-        order = {"order_id": f"B-{i}", "version": 1, "dealer_code": "D-BENCH", "ordered_on": "2026-03-14",
-                 "lines": [{"sku": "SKU-1", "quantity": "3", "unit_price": "9.90"},
-                           {"sku": "SKU-2", "quantity": "1", "unit_price": "120"}]}
+        order = {
+            "order_id": f"B-{i}",
+            "version": 1,
+            "dealer_code": "D-BENCH",
+            "ordered_on": "2026-03-14",
+            "lines": [
+                {"sku": "SKU-1", "quantity": "3", "unit_price": "9.90"},
+                {"sku": "SKU-2", "quantity": "1", "unit_price": "120"},
+            ],
+        }
         producer.send("erp.orders.v1", key=order["order_id"].encode(), value=json.dumps(order).encode())
     producer.flush()
     stop = threading.Event()
-    consumer = Consumer(service="inventory", engine=engine, inbox=inventory_db.inbox, handlers=INVENTORY.handlers,
-                        kafka_consumer=make_consumer(settings, group_id=f"bench-{uuid.uuid4().hex[:6]}"),
-                        producer=producer)
+    consumer = Consumer(
+        service="inventory",
+        engine=engine,
+        inbox=inventory_db.inbox,
+        handlers=INVENTORY.handlers,
+        kafka_consumer=make_consumer(settings, group_id=f"bench-{uuid.uuid4().hex[:6]}"),
+        producer=producer,
+    )
     thread = threading.Thread(target=consumer.run, args=(stop,))
 
     def recorded() -> int:

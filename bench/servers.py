@@ -1,4 +1,5 @@
 """Servers for a benchmark: a fresh PostgreSQL and broker (like the tests), migrated, in a temporary folder."""
+
 from __future__ import annotations
 
 import argparse

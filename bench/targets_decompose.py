@@ -4,6 +4,7 @@ through the service's own code path; compare with a bare PostgreSQL COPY of the 
 Peak memory is the process's resource.getrusage(RUSAGE_SELF).ru_maxrss, read right after the decomposition
 (before the rows for the bare COPY are fetched), so it covers the interpreter, the org tree and every cell.
 """
+
 from __future__ import annotations
 
 import io
@@ -64,8 +65,11 @@ def build_org(engine, shape: dict) -> tuple[uuid.UUID, list[uuid.UUID], list[uui
         raw = conn.connection.driver_connection
         copy_rows(raw, "COPY targets.org_units (id, parent_id, kind, code, name, path) FROM STDIN", units)
         copy_rows(raw, "COPY targets.people (id, name, role) FROM STDIN", people)
-        copy_rows(raw, "COPY targets.person_assignments (person_id, valid_from, valid_to, org_unit_id) FROM STDIN",
-                  assignments)
+        copy_rows(
+            raw,
+            "COPY targets.person_assignments (person_id, valid_from, valid_to, org_unit_id) FROM STDIN",
+            assignments,
+        )
     return company[0], non_rep_nodes, [p[0] for p in people]
 
 
@@ -73,18 +77,34 @@ def decomposition_request(nodes: list[uuid.UUID], reps: list[uuid.UUID], lines: 
     """Regions by market potential, provinces and offices by last year's actuals, reps by a 70/30 blend of
     history and equal split; 50 product lines by share; a Spring-Festival-heavy seasonality profile."""
     rng = random.Random(7)
-    history = [{"node_id": str(n), "history": {"2026": str(rng.randint(50_000, 900_000))},
-                "indicators": {"population": str(rng.randint(1_000_000, 9_000_000)),
-                               "outlet_count": str(rng.randint(100, 3_000))}} for n in nodes]
+    history = [
+        {
+            "node_id": str(n),
+            "history": {"2026": str(rng.randint(50_000, 900_000))},
+            "indicators": {
+                "population": str(rng.randint(1_000_000, 9_000_000)),
+                "outlet_count": str(rng.randint(100, 3_000)),
+            },
+        }
+        for n in nodes
+    ]
     history += [{"node_id": str(p), "history": {"2026": str(rng.randint(20_000, 90_000))}} for p in reps]
     return {
-        "parent_value": "987654321", "leaf_level": "rep",
+        "parent_value": "987654321",
+        "leaf_level": "rep",
         "split": {"method": "historical_share", "history_period": "2026"},
         "levels": [
-            {"parent_kind": "company", "method": "market_potential",
-             "indicator_weights": {"population": "2", "outlet_count": "1"}},
-            {"parent_kind": "office", "method": "blend", "history_period": "2026",
-             "blend_weights": {"historical_share": "0.7", "equal": "0.3"}},
+            {
+                "parent_kind": "company",
+                "method": "market_potential",
+                "indicator_weights": {"population": "2", "outlet_count": "1"},
+            },
+            {
+                "parent_kind": "office",
+                "method": "blend",
+                "history_period": "2026",
+                "blend_weights": {"historical_share": "0.7", "equal": "0.3"},
+            },
         ],
         "nodes": history,
         "product_shares": [{"product_line": f"P{i:02d}", "share": str(rng.randint(1, 40))} for i in range(lines)],
@@ -101,9 +121,18 @@ def main() -> None:
         company, nodes, reps = build_org(engine, shape)
         print(f"org: {len(nodes) + 1} units, {len(reps)} reps, {shape['lines']} product lines", flush=True)
         with engine.begin() as conn:
-            plan = plans_service.create_plan(conn, ADMIN, PlanCreate(
-                name="Company sales 2027", metric="sales_amount", fiscal_year=2027, unit="CNY",
-                rounding_step=Decimal(1), root_org_unit_id=company))
+            plan = plans_service.create_plan(
+                conn,
+                ADMIN,
+                PlanCreate(
+                    name="Company sales 2027",
+                    metric="sales_amount",
+                    fiscal_year=2027,
+                    unit="CNY",
+                    rounding_step=Decimal(1),
+                    root_org_unit_id=company,
+                ),
+            )
         body = decomposition_request(nodes, reps, shape["lines"])
 
         started = time.perf_counter()
@@ -112,18 +141,27 @@ def main() -> None:
             result = plan_decomposition.decompose_plan(conn, ADMIN, plan.id, command)
         seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"decomposed and persisted {result.cells:,} cells for {result.leaves:,} leaves in {seconds:.2f} s, "
-              f"peak {peak_mb:.0f} MB (ru_maxrss)", flush=True)
+        print(
+            f"decomposed and persisted {result.cells:,} cells for {result.leaves:,} leaves in {seconds:.2f} s, "
+            f"peak {peak_mb:.0f} MB (ru_maxrss)",
+            flush=True,
+        )
 
         with engine.begin() as conn:
-            count, total = conn.execute(text("SELECT count(*), sum(value) FROM targets.target_cells "
-                                             "WHERE plan_id = :p AND version = 1"), {"p": plan.id}).one()
+            count, total = conn.execute(
+                text("SELECT count(*), sum(value) FROM targets.target_cells WHERE plan_id = :p AND version = 1"),
+                {"p": plan.id},
+            ).one()
             assert count == result.cells and total == Decimal(body["parent_value"]), (count, total)
             conn.execute(text("CREATE TABLE targets.target_cells_scratch (LIKE targets.target_cells INCLUDING ALL)"))
             buffer = io.BytesIO()
             raw = conn.connection.driver_connection
-            with raw.cursor() as cursor, cursor.copy(
-                    "COPY (SELECT * FROM targets.target_cells WHERE plan_id = %s) TO STDOUT", (plan.id,)) as copy:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(
+                    "COPY (SELECT * FROM targets.target_cells WHERE plan_id = %s) TO STDOUT", (plan.id,)
+                ) as copy,
+            ):
                 for data in copy:
                     buffer.write(data)
         payload = buffer.getvalue()
@@ -133,13 +171,21 @@ def main() -> None:
             raw = conn.connection.driver_connection
             with raw.cursor() as cursor, cursor.copy("COPY targets.target_cells_scratch FROM STDIN") as copy:
                 for offset in range(0, len(payload), 1 << 20):
-                    copy.write(payload[offset:offset + (1 << 20)])
+                    copy.write(payload[offset : offset + (1 << 20)])
         copy_seconds = time.perf_counter() - started
-        print(f"bare COPY of the same {count:,} rows ({len(payload) / 1e6:.0f} MB of COPY text): "
-              f"{copy_seconds:.2f} s", flush=True)
+        print(
+            f"bare COPY of the same {count:,} rows ({len(payload) / 1e6:.0f} MB of COPY text): {copy_seconds:.2f} s",
+            flush=True,
+        )
         engine.dispose()
-    print(figures(seconds=round(seconds, 2), peak_mb=round(peak_mb), copy_seconds=round(copy_seconds, 2),
-                  ratio_vs_copy=round(seconds / copy_seconds, 2)))
+    print(
+        figures(
+            seconds=round(seconds, 2),
+            peak_mb=round(peak_mb),
+            copy_seconds=round(copy_seconds, 2),
+            ratio_vs_copy=round(seconds / copy_seconds, 2),
+        )
+    )
 
 
 if __name__ == "__main__":

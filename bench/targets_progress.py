@@ -14,6 +14,7 @@ the ledger's total, time 200 orders through the real consumer handler, and time 
 (progress_service.unit_progress / person_progress, one transaction each) for random nodes at every level
 (company, region, province, office, rep), random periods (year, quarter, month, date range) and as-of days.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,21 +82,36 @@ def build_org(engine, shape: dict) -> dict:
         durable_commit(conn)
         raw = conn.connection.driver_connection
         copy_rows(raw, "COPY targets.org_units (id, parent_id, kind, code, name, path) FROM STDIN", units)
-        copy_rows(raw, "COPY targets.people (id, name, role) FROM STDIN",
-                  ((p, f"rep {i}", "rep") for i, (p, _) in enumerate(reps)))
-        copy_rows(raw, "COPY targets.person_assignments (person_id, valid_from, org_unit_id) FROM STDIN",
-                  ((p, date(2020, 1, 1), o) for p, o in reps))
+        copy_rows(
+            raw,
+            "COPY targets.people (id, name, role) FROM STDIN",
+            ((p, f"rep {i}", "rep") for i, (p, _) in enumerate(reps)),
+        )
+        copy_rows(
+            raw,
+            "COPY targets.person_assignments (person_id, valid_from, org_unit_id) FROM STDIN",
+            ((p, date(2020, 1, 1), o) for p, o in reps),
+        )
         conn.execute(text("CREATE TABLE targets.bench_reps (idx int PRIMARY KEY, person_id uuid, org_unit_id uuid)"))
-        copy_rows(raw, "COPY targets.bench_reps (idx, person_id, org_unit_id) FROM STDIN",
-                  ((i, p, o) for i, (p, o) in enumerate(reps)))
-        conn.execute(text("""
+        copy_rows(
+            raw,
+            "COPY targets.bench_reps (idx, person_id, org_unit_id) FROM STDIN",
+            ((i, p, o) for i, (p, o) in enumerate(reps)),
+        )
+        conn.execute(
+            text("""
             INSERT INTO targets.dealer_coverage (dealer_id, person_id, valid_from, share)
             SELECT md5('dealer' || d)::uuid, r.person_id, date '2020-01-01', 1
             FROM generate_series(0, :dealers - 1) d JOIN targets.bench_reps r ON r.idx = d / :per_rep"""),
-                     {"dealers": len(reps) * DEALERS_PER_REP, "per_rep": DEALERS_PER_REP})
-        conn.execute(text("INSERT INTO targets.calendar_days (company_id, day, selling, reason) "
-                          "SELECT :c, d, false, 'Spring Festival' FROM unnest(CAST(:days AS date[])) d"),
-                     {"c": company[0], "days": SPRING_FESTIVAL})
+            {"dealers": len(reps) * DEALERS_PER_REP, "per_rep": DEALERS_PER_REP},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO targets.calendar_days (company_id, day, selling, reason) "
+                "SELECT :c, d, false, 'Spring Festival' FROM unnest(CAST(:days AS date[])) d"
+            ),
+            {"c": company[0], "days": SPRING_FESTIVAL},
+        )
     return dict(company=company[0], levels=levels, reps=[p for p, _ in reps], rep_offices=[o for _, o in reps])
 
 
@@ -104,21 +120,35 @@ def load_plan_cells(engine, company: uuid.UUID, lines: int) -> uuid.UUID:
     plan_id = uuid.uuid4()
     with engine.begin() as conn:
         durable_commit(conn)
-        conn.execute(text("""
+        conn.execute(
+            text("""
             INSERT INTO targets.target_plans (id, root_org_unit_id, name, metric, fiscal_year, unit, rounding_step,
                                               status, published_version, current_version)
             VALUES (:p, :c, 'Company sales 2026', 'sales_amount', :y, 'CNY', 0.01, 'published', 1, 1)"""),
-                     {"p": plan_id, "c": company, "y": YEAR})
-        conn.execute(text("""
+            {"p": plan_id, "c": company, "y": YEAR},
+        )
+        conn.execute(
+            text("""
             INSERT INTO targets.target_cells (plan_id, version, org_unit_id, person_id, product_line, month, value)
             SELECT :p, 1, r.org_unit_id, r.person_id, 'P' || l, m, 20 + ((r.idx * 7 + l * 13 + m * 31) % 400)
             FROM targets.bench_reps r, generate_series(1, :lines) l, generate_series(1, 12) m"""),
-                     {"p": plan_id, "lines": lines})
+            {"p": plan_id, "lines": lines},
+        )
     return plan_id
 
 
-LOADED = ["org_units", "people", "person_assignments", "dealer_coverage", "calendar_days", "target_plans",
-          "target_cells", "actual_attributions", "actual_days", "actual_months"]
+LOADED = [
+    "org_units",
+    "people",
+    "person_assignments",
+    "dealer_coverage",
+    "calendar_days",
+    "target_plans",
+    "target_cells",
+    "actual_attributions",
+    "actual_days",
+    "actual_months",
+]
 LEDGER_INDEXES = [
     "ALTER TABLE targets.actual_attributions ADD CONSTRAINT pk_actual_attributions "
     "PRIMARY KEY (source, source_id, seq)",
@@ -134,9 +164,11 @@ def load_actuals(engine, rows: int, dealers: int) -> None:
         conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
         conn.execute(text("ALTER TABLE targets.actual_attributions DROP CONSTRAINT pk_actual_attributions"))
-        conn.execute(text("DROP INDEX targets.ix_actual_attributions_dealer_day, "
-                          "targets.ix_actual_attributions_unattributed"))
-        conn.execute(text("""
+        conn.execute(
+            text("DROP INDEX targets.ix_actual_attributions_dealer_day, targets.ix_actual_attributions_unattributed")
+        )
+        conn.execute(
+            text("""
             INSERT INTO targets.actual_attributions
                 (source, source_id, seq, dealer_id, org_unit_id, person_id, day, amount, quantity)
             SELECT 'order', md5('order' || g)::uuid, 0, md5('dealer' || (g % :dealers))::uuid, r.org_unit_id,
@@ -144,22 +176,27 @@ def load_actuals(engine, rows: int, dealers: int) -> None:
                    make_date(:y, 1, 1) + (g * 7 % 365)::int, 50 + (g * 7919 % 500000) / 100.0, 1 + g * 31 % 100
             FROM generate_series(1, CAST(:rows AS bigint)) g
             JOIN targets.bench_reps r ON r.idx = (g % :dealers) / :per_rep"""),
-                     {"rows": rows, "dealers": dealers, "per_rep": DEALERS_PER_REP, "y": YEAR})
+            {"rows": rows, "dealers": dealers, "per_rep": DEALERS_PER_REP, "y": YEAR},
+        )
         for statement in LEDGER_INDEXES:
             conn.execute(text(statement))
         # Every generated fact has one ledger row (seq 0), so count(*) is the number of facts per holder.
-        conn.execute(text("""
+        conn.execute(
+            text("""
             INSERT INTO targets.actual_days (source, holder_kind, holder_id, day, amount, quantity, facts)
             SELECT source, 'org_unit', org_unit_id, day, sum(amount), sum(quantity), count(*)
             FROM targets.actual_attributions WHERE org_unit_id IS NOT NULL GROUP BY source, org_unit_id, day
             UNION ALL
             SELECT source, 'person', person_id, day, sum(amount), sum(quantity), count(*)
-            FROM targets.actual_attributions WHERE person_id IS NOT NULL GROUP BY source, person_id, day"""))
-        conn.execute(text("""
+            FROM targets.actual_attributions WHERE person_id IS NOT NULL GROUP BY source, person_id, day""")
+        )
+        conn.execute(
+            text("""
             INSERT INTO targets.actual_months (source, holder_kind, holder_id, month, amount, quantity, facts)
             SELECT source, holder_kind, holder_id, date_trunc('month', day)::date, sum(amount), sum(quantity),
                    sum(facts)
-            FROM targets.actual_days GROUP BY source, holder_kind, holder_id, date_trunc('month', day)"""))
+            FROM targets.actual_days GROUP BY source, holder_kind, holder_id, date_trunc('month', day)""")
+        )
     # As autovacuum would after a bulk load: statistics, and the visibility map that index-only scans rely on.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) " + ", ".join(f"targets.{t}" for t in LOADED)))
@@ -203,10 +240,19 @@ def time_handler(engine, org: dict, orders: int, rng: random.Random) -> list[flo
         dealer = rng.randrange(len(org["reps"]) * DEALERS_PER_REP)
         dealer_id = uuid.UUID(hashlib.md5(f"dealer{dealer}".encode()).hexdigest())
         event = OrderRecorded(
-            order_id=uuid.uuid4(), erp_order_id=f"BENCH-{uuid.uuid4().hex[:10]}", erp_version=1, dealer_id=dealer_id,
-            dealer_code=f"D{dealer}", org_unit_id=org["rep_offices"][dealer // DEALERS_PER_REP],
-            status="confirmed", ordered_on=date(YEAR, 6, 15), currency="CNY", total_quantity=Decimal("3"),
-            total_amount=Decimal("123.45"), lines=[])
+            order_id=uuid.uuid4(),
+            erp_order_id=f"BENCH-{uuid.uuid4().hex[:10]}",
+            erp_version=1,
+            dealer_id=dealer_id,
+            dealer_code=f"D{dealer}",
+            org_unit_id=org["rep_offices"][dealer // DEALERS_PER_REP],
+            status="confirmed",
+            ordered_on=date(YEAR, 6, 15),
+            currency="CNY",
+            total_quantity=Decimal("3"),
+            total_amount=Decimal("123.45"),
+            lines=[],
+        )
         started = time.perf_counter()
         with engine.begin() as conn:
             apply_order_recorded(conn, Decoded(OrderRecorded.topic, str(uuid.uuid4()), event))
@@ -226,40 +272,65 @@ def main() -> None:
         print(f"org: {units} units, {len(org['reps'])} reps, {dealers} dealers", flush=True)
         started = time.perf_counter()
         plan_id = load_plan_cells(engine, org["company"], shape["lines"])
-        print(f"plan: {len(org['reps']) * 12 * shape['lines']:,} target cells in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"plan: {len(org['reps']) * 12 * shape['lines']:,} target cells in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         started = time.perf_counter()
         load_actuals(engine, shape["rows"], dealers)
         with engine.connect() as conn:
-            ledger_rows, ledger_total = conn.execute(text(
-                "SELECT count(*), sum(amount) FILTER (WHERE org_unit_id IS NOT NULL) "
-                "FROM targets.actual_attributions")).one()
-            sums = conn.execute(text("SELECT count(*) FROM targets.actual_days")).scalar_one() + \
-                conn.execute(text("SELECT count(*) FROM targets.actual_months")).scalar_one()
-        print(f"actuals: {ledger_rows:,} ledger rows and {sums:,} day/month sums in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+            ledger_rows, ledger_total = conn.execute(
+                text(
+                    "SELECT count(*), sum(amount) FILTER (WHERE org_unit_id IS NOT NULL) "
+                    "FROM targets.actual_attributions"
+                )
+            ).one()
+            sums = (
+                conn.execute(text("SELECT count(*) FROM targets.actual_days")).scalar_one()
+                + conn.execute(text("SELECT count(*) FROM targets.actual_months")).scalar_one()
+            )
+        print(
+            f"actuals: {ledger_rows:,} ledger rows and {sums:,} day/month sums in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
 
         started = time.perf_counter()
         with engine.begin() as conn:
             ensure_targets_cached(conn, load_plan(conn, plan_id))
-        print(f"target cache for the published version built once in {time.perf_counter() - started:.2f} s",
-              flush=True)
+        print(f"target cache for the published version built once in {time.perf_counter() - started:.2f} s", flush=True)
         with engine.begin() as conn:
-            top = progress_service.unit_progress(conn, ADMIN, plan_id=plan_id, org_unit_id=org["company"],
-                                                 period=None, date_from=None, date_to=None, as_of=date(YEAR, 12, 31))
+            top = progress_service.unit_progress(
+                conn,
+                ADMIN,
+                plan_id=plan_id,
+                org_unit_id=org["company"],
+                period=None,
+                date_from=None,
+                date_to=None,
+                as_of=date(YEAR, 12, 31),
+            )
         assert top.figures.actual == ledger_total, (top.figures.actual, ledger_total)
         print(f"check: the company's actual {top.figures.actual:,} equals the ledger's total", flush=True)
 
         handler = time_handler(engine, org, 200 if not args.quick else 40, rng)
-        print(f"order handler: p50 {percentile(handler, 50):.1f} ms, p95 {percentile(handler, 95):.1f} ms "
-              f"per order (attribution + ledger + day/month sums)", flush=True)
+        print(
+            f"order handler: p50 {percentile(handler, 50):.1f} ms, p95 {percentile(handler, 95):.1f} ms "
+            f"per order (attribution + ledger + day/month sums)",
+            flush=True,
+        )
 
         time_progress_calls(engine, plan_id, org, 20, rng)  # warm-up: connections, plans, caches
         samples = time_progress_calls(engine, plan_id, org, shape["calls"], rng)
         print(f"progress: {len(samples)} calls, max {max(samples):.1f} ms", flush=True)
         engine.dispose()
-    print(figures(p50_ms=round(percentile(samples, 50), 1), p95_ms=round(percentile(samples, 95), 1),
-                  p99_ms=round(percentile(samples, 99), 1)))
+    print(
+        figures(
+            p50_ms=round(percentile(samples, 50), 1),
+            p95_ms=round(percentile(samples, 95), 1),
+            p99_ms=round(percentile(samples, 99), 1),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Bearer JWTs verified against a JWKS (any OIDC issuer), a local issuer for development and tests,
 and the caller's role and org-unit scope as FastAPI dependencies."""
+
 from __future__ import annotations
 
 import json
@@ -48,14 +49,19 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self._key(token), algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
+                token,
+                self._key(token),
+                algorithms=ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
                 options={"require": ["exp", "sub", "role"]},
             )
             role = Role(claims["role"])
             org_unit = claims.get("org_unit")
             person = claims.get("person_id")
             return Principal(
-                subject=claims["sub"], role=role,
+                subject=claims["sub"],
+                role=role,
                 org_unit_id=uuid.UUID(org_unit) if org_unit else None,
                 person_id=uuid.UUID(person) if person else None,
             )
@@ -83,11 +89,24 @@ class LocalIssuer:
         self.jwks_path.write_text(json.dumps({"keys": [public]}))
         self._private = jwt.algorithms.RSAAlgorithm.from_jwk(self.jwk)
 
-    def issue(self, *, role: str, org_unit: str | None = None, subject: str | None = None,
-              person_id: str | None = None, ttl_seconds: int = 12 * 3600) -> str:
+    def issue(
+        self,
+        *,
+        role: str,
+        org_unit: str | None = None,
+        subject: str | None = None,
+        person_id: str | None = None,
+        ttl_seconds: int = 12 * 3600,
+    ) -> str:
         now = int(time.time())
-        claims = {"iss": self.issuer, "aud": self.audience, "sub": subject or f"dev-{role}", "role": Role(role).value,
-                  "iat": now, "exp": now + ttl_seconds}
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject or f"dev-{role}",
+            "role": Role(role).value,
+            "iat": now,
+            "exp": now + ttl_seconds,
+        }
         if org_unit:
             claims["org_unit"] = str(uuid.UUID(org_unit))
         if person_id:
@@ -124,8 +143,9 @@ def require_role(*roles: Role):
 
     def check(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
-            raise Forbidden(f"role {principal.role.value!r} may not do this; needs one of "
-                            f"{sorted(r.value for r in allowed)}")
+            raise Forbidden(
+                f"role {principal.role.value!r} may not do this; needs one of {sorted(r.value for r in allowed)}"
+            )
         return principal
 
     return Depends(check)

@@ -1,4 +1,5 @@
 """salesops command line: run the whole system locally, or one process of one service."""
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,11 @@ def cmd_migrate(args) -> None:
 def cmd_token(args) -> None:
     from shared.auth import LocalIssuer
 
-    print(LocalIssuer().issue(role=args.role, org_unit=args.org_unit, subject=args.subject,
-                              person_id=args.person_id, ttl_seconds=args.ttl))
+    print(
+        LocalIssuer().issue(
+            role=args.role, org_unit=args.org_unit, subject=args.subject, person_id=args.person_id, ttl_seconds=args.ttl
+        )
+    )
 
 
 def cmd_docs(args) -> None:
@@ -105,12 +109,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--person-id")
     p.add_argument("--ttl", type=int, default=12 * 3600)
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
-    sub.add_parser("test", help="run the full test suite (starts its own PostgreSQL and broker); "
-                                "further arguments go to pytest")
+    sub.add_parser(
+        "test", help="run the full test suite (starts its own PostgreSQL and broker); further arguments go to pytest"
+    )
 
     args = parser.parse_args(argv)
-    {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token,
-     "docs": cmd_docs}[args.command](args)
+    {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token, "docs": cmd_docs}[
+        args.command
+    ](args)
 
 
 if __name__ == "__main__":

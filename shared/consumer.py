@@ -4,6 +4,7 @@ Each poll is applied in one transaction with a savepoint per message. A message 
 retried a bounded number of times, then sent to `<topic>.dlq` with the reason, so it never blocks the
 partition. Infrastructure failures (database or broker away) roll the batch back and replay it later.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,6 @@ from shared.logs import correlation_id
 log = logging.getLogger(__name__)
 APPLIED = Counter("salesops_events_applied_total", "Events applied by consumers", ["service", "topic"])
 DEAD_LETTERED = Counter("salesops_events_dead_lettered_total", "Messages sent to a DLQ", ["service", "topic"])
-
-
 
 
 def make_inbox_table(metadata: MetaData) -> Table:
@@ -163,8 +162,9 @@ class Consumer:
             if dead:
                 self._dead_letter(dead)
 
-    def _apply_with_retries(self, conn: Connection, decoded: Decoded, handler: Handler, *,
-                            first_attempt: int) -> str | None:
+    def _apply_with_retries(
+        self, conn: Connection, decoded: Decoded, handler: Handler, *, first_attempt: int
+    ) -> str | None:
         reason = "no attempt left"
         for attempt in range(first_attempt, self.max_retries + 1):
             savepoint = conn.begin_nested()

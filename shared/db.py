@@ -1,7 +1,8 @@
 """Engines, schema-bound metadata and column helpers shared by every service."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, text
 from sqlalchemy.types import UserDefinedType
@@ -27,7 +28,7 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def created_at_column() -> Column:

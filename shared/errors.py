@@ -1,4 +1,5 @@
 """Domain exceptions. One handler (shared.http.problems) maps them to RFC 9457 problem responses."""
+
 from __future__ import annotations
 
 

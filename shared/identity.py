@@ -2,6 +2,7 @@
 
 Domain code, auth, events and schemas all use these; nothing here knows of HTTP, SQL or Kafka.
 """
+
 from __future__ import annotations
 
 import uuid

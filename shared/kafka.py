@@ -1,4 +1,5 @@
 """Kafka clients configured once for every service, and topic creation."""
+
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,7 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from shared.settings import Settings
+import contextlib
 
 log = logging.getLogger(__name__)
 PARTITIONS = 6
@@ -54,10 +56,8 @@ def ensure_topics(settings: Settings, topics: list[str], partitions: int = PARTI
         existing = set(admin.list_topics())
         wanted = [t for topic in topics for t in (topic, dlq_topic(topic)) if t not in existing]
         for name in wanted:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics([NewTopic(name, partitions, 1)])
-            except TopicAlreadyExistsError:
-                pass
         if wanted:
             log.info("created topics", extra={"topics": wanted})
     finally:

@@ -1,4 +1,5 @@
 """JSON logs carrying the correlation id of the request or event being handled."""
+
 from __future__ import annotations
 
 import logging

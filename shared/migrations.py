@@ -1,4 +1,5 @@
 """Schema bootstrap (one schema and one role per service) and the Alembic environment every service shares."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The org tree as every service stores it (owned by targets, projected by the others) and scope filters."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,15 +7,28 @@ import warnings
 from collections.abc import Callable
 
 from sqlalchemy import (
-    Column, ColumnElement, Connection, Index, MetaData, String, Table, cast, false, func, select, true, update,
+    Column,
+    ColumnElement,
+    Connection,
+    Index,
+    MetaData,
+    String,
+    Table,
+    cast,
+    false,
+    func,
+    select,
+    true,
+    update,
 )
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.exc import SAWarning
 
 from shared.db import Ltree, created_at_column
 from shared.errors import NotFound
-from shared.identity import Principal
 from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
+from shared.identity import Principal
+
 
 def make_org_units_table(metadata: MetaData) -> Table:
     table = Table(
@@ -65,12 +79,14 @@ def scope_condition(org_units: Table, principal: Principal, org_unit_column: Col
     return org_unit_column.in_(subtree_ids(org_units, principal.org_unit_id))
 
 
-def ensure_in_scope(conn: Connection, org_units: Table, principal: Principal, org_unit_id: uuid.UUID,
-                    field: str = "org_unit_id") -> None:
+def ensure_in_scope(
+    conn: Connection, org_units: Table, principal: Principal, org_unit_id: uuid.UUID, field: str = "org_unit_id"
+) -> None:
     """404 when the org unit is unknown or outside the caller's subtree (the two look the same on purpose)."""
     found = conn.scalar(
-        select(org_units.c.id).where(org_units.c.id == org_unit_id,
-                                     scope_condition(org_units, principal, org_units.c.id))
+        select(org_units.c.id).where(
+            org_units.c.id == org_unit_id, scope_condition(org_units, principal, org_units.c.id)
+        )
     )
     if found is None:
         raise NotFound(f"org unit {org_unit_id} not found", field=field)
@@ -82,14 +98,17 @@ def ensure_in_scope(conn: Connection, org_units: Table, principal: Principal, or
 # and re-anchors children that arrived before it: whatever the interleaving, every unit ends up at its
 # parent's path plus its own label, and a replayed event changes nothing.
 
-def _place(conn: Connection, t: Table, org_unit_id: uuid.UUID, parent_id: uuid.UUID | None, event_path: str,
-           **attributes) -> None:
+
+def _place(
+    conn: Connection, t: Table, org_unit_id: uuid.UUID, parent_id: uuid.UUID | None, event_path: str, **attributes
+) -> None:
     parent_path = conn.scalar(select(t.c.path).where(t.c.id == parent_id)) if parent_id else None
     path = f"{parent_path}.{event_path.rsplit('.', 1)[-1]}" if parent_path else event_path
     old_path = conn.scalar(select(t.c.path).where(t.c.id == org_unit_id))
     if old_path is not None and old_path != path:
-        conn.execute(update(t).where(t.c.path.op("<@")(ltree(old_path)))
-                     .values(path=rebased_path(t.c.path, old_path, path)))
+        conn.execute(
+            update(t).where(t.c.path.op("<@")(ltree(old_path))).values(path=rebased_path(t.c.path, old_path, path))
+        )
     values = dict(parent_id=parent_id, path=path, **attributes)
     if old_path is None and attributes:
         conn.execute(insert(t).values(id=org_unit_id, **values))
@@ -105,17 +124,20 @@ def _place(conn: Connection, t: Table, org_unit_id: uuid.UUID, parent_id: uuid.U
 def _reanchor_early_children(conn: Connection, t: Table, early, org_unit_id: uuid.UUID, path: str) -> None:
     conn.execute(
         update(t)
-        .where(early.c.parent_id == org_unit_id,
-               func.subpath(early.c.path, 0, func.nlevel(early.c.path) - 1) != ltree(path),
-               t.c.path.op("<@")(early.c.path))
+        .where(
+            early.c.parent_id == org_unit_id,
+            func.subpath(early.c.path, 0, func.nlevel(early.c.path) - 1) != ltree(path),
+            t.c.path.op("<@")(early.c.path),
+        )
         .values(path=ltree(path).op("||")(func.subpath(t.c.path, func.nlevel(early.c.path) - 1)))
     )
 
 
 def _project(conn: Connection, t: Table, event) -> None:
     if isinstance(event, OrgUnitCreated):
-        _place(conn, t, event.org_unit_id, event.parent_id, event.path, kind=event.kind, code=event.code,
-               name=event.name)
+        _place(
+            conn, t, event.org_unit_id, event.parent_id, event.path, kind=event.kind, code=event.code, name=event.name
+        )
     elif isinstance(event, OrgUnitMoved):
         if conn.scalar(select(t.c.id).where(t.c.id == event.org_unit_id)) is not None:
             _place(conn, t, event.org_unit_id, event.parent_id, event.path)

@@ -3,6 +3,7 @@
 Rows are spread over lanes by key. A relay holds a lane's advisory lock while it publishes that lane in id
 order, so several relays can run at once and one key's events still leave in the order they were written.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,8 +13,22 @@ import zlib
 from kafka import KafkaProducer
 from prometheus_client import Counter
 from sqlalchemy import (
-    BigInteger, Column, Connection, DateTime, Engine, Identity, Index, LargeBinary, MetaData, SmallInteger,
-    String, Table, func, select, text, update,
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Identity,
+    Index,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    func,
+    select,
+    text,
+    update,
 )
 
 from shared.events.base import Envelope, Event
@@ -56,11 +71,20 @@ class Outbox:
         envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
         if envelopes:
             # One multi-row INSERT: a single round trip, where executemany would pipeline one per row.
-            conn.execute(self.table.insert().values([
-                dict(event_id=env.id, topic=type(e).topic, key=env.subject, lane=lane_of(env.subject),
-                     value=env.model_dump_json().encode())
-                for env, e in zip(envelopes, events)
-            ]))
+            conn.execute(
+                self.table.insert().values(
+                    [
+                        dict(
+                            event_id=env.id,
+                            topic=type(e).topic,
+                            key=env.subject,
+                            lane=lane_of(env.subject),
+                            value=env.model_dump_json().encode(),
+                        )
+                        for env, e in zip(envelopes, events, strict=False)
+                    ]
+                )
+            )
         return envelopes
 
 
@@ -78,9 +102,7 @@ class Relay:
     def publish_pending(self) -> int:
         """One pass over every lane with pending rows; returns how many events went out."""
         with self.engine.connect() as conn:
-            lanes = conn.scalars(
-                select(self.table.c.lane).where(self.table.c.published_at.is_(None)).distinct()
-            ).all()
+            lanes = conn.scalars(select(self.table.c.lane).where(self.table.c.published_at.is_(None)).distinct()).all()
         return sum(self._publish_lane(lane) for lane in lanes)
 
     def _publish_lane(self, lane: int) -> int:

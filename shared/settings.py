@@ -1,4 +1,5 @@
 """One validated settings object per process, read from environment variables with working local defaults."""
+
 from __future__ import annotations
 
 from functools import lru_cache

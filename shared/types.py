@@ -1,5 +1,6 @@
 """Strict types for request bodies, so what is accepted is exactly what the OpenAPI schema documents.
 Exact decimals travel as JSON strings with a documented pattern (no float rounding); dates as YYYY-MM-DD."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,11 @@ def decimal_string(pattern: str, *examples: str) -> Any:
             raise ValueError(f"must be a decimal string matching {pattern}")
         return value
 
-    return Annotated[Decimal, BeforeValidator(check),
-                     WithJsonSchema({"type": "string", "pattern": pattern, "examples": list(examples)})]
+    return Annotated[
+        Decimal,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "string", "pattern": pattern, "examples": list(examples)}),
+    ]
 
 
 # Greater than zero, up to 11 integer digits and 3 decimals: "12", "0.5", "1200.125".

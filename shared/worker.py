@@ -1,4 +1,5 @@
 """A service's worker process: the outbox relay and the event consumers, stopped cleanly by SIGTERM/SIGINT."""
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,7 @@ def run_workers(specs: list[WorkerSpec], settings: Settings) -> None:
         raise SystemExit(f"worker failed: {', '.join(failed)}")
 
 
-def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *,
-               topics_ready: bool = False) -> None:
+def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, topics_ready: bool = False) -> None:
     """Run relay and consumer threads until stopped; a crashed thread stops the worker (the supervisor restarts it)."""
     if not topics_ready:
         ensure_topics(settings, REGISTRY.topics())
@@ -62,8 +62,12 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *,
     producer = make_producer(settings)
     relay = Relay(engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size)
     consumer = Consumer(
-        service=spec.service, engine=engine, inbox=spec.inbox, handlers=spec.handlers,
-        kafka_consumer=make_consumer(settings, group_id=spec.service), producer=producer,
+        service=spec.service,
+        engine=engine,
+        inbox=spec.inbox,
+        handlers=spec.handlers,
+        kafka_consumer=make_consumer(settings, group_id=spec.service),
+        producer=producer,
         max_retries=settings.consumer_max_retries,
     )
     failures: list[BaseException] = []
@@ -76,6 +80,7 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *,
                 log.exception("%s crashed", name)
                 failures.append(exc)
                 stop.set()
+
         return threading.Thread(target=body, name=f"{spec.service}-{name}", daemon=True)
 
     threads = [guarded(relay.run, "relay")]

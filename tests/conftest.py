@@ -1,5 +1,6 @@
 """The suite runs on a real PostgreSQL and a real Kafka-protocol broker that it starts itself
 (or on the servers named by DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS). It never skips for want of them."""
+
 from __future__ import annotations
 
 import importlib
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.settings import SERVICES
+
 
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory):
@@ -37,8 +39,10 @@ def engines(settings):
 
 @pytest.fixture(scope="session")
 def apps(settings, engines):
-    return {s: importlib.import_module(f"services.{s}.main").create_app(settings=settings, engine=engines[s])
-            for s in SERVICES}
+    return {
+        s: importlib.import_module(f"services.{s}.main").create_app(settings=settings, engine=engines[s])
+        for s in SERVICES
+    }
 
 
 @pytest.fixture(scope="session")
@@ -52,12 +56,21 @@ def clients(apps):
 @pytest.fixture(scope="session")
 def token(infra):
     """token(role, org_unit=None, subject=None, person_id=None) -> Authorization header for that caller."""
-    def make(role: str = "admin", org_unit: uuid.UUID | str | None = None, subject: str | None = None,
-             person_id: uuid.UUID | str | None = None) -> dict:
-        jwt = infra.issuer.issue(role=role, org_unit=str(org_unit) if org_unit else None,
-                                 subject=subject or f"test-{role}-{uuid.uuid4().hex[:8]}",
-                                 person_id=str(person_id) if person_id else None)
+
+    def make(
+        role: str = "admin",
+        org_unit: uuid.UUID | str | None = None,
+        subject: str | None = None,
+        person_id: uuid.UUID | str | None = None,
+    ) -> dict:
+        jwt = infra.issuer.issue(
+            role=role,
+            org_unit=str(org_unit) if org_unit else None,
+            subject=subject or f"test-{role}-{uuid.uuid4().hex[:8]}",
+            person_id=str(person_id) if person_id else None,
+        )
         return {"Authorization": f"Bearer {jwt}"}
+
     return make
 
 
@@ -81,8 +94,9 @@ class Workers:
                 continue
             spec = importlib.import_module(f"services.{service}.worker").SPEC
             stop = threading.Event()
-            thread = threading.Thread(target=run_worker, args=(spec, self.settings, stop), daemon=True,
-                                      name=f"test-worker-{service}")
+            thread = threading.Thread(
+                target=run_worker, args=(spec, self.settings, stop), daemon=True, name=f"test-worker-{service}"
+            )
             thread.start()
             self.running[service] = (thread, stop)
 

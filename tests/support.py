@@ -1,4 +1,5 @@
 """Helpers for tests: waiting on a condition, unique names."""
+
 from __future__ import annotations
 
 import time
@@ -33,8 +34,21 @@ def create_org_unit(client, headers, *, kind: str, parent_id=None, code: str | N
     return response.json()
 
 
-def erp_order(order_id: str, dealer_code: str, *, version: int = 1, lines=(("SKU-1", "10", "12.50"),),
-              status: str = "confirmed", ordered_on: str = "2026-03-14") -> dict:
-    return {"order_id": order_id, "version": version, "dealer_code": dealer_code, "status": status,
-            "ordered_on": ordered_on, "currency": "CNY",
-            "lines": [{"sku": s, "quantity": q, "unit_price": p} for s, q, p in lines]}
+def erp_order(
+    order_id: str,
+    dealer_code: str,
+    *,
+    version: int = 1,
+    lines=(("SKU-1", "10", "12.50"),),
+    status: str = "confirmed",
+    ordered_on: str = "2026-03-14",
+) -> dict:
+    return {
+        "order_id": order_id,
+        "version": version,
+        "dealer_code": dealer_code,
+        "status": status,
+        "ordered_on": ordered_on,
+        "currency": "CNY",
+        "lines": [{"sku": s, "quantity": q, "unit_price": p} for s, q, p in lines],
+    }

@@ -1,4 +1,5 @@
 """Tables of the audit schema."""
+
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, text
 from sqlalchemy.dialects.postgresql import JSONB
 

@@ -1,4 +1,5 @@
 """The audit service archives every published event and projects the org tree."""
+
 from services.audit import db
 from services.audit.service import archive_event
 from shared.consumer import Decoded

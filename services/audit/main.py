@@ -1,4 +1,5 @@
 """The audit API: rules, findings and the event archive."""
+
 from fastapi import FastAPI
 
 from services.audit import db

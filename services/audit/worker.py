@@ -1,4 +1,5 @@
 """Worker of the audit service: archives every event and projects the org tree."""
+
 from services.audit import db
 from services.audit.handlers import HANDLERS
 from shared.worker import WorkerSpec

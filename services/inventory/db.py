@@ -1,4 +1,5 @@
 """Tables of the inventory schema."""
+
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, text
 from sqlalchemy.dialects.postgresql import UUID
 

@@ -1,4 +1,5 @@
 """Events and ERP messages the inventory service consumes."""
+
 from services.inventory import db
 from services.inventory.service import apply_erp_order
 from shared.events.erp import ErpOrder

@@ -1,4 +1,5 @@
 """The inventory API: dealers, stock and ordering."""
+
 from fastapi import FastAPI
 
 from services.inventory import db

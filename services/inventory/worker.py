@@ -1,4 +1,5 @@
 """Worker of the inventory service: publishes its outbox, projects the org tree, records ERP orders."""
+
 from services.inventory import db
 from services.inventory.handlers import HANDLERS
 from shared.worker import WorkerSpec

@@ -3,6 +3,7 @@
 Setting coverage for a period rewrites the dealer's timeline (spans around the period are cut, not lost) and,
 in the same transaction, splits the dealer's facts of that period again, so rep actuals follow the new shares.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,8 @@ from services.targets.api.actuals_schemas import CoverageChangeOut, CoverageIn, 
 from services.targets.db_actuals import dealer_coverage, dealers
 from services.targets.db_people import people
 from services.targets.domain.attribution import CoverageSpan, Share, check_timeline, replace_coverage
-from shared.identity import Principal
 from shared.errors import InvalidInput, NotFound
+from shared.identity import Principal
 from shared.org import scope_condition
 
 ou = db.org_units
@@ -25,17 +26,29 @@ SHARE_PLACES = Decimal("0.000001")
 
 
 def _dealer(conn: Connection, principal: Principal, dealer_id: uuid.UUID):
-    row = conn.execute(select(dealers).where(dealers.c.id == dealer_id,
-                                             scope_condition(ou, principal, dealers.c.org_unit_id))).first()
+    row = conn.execute(
+        select(dealers).where(dealers.c.id == dealer_id, scope_condition(ou, principal, dealers.c.org_unit_id))
+    ).first()
     if row is None:
         raise NotFound(f"dealer {dealer_id} not found", field="dealer_id")
     return row
 
 
 def _out(dealer, timeline: list[CoverageSpan]) -> dict:
-    return dict(dealer_id=dealer.id, dealer_code=dealer.code, org_unit_id=dealer.org_unit_id,
-                spans=[CoverageSpanOut(person_id=s.person_id, share=s.share.quantize(SHARE_PLACES),
-                                       valid_from=s.valid_from, valid_to=s.valid_to) for s in timeline])
+    return dict(
+        dealer_id=dealer.id,
+        dealer_code=dealer.code,
+        org_unit_id=dealer.org_unit_id,
+        spans=[
+            CoverageSpanOut(
+                person_id=s.person_id,
+                share=s.share.quantize(SHARE_PLACES),
+                valid_from=s.valid_from,
+                valid_to=s.valid_to,
+            )
+            for s in timeline
+        ],
+    )
 
 
 def get_coverage(conn: Connection, principal: Principal, dealer_id: uuid.UUID) -> CoverageOut:
@@ -44,8 +57,9 @@ def get_coverage(conn: Connection, principal: Principal, dealer_id: uuid.UUID) -
     return CoverageOut(**_out(dealer, coverage_timeline(conn, dealer_id)))
 
 
-def set_coverage(conn: Connection, principal: Principal, dealer_id: uuid.UUID,
-                 command: CoverageIn) -> CoverageChangeOut:
+def set_coverage(
+    conn: Connection, principal: Principal, dealer_id: uuid.UUID, command: CoverageIn
+) -> CoverageChangeOut:
     """Give [valid_from, valid_to) of a dealer to reps by share, and re-split that period's actuals."""
     dealer = _dealer(conn, principal, dealer_id)
     wanted = [r.person_id for r in command.reps]
@@ -54,13 +68,27 @@ def set_coverage(conn: Connection, principal: Principal, dealer_id: uuid.UUID,
         if person_id not in known:
             raise InvalidInput(f"person {person_id} is not known", field=f"reps[{index}].person_id")
     lock_dealer(conn, dealer_id)
-    timeline = replace_coverage(coverage_timeline(conn, dealer_id), command.valid_from, command.valid_to,
-                                [Share(r.person_id, r.share) for r in command.reps])
+    timeline = replace_coverage(
+        coverage_timeline(conn, dealer_id),
+        command.valid_from,
+        command.valid_to,
+        [Share(r.person_id, r.share) for r in command.reps],
+    )
     check_timeline(timeline)
     conn.execute(delete(dealer_coverage).where(dealer_coverage.c.dealer_id == dealer_id))
     if timeline:
-        conn.execute(dealer_coverage.insert(), [
-            dict(dealer_id=dealer_id, person_id=s.person_id, share=s.share, valid_from=s.valid_from,
-                 valid_to=s.valid_to) for s in timeline])
+        conn.execute(
+            dealer_coverage.insert(),
+            [
+                dict(
+                    dealer_id=dealer_id,
+                    person_id=s.person_id,
+                    share=s.share,
+                    valid_from=s.valid_from,
+                    valid_to=s.valid_to,
+                )
+                for s in timeline
+            ],
+        )
     moved = reattribute_dealer(conn, dealer_id, timeline, command.valid_from, command.valid_to)
     return CoverageChangeOut(**_out(dealer, timeline), reattributed_facts=moved)

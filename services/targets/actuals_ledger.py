@@ -6,6 +6,7 @@ delta upserts to per-day and per-month sums per org unit and per person (actual_
 newer order version, a cancellation or a coverage change moves exactly its delta and nothing is counted twice.
 Any producer of facts (orders now; payments and stock reports later) calls record_fact with its own source.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -46,8 +47,11 @@ def lock_dealer(conn: Connection, dealer_id: uuid.UUID) -> None:
 
 def coverage_timeline(conn: Connection, dealer_id: uuid.UUID) -> list[CoverageSpan]:
     c = dealer_coverage
-    rows = conn.execute(select(c.c.person_id, c.c.share, c.c.valid_from, c.c.valid_to)
-                        .where(c.c.dealer_id == dealer_id).order_by(c.c.valid_from, c.c.person_id))
+    rows = conn.execute(
+        select(c.c.person_id, c.c.share, c.c.valid_from, c.c.valid_to)
+        .where(c.c.dealer_id == dealer_id)
+        .order_by(c.c.valid_from, c.c.person_id)
+    )
     return [CoverageSpan(r.person_id, r.share, r.valid_from, r.valid_to) for r in rows]
 
 
@@ -55,8 +59,11 @@ def _shares(conn: Connection, dealer_id: uuid.UUID | None, day: date) -> list[Sh
     if dealer_id is None:
         return []
     c = dealer_coverage
-    rows = conn.execute(select(c.c.person_id, c.c.share).where(
-        c.c.dealer_id == dealer_id, c.c.valid_from <= day, or_(c.c.valid_to.is_(None), c.c.valid_to > day)))
+    rows = conn.execute(
+        select(c.c.person_id, c.c.share).where(
+            c.c.dealer_id == dealer_id, c.c.valid_from <= day, or_(c.c.valid_to.is_(None), c.c.valid_to > day)
+        )
+    )
     return [Share(r.person_id, r.share) for r in rows]
 
 
@@ -77,16 +84,24 @@ def record_fact(conn: Connection, fact: Fact) -> None:
     _replace(conn, fact.source, {fact.source_id: _ledger_rows(fact, shares)})
 
 
-def reattribute_dealer(conn: Connection, dealer_id: uuid.UUID, timeline: Sequence[CoverageSpan], start: date,
-                       end: date | None) -> int:
+def reattribute_dealer(
+    conn: Connection, dealer_id: uuid.UUID, timeline: Sequence[CoverageSpan], start: date, end: date | None
+) -> int:
     """Split the dealer's facts from start (to end, exclusive) again by a new coverage; returns how many."""
     window = [ledger.c.dealer_id == dealer_id, ledger.c.day >= start]
     if end is not None:
         window.append(ledger.c.day < end)
     facts = conn.execute(
-        select(ledger.c.source, ledger.c.source_id, ledger.c.org_unit_id, ledger.c.day,
-               func.sum(ledger.c.amount).label("amount"), func.sum(ledger.c.quantity).label("quantity"))
-        .where(*window).group_by(ledger.c.source, ledger.c.source_id, ledger.c.org_unit_id, ledger.c.day)
+        select(
+            ledger.c.source,
+            ledger.c.source_id,
+            ledger.c.org_unit_id,
+            ledger.c.day,
+            func.sum(ledger.c.amount).label("amount"),
+            func.sum(ledger.c.quantity).label("quantity"),
+        )
+        .where(*window)
+        .group_by(ledger.c.source, ledger.c.source_id, ledger.c.org_unit_id, ledger.c.day)
     ).all()
     known = _known_units(conn, {f.org_unit_id for f in facts})
     by_source: dict[str, dict[uuid.UUID, list[dict]]] = defaultdict(dict)
@@ -102,21 +117,35 @@ def reattribute_dealer(conn: Connection, dealer_id: uuid.UUID, timeline: Sequenc
 def _ledger_rows(fact: Fact, shares: list[Share]) -> list[dict]:
     if not fact.counts:
         return []
-    return [dict(source=fact.source, source_id=fact.source_id, seq=seq, dealer_id=fact.dealer_id,
-                 org_unit_id=a.org_unit_id, person_id=a.person_id, day=fact.day, amount=a.amount, quantity=a.quantity)
-            for seq, a in enumerate(attribute(fact.org_unit_id, shares, fact.amount, fact.quantity))]
+    return [
+        dict(
+            source=fact.source,
+            source_id=fact.source_id,
+            seq=seq,
+            dealer_id=fact.dealer_id,
+            org_unit_id=a.org_unit_id,
+            person_id=a.person_id,
+            day=fact.day,
+            amount=a.amount,
+            quantity=a.quantity,
+        )
+        for seq, a in enumerate(attribute(fact.org_unit_id, shares, fact.amount, fact.quantity))
+    ]
 
 
 def _replace(conn: Connection, source: str, new_rows: dict[uuid.UUID, list[dict]]) -> None:
     ids = list(new_rows)
-    old = conn.execute(delete(ledger).where(ledger.c.source == source, ledger.c.source_id.in_(ids))
-                       .returning(*ledger.c)).mappings().all()
+    old = (
+        conn.execute(delete(ledger).where(ledger.c.source == source, ledger.c.source_id.in_(ids)).returning(*ledger.c))
+        .mappings()
+        .all()
+    )
     fresh = [row for rows in new_rows.values() for row in rows]
     if fresh:
         conn.execute(ledger.insert(), fresh)
     deltas = _sum_deltas(fresh, +1)
     for key, change in _sum_deltas(old, -1).items():
-        deltas[key] = [a + b for a, b in zip(deltas.get(key, [Decimal(0), Decimal(0), 0]), change)]
+        deltas[key] = [a + b for a, b in zip(deltas.get(key, [Decimal(0), Decimal(0), 0]), change, strict=False)]
     _apply(conn, source, deltas)
 
 
@@ -155,13 +184,18 @@ def _apply(conn: Connection, source: str, deltas: dict[tuple, list]) -> None:
         entry[1] += quantity
         entry[2] += facts
     for table, grain, sums in ((actual_days, "day", changed), (actual_months, "month", by_month)):
-        rows = [dict(source=source, holder_kind=k, holder_id=h, **{grain: d}, amount=a, quantity=q, facts=f)
-                for (k, h, d), (a, q, f) in sorted(sums.items(), key=lambda item: (item[0][0], str(item[0][1]),
-                                                                                   item[0][2]))]
+        rows = [
+            dict(source=source, holder_kind=k, holder_id=h, **{grain: d}, amount=a, quantity=q, facts=f)
+            for (k, h, d), (a, q, f) in sorted(sums.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2]))
+        ]
         stmt = insert(table).values(rows)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=[table.c.source, table.c.holder_kind, table.c.holder_id, table.c[grain]],
-            set_={"amount": table.c.amount + stmt.excluded.amount,
-                  "quantity": table.c.quantity + stmt.excluded.quantity,
-                  "facts": table.c.facts + stmt.excluded.facts},
-        ))
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.source, table.c.holder_kind, table.c.holder_id, table.c[grain]],
+                set_={
+                    "amount": table.c.amount + stmt.excluded.amount,
+                    "quantity": table.c.quantity + stmt.excluded.quantity,
+                    "facts": table.c.facts + stmt.excluded.facts,
+                },
+            )
+        )

@@ -5,6 +5,7 @@ shipped and invoiced, see domain.attribution.SALE_STATUSES); each newer ERP vers
 and a cancelled version counts zero. Payments (collections) and stock reports (sell-through) have no events
 yet; when they do, their handlers build a Fact with their own source and call actuals_ledger.record_fact.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -18,9 +19,9 @@ from services.targets.actuals_ledger import Fact, record_fact
 from services.targets.api.schemas import ActualsOut
 from services.targets.db_actuals import actual_days, dealers, order_actuals
 from services.targets.domain.attribution import Source, counts_as_sale
-from shared.identity import Principal
 from shared.consumer import Decoded
 from shared.events.inventory import DealerRegistered, OrderRecorded
+from shared.identity import Principal
 from shared.org import ensure_in_scope, subtree_ids
 
 ou = db.org_units
@@ -31,10 +32,16 @@ def apply_order_recorded(conn: Connection, message: Decoded) -> None:
     order: OrderRecorded = message.payload
     counts = counts_as_sale(order.status)
     values = dict(
-        order_id=order.order_id, erp_order_id=order.erp_order_id, erp_version=order.erp_version,
-        dealer_id=order.dealer_id, dealer_code=order.dealer_code, org_unit_id=order.org_unit_id,
-        status=order.status, ordered_on=order.ordered_on,
-        amount=order.total_amount if counts else 0, quantity=order.total_quantity if counts else 0,
+        order_id=order.order_id,
+        erp_order_id=order.erp_order_id,
+        erp_version=order.erp_version,
+        dealer_id=order.dealer_id,
+        dealer_code=order.dealer_code,
+        org_unit_id=order.org_unit_id,
+        status=order.status,
+        ordered_on=order.ordered_on,
+        amount=order.total_amount if counts else 0,
+        quantity=order.total_quantity if counts else 0,
     )
     stmt = insert(order_actuals).values(values)
     applied = conn.execute(
@@ -46,9 +53,19 @@ def apply_order_recorded(conn: Connection, message: Decoded) -> None:
     ).first()
     if applied is None:
         return
-    record_fact(conn, Fact(source=Source.order.value, source_id=order.order_id, dealer_id=order.dealer_id,
-                           org_unit_id=order.org_unit_id, day=order.ordered_on, amount=order.total_amount,
-                           quantity=order.total_quantity, counts=counts))
+    record_fact(
+        conn,
+        Fact(
+            source=Source.order.value,
+            source_id=order.order_id,
+            dealer_id=order.dealer_id,
+            org_unit_id=order.org_unit_id,
+            day=order.ordered_on,
+            amount=order.total_amount,
+            quantity=order.total_quantity,
+            counts=counts,
+        ),
+    )
 
 
 def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
@@ -56,23 +73,31 @@ def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
     dealer: DealerRegistered = message.payload
     values = dict(id=dealer.dealer_id, code=dealer.code, name=dealer.name, org_unit_id=dealer.org_unit_id)
     stmt = insert(dealers).values(values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[dealers.c.id],
-                                            set_={k: stmt.excluded[k] for k in values if k != "id"}))
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[dealers.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
+        )
+    )
 
 
-def actuals(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, date_from: date | None,
-            date_to: date | None) -> ActualsOut:
+def actuals(
+    conn: Connection, principal: Principal, org_unit_id: uuid.UUID, date_from: date | None, date_to: date | None
+) -> ActualsOut:
     """Order totals attributed to the org unit's whole subtree over a date range."""
     ensure_in_scope(conn, ou, principal, org_unit_id)
     d = actual_days
-    query = select(func.coalesce(func.sum(d.c.amount), 0), func.coalesce(func.sum(d.c.quantity), 0),
-                   func.coalesce(func.sum(d.c.facts), 0)).where(
-        d.c.source == Source.order.value, d.c.holder_kind == "org_unit",
-        d.c.holder_id.in_(subtree_ids(ou, org_unit_id)))
+    query = select(
+        func.coalesce(func.sum(d.c.amount), 0),
+        func.coalesce(func.sum(d.c.quantity), 0),
+        func.coalesce(func.sum(d.c.facts), 0),
+    ).where(
+        d.c.source == Source.order.value, d.c.holder_kind == "org_unit", d.c.holder_id.in_(subtree_ids(ou, org_unit_id))
+    )
     if date_from:
         query = query.where(d.c.day >= date_from)
     if date_to:
         query = query.where(d.c.day <= date_to)
     amount, quantity, orders = conn.execute(query).one()
-    return ActualsOut(org_unit_id=org_unit_id, date_from=date_from, date_to=date_to, amount=amount,
-                      quantity=quantity, orders=orders)
+    return ActualsOut(
+        org_unit_id=org_unit_id, date_from=date_from, date_to=date_to, amount=amount, quantity=quantity, orders=orders
+    )

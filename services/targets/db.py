@@ -1,4 +1,5 @@
 """Tables of the targets schema."""
+
 from shared.consumer import make_inbox_table
 from shared.db import make_metadata
 from shared.http.idempotency import make_idempotency_table

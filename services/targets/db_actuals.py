@@ -3,8 +3,20 @@
 Progress reads only the pre-aggregated sums (actual_days, actual_months) and the target cache (progress_targets),
 never the per-order rows; see services/targets/progress_figures.py for why they are shaped this way.
 """
+
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, DateTime, Index, Integer, Numeric, SmallInteger, String, Table, text,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
@@ -69,8 +81,11 @@ actual_attributions = Table(
     Column("quantity", Numeric(18, 3), nullable=False),
 )
 Index("ix_actual_attributions_dealer_day", actual_attributions.c.dealer_id, actual_attributions.c.day)
-Index("ix_actual_attributions_unattributed", actual_attributions.c.day,
-      postgresql_where=actual_attributions.c.person_id.is_(None))
+Index(
+    "ix_actual_attributions_unattributed",
+    actual_attributions.c.day,
+    postgresql_where=actual_attributions.c.person_id.is_(None),
+)
 
 
 def _sums_table(name: str, grain: str) -> Table:
@@ -92,10 +107,20 @@ actual_days = _sums_table("actual_days", "day")
 actual_months = _sums_table("actual_months", "month")  # month = its first day
 # A period's sums of every org unit come from these by index-only scans: the period's days (or months), then
 # the holder and the measures straight from the index.
-Index("ix_actual_days_by_day", actual_days.c.source, actual_days.c.holder_kind, actual_days.c.day,
-      postgresql_include=["holder_id", "amount", "quantity"])
-Index("ix_actual_months_by_month", actual_months.c.source, actual_months.c.holder_kind, actual_months.c.month,
-      postgresql_include=["holder_id", "amount", "quantity"])
+Index(
+    "ix_actual_days_by_day",
+    actual_days.c.source,
+    actual_days.c.holder_kind,
+    actual_days.c.day,
+    postgresql_include=["holder_id", "amount", "quantity"],
+)
+Index(
+    "ix_actual_months_by_month",
+    actual_months.c.source,
+    actual_months.c.holder_kind,
+    actual_months.c.month,
+    postgresql_include=["holder_id", "amount", "quantity"],
+)
 
 # A company's selling calendar: weekend days, and how far behind time progress a node may fall before alerts.
 progress_settings = Table(

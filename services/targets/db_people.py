@@ -1,4 +1,5 @@
 """Tables for people, their roles and assignments, and the org tree's history."""
+
 from sqlalchemy import BigInteger, Column, Date, DateTime, Identity, Index, String, Table, text
 from sqlalchemy.dialects.postgresql import UUID
 
@@ -38,8 +39,17 @@ org_unit_history = Table(
     Column("parent_id", UUID(as_uuid=True)),
     Column("path", Ltree, nullable=False),
 )
-Index("uq_org_unit_history_valid_from", org_unit_history.c.org_unit_id, org_unit_history.c.valid_from,
-      unique=True, postgresql_nulls_not_distinct=True)
-Index("uq_org_unit_history_current", org_unit_history.c.org_unit_id, unique=True,
-      postgresql_where=org_unit_history.c.valid_to.is_(None))
+Index(
+    "uq_org_unit_history_valid_from",
+    org_unit_history.c.org_unit_id,
+    org_unit_history.c.valid_from,
+    unique=True,
+    postgresql_nulls_not_distinct=True,
+)
+Index(
+    "uq_org_unit_history_current",
+    org_unit_history.c.org_unit_id,
+    unique=True,
+    postgresql_where=org_unit_history.c.valid_to.is_(None),
+)
 Index("ix_org_unit_history_path", org_unit_history.c.path, postgresql_using="gist")

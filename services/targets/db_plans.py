@@ -1,6 +1,17 @@
 """Tables for target plans, their versions, cells, adjustments and proposals."""
+
 from sqlalchemy import (
-    BigInteger, CheckConstraint, Column, DateTime, Identity, Index, Integer, Numeric, SmallInteger, String, Table,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -118,8 +129,12 @@ plan_cell_overrides = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
 )
-Index("ix_plan_cell_overrides_cell", plan_cell_overrides.c.plan_id, plan_cell_overrides.c.org_unit_id,
-      plan_cell_overrides.c.version)
+Index(
+    "ix_plan_cell_overrides_cell",
+    plan_cell_overrides.c.plan_id,
+    plan_cell_overrides.c.org_unit_id,
+    plan_cell_overrides.c.version,
+)
 
 # A change to a published plan waits here until a manager above the requester approves it.
 plan_adjustments = Table(

@@ -1,4 +1,5 @@
 """Events the targets service consumes."""
+
 from services.targets.actuals_service import apply_dealer_registered, apply_order_recorded
 from shared.events.inventory import DealerRegistered, OrderRecorded
 

@@ -1,4 +1,5 @@
 """The targets API: org tree, target plans and progress."""
+
 from fastapi import FastAPI
 
 from services.targets.api import actuals, org_units, people, plans, progress

@@ -1,4 +1,5 @@
 """Use cases for people and their assignments: each takes a connection inside the caller's unit of work."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,14 +9,20 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_,
 
 from services.targets import db, db_people
 from services.targets.api.people_schemas import (
-    AssignmentCreate, AssignmentOut, MemberOut, PersonCreate, PersonHistoryOut, PersonOut, PlacementOut,
+    AssignmentCreate,
+    AssignmentOut,
+    MemberOut,
+    PersonCreate,
+    PersonHistoryOut,
+    PersonOut,
+    PlacementOut,
 )
 from services.targets.domain.assignments import Assignment, assign, assignment_end, changes
 from services.targets.domain.people import check_may_manage
-from shared.identity import Principal, Role
 from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.targets import AssignmentPeriod, PersonAssigned, PersonCreated
+from shared.identity import Principal, Role
 from shared.org import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
@@ -60,8 +67,11 @@ def _assignment_out(a: Assignment) -> AssignmentOut:
 
 
 def _person_out(row) -> PersonOut:
-    assignment = AssignmentOut(org_unit_id=row.org_unit_id, valid_from=row.valid_from, valid_to=row.valid_to) \
-        if row.org_unit_id else None
+    assignment = (
+        AssignmentOut(org_unit_id=row.org_unit_id, valid_from=row.valid_from, valid_to=row.valid_to)
+        if row.org_unit_id
+        else None
+    )
     return PersonOut(id=row.id, name=row.name, role=row.role, created_at=row.created_at, assignment=assignment)
 
 
@@ -75,10 +85,23 @@ def create_person(conn: Connection, principal: Principal, command: PersonCreate)
     valid_from = command.valid_from or utcnow().date()
     row = conn.execute(p.insert().values(id=person_id, name=command.name, role=command.role).returning(*p.c)).one()
     conn.execute(pa.insert().values(person_id=person_id, valid_from=valid_from, org_unit_id=command.org_unit_id))
-    outbox.add(conn, PersonCreated(person_id=person_id, name=command.name, role=command.role,
-                                   org_unit_id=command.org_unit_id, valid_from=valid_from))
-    return PersonOut(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
-                     assignment=AssignmentOut(org_unit_id=command.org_unit_id, valid_from=valid_from, valid_to=None))
+    outbox.add(
+        conn,
+        PersonCreated(
+            person_id=person_id,
+            name=command.name,
+            role=command.role,
+            org_unit_id=command.org_unit_id,
+            valid_from=valid_from,
+        ),
+    )
+    return PersonOut(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        created_at=row.created_at,
+        assignment=AssignmentOut(org_unit_id=command.org_unit_id, valid_from=valid_from, valid_to=None),
+    )
 
 
 def get_person(conn: Connection, principal: Principal, person_id: uuid.UUID, *, on: date | None) -> PersonOut:
@@ -92,11 +115,20 @@ def get_person(conn: Connection, principal: Principal, person_id: uuid.UUID, *, 
     return _person_out(row)
 
 
-def list_people(conn: Connection, principal: Principal, *, under: uuid.UUID | None, on: date | None,
-                role: str | None, limit: int, offset: int) -> list[PersonOut]:
+def list_people(
+    conn: Connection,
+    principal: Principal,
+    *,
+    under: uuid.UUID | None,
+    on: date | None,
+    role: str | None,
+    limit: int,
+    offset: int,
+) -> list[PersonOut]:
     """People assigned on `on` (today by default) to a unit in the caller's subtree, or below `under`."""
-    query = (select(p, pa.c.org_unit_id, pa.c.valid_from, pa.c.valid_to)
-             .select_from(p.join(pa, and_(pa.c.person_id == p.c.id, in_force(pa, on or utcnow().date())))))
+    query = select(p, pa.c.org_unit_id, pa.c.valid_from, pa.c.valid_to).select_from(
+        p.join(pa, and_(pa.c.person_id == p.c.id, in_force(pa, on or utcnow().date())))
+    )
     if principal.role == Role.rep:
         query = query.where(_visible(principal))
     else:
@@ -113,12 +145,17 @@ def list_people(conn: Connection, principal: Principal, *, under: uuid.UUID | No
 def person_history(conn: Connection, principal: Principal, person_id: uuid.UUID) -> PersonHistoryOut:
     """Every assignment of a person, oldest first."""
     person = _person(conn, principal, person_id)
-    return PersonHistoryOut(person_id=person.id, name=person.name, role=person.role,
-                            assignments=[_assignment_out(a) for a in _history(conn, person_id)])
+    return PersonHistoryOut(
+        person_id=person.id,
+        name=person.name,
+        role=person.role,
+        assignments=[_assignment_out(a) for a in _history(conn, person_id)],
+    )
 
 
-def assign_person(conn: Connection, principal: Principal, person_id: uuid.UUID,
-                  command: AssignmentCreate) -> PersonHistoryOut:
+def assign_person(
+    conn: Connection, principal: Principal, person_id: uuid.UUID, command: AssignmentCreate
+) -> PersonHistoryOut:
     """Put a person in an org unit for a period; publish the change unless the history stayed the same."""
     person = _person(conn, principal, person_id, for_update=True)  # one change to a person's history at a time
     check_may_manage(principal.role, person.role)
@@ -127,19 +164,35 @@ def assign_person(conn: Connection, principal: Principal, person_id: uuid.UUID,
     after = assign(before, command.org_unit_id, command.valid_from, command.valid_to)
     removed, added = changes(before, after)
     if removed:
-        conn.execute(pa.delete().where(pa.c.person_id == person_id,
-                                       pa.c.valid_from.in_([a.valid_from for a in removed])))
+        conn.execute(
+            pa.delete().where(pa.c.person_id == person_id, pa.c.valid_from.in_([a.valid_from for a in removed]))
+        )
     if added:
-        conn.execute(pa.insert(), [dict(person_id=person_id, valid_from=a.valid_from, valid_to=a.valid_to,
-                                        org_unit_id=a.org_unit_id) for a in added])
+        conn.execute(
+            pa.insert(),
+            [
+                dict(person_id=person_id, valid_from=a.valid_from, valid_to=a.valid_to, org_unit_id=a.org_unit_id)
+                for a in added
+            ],
+        )
     if removed or added:
-        outbox.add(conn, PersonAssigned(
-            person_id=person_id, role=person.role, org_unit_id=command.org_unit_id, valid_from=command.valid_from,
-            valid_to=assignment_end(before, command.valid_from, command.valid_to),
-            assignments=[AssignmentPeriod(org_unit_id=a.org_unit_id, valid_from=a.valid_from, valid_to=a.valid_to)
-                         for a in after]))
-    return PersonHistoryOut(person_id=person.id, name=person.name, role=person.role,
-                            assignments=[_assignment_out(a) for a in after])
+        outbox.add(
+            conn,
+            PersonAssigned(
+                person_id=person_id,
+                role=person.role,
+                org_unit_id=command.org_unit_id,
+                valid_from=command.valid_from,
+                valid_to=assignment_end(before, command.valid_from, command.valid_to),
+                assignments=[
+                    AssignmentPeriod(org_unit_id=a.org_unit_id, valid_from=a.valid_from, valid_to=a.valid_to)
+                    for a in after
+                ],
+            ),
+        )
+    return PersonHistoryOut(
+        person_id=person.id, name=person.name, role=person.role, assignments=[_assignment_out(a) for a in after]
+    )
 
 
 def placement(conn: Connection, principal: Principal, person_id: uuid.UUID, on: date) -> PlacementOut:
@@ -147,18 +200,38 @@ def placement(conn: Connection, principal: Principal, person_id: uuid.UUID, on: 
     _person(conn, principal, person_id)
     row = conn.execute(
         select(pa.c.org_unit_id, pa.c.valid_from, pa.c.valid_to, ou.c.code, ou.c.name, history.c.path)
-        .select_from(pa.join(ou, ou.c.id == pa.c.org_unit_id)
-                     .join(history, and_(history.c.org_unit_id == pa.c.org_unit_id, in_force(history, on))))
+        .select_from(
+            pa.join(ou, ou.c.id == pa.c.org_unit_id).join(
+                history, and_(history.c.org_unit_id == pa.c.org_unit_id, in_force(history, on))
+            )
+        )
         .where(pa.c.person_id == person_id, in_force(pa, on))
     ).first()
     if row is None:
         raise NotFound(f"person {person_id} was in no org unit on {on}", field="on")
-    return PlacementOut(person_id=person_id, on=on, org_unit_id=row.org_unit_id, org_unit_code=row.code,
-                        org_unit_name=row.name, path=row.path, valid_from=row.valid_from, valid_to=row.valid_to)
+    return PlacementOut(
+        person_id=person_id,
+        on=on,
+        org_unit_id=row.org_unit_id,
+        org_unit_code=row.code,
+        org_unit_name=row.name,
+        path=row.path,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+    )
 
 
-def members(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, *, on: date, subtree: bool,
-            role: str | None, limit: int, offset: int) -> list[MemberOut]:
+def members(
+    conn: Connection,
+    principal: Principal,
+    org_unit_id: uuid.UUID,
+    *,
+    on: date,
+    subtree: bool,
+    role: str | None,
+    limit: int,
+    offset: int,
+) -> list[MemberOut]:
     """Who was in an org unit on `on` (with `subtree`, also below it, as the tree stood that day)."""
     ensure_in_scope(conn, ou, principal, org_unit_id)
     then = in_force(history, on)
@@ -169,8 +242,15 @@ def members(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, *, o
         units = select(history.c.org_unit_id, history.c.path).where(then, history.c.org_unit_id == org_unit_id)
     units = units.subquery("units")
     query = (
-        select(p.c.id.label("person_id"), p.c.name, p.c.role, pa.c.org_unit_id, units.c.path, pa.c.valid_from,
-               pa.c.valid_to)
+        select(
+            p.c.id.label("person_id"),
+            p.c.name,
+            p.c.role,
+            pa.c.org_unit_id,
+            units.c.path,
+            pa.c.valid_from,
+            pa.c.valid_to,
+        )
         .select_from(pa.join(units, units.c.org_unit_id == pa.c.org_unit_id).join(p, p.c.id == pa.c.person_id))
         .where(in_force(pa, on))
     )

@@ -1,4 +1,5 @@
 """Who sees which plan and which cells: the plan's root in the caller's subtree, or the caller inside the plan."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,8 +8,8 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_,
 from sqlalchemy.orm import aliased
 
 from services.targets import db, db_plans
-from shared.identity import Principal, Role
 from shared.errors import NotFound
+from shared.identity import Principal, Role
 from shared.org import subtree_ids
 
 ou = db.org_units
@@ -24,7 +25,8 @@ def plan_visible(principal: Principal) -> ColumnElement:
         return false()
     caller, root = aliased(ou), aliased(ou)
     caller_inside = exists(
-        select(caller.c.id).join(root, caller.c.path.op("<@")(root.c.path))
+        select(caller.c.id)
+        .join(root, caller.c.path.op("<@")(root.c.path))
         .where(caller.c.id == principal.org_unit_id, root.c.id == tp.c.root_org_unit_id)
     )
     condition = or_(tp.c.root_org_unit_id.in_(subtree_ids(ou, principal.org_unit_id)), caller_inside)
@@ -52,8 +54,10 @@ def covers(conn: Connection, principal: Principal, org_unit_id: uuid.UUID | None
         return True
     if principal.org_unit_id is None:
         return False
-    return conn.scalar(select(ou.c.id).where(ou.c.id == org_unit_id,
-                                            ou.c.id.in_(subtree_ids(ou, principal.org_unit_id)))) is not None
+    return (
+        conn.scalar(select(ou.c.id).where(ou.c.id == org_unit_id, ou.c.id.in_(subtree_ids(ou, principal.org_unit_id))))
+        is not None
+    )
 
 
 def above(conn: Connection, principal: Principal, org_unit_id: uuid.UUID | None) -> bool:
@@ -65,8 +69,10 @@ def above(conn: Connection, principal: Principal, org_unit_id: uuid.UUID | None)
 
 def in_plan(conn: Connection, plan: Row, org_unit_id: uuid.UUID) -> bool:
     """The org unit lies in the plan's subtree."""
-    return conn.scalar(select(ou.c.id).where(ou.c.id == org_unit_id,
-                                            ou.c.id.in_(subtree_ids(ou, plan.root_org_unit_id)))) is not None
+    return (
+        conn.scalar(select(ou.c.id).where(ou.c.id == org_unit_id, ou.c.id.in_(subtree_ids(ou, plan.root_org_unit_id))))
+        is not None
+    )
 
 
 def cell_scope(principal: Principal, table=cells) -> ColumnElement:

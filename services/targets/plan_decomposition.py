@@ -1,4 +1,5 @@
 """Use cases for decomposing a draft plan down the org tree, over product lines and months, and persisting it."""
+
 from __future__ import annotations
 
 import uuid
@@ -17,12 +18,20 @@ from services.targets.domain.model import GrowthBounds, Method
 from services.targets.domain.plan_lifecycle import check_editable
 from services.targets.domain.plan_records import request_to_json, spec_from_json, spec_to_json
 from services.targets.domain.plan_tree import (
-    REP, LevelSplit, NodeInputs, PlanNode, PlanTree, TreeSpec, TreeSplit, split_tree, with_lock,
+    REP,
+    LevelSplit,
+    NodeInputs,
+    PlanNode,
+    PlanTree,
+    TreeSpec,
+    TreeSplit,
+    split_tree,
+    with_lock,
 )
 from services.targets.plan_access import covers, load_plan
 from services.targets.plan_cells import copy_cells, cross_split_chunks, delete_cells
-from shared.identity import Principal
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.identity import Principal
 from shared.org import subtree_ids
 
 ou = db.org_units
@@ -39,20 +48,30 @@ class CellLayout:
     product_seasonality: dict[str, list[Decimal]]
 
     def as_json(self) -> dict:
-        return {"product_shares": [[k, str(v)] for k, v in self.product_shares.items()],
-                "seasonality": [str(v) for v in self.seasonality],
-                "product_seasonality": {k: [str(v) for v in p] for k, p in self.product_seasonality.items()}}
+        return {
+            "product_shares": [[k, str(v)] for k, v in self.product_shares.items()],
+            "seasonality": [str(v) for v in self.seasonality],
+            "product_seasonality": {k: [str(v) for v in p] for k, p in self.product_seasonality.items()},
+        }
 
     @classmethod
-    def from_row(cls, row: Row) -> "CellLayout":
-        return cls({k: Decimal(v) for k, v in row.product_shares}, [Decimal(v) for v in row.seasonality],
-                   {k: [Decimal(v) for v in p] for k, p in row.product_seasonality.items()})
+    def from_row(cls, row: Row) -> CellLayout:
+        return cls(
+            {k: Decimal(v) for k, v in row.product_shares},
+            [Decimal(v) for v in row.seasonality],
+            {k: [Decimal(v) for v in p] for k, p in row.product_seasonality.items()},
+        )
 
     def split(self, leaf_values: dict[str, Decimal], step: Decimal) -> CrossSplit:
         """Each leaf over product lines by share, then each line over months (engine fields renamed to the API's)."""
         try:
-            return cross_split(leaf_values, self.product_shares, self.seasonality, step=step,
-                               product_month_profiles=self.product_seasonality)
+            return cross_split(
+                leaf_values,
+                self.product_shares,
+                self.seasonality,
+                step=step,
+                product_month_profiles=self.product_seasonality,
+            )
         except InvalidInput as refused:
             field = (refused.field or "").replace("product_month_profiles", "product_seasonality")
             raise InvalidInput(refused.detail, field=field.replace("month_profile", "seasonality")) from refused
@@ -61,8 +80,9 @@ class CellLayout:
 def load_tree(conn: Connection, root_id: uuid.UUID, as_of: date) -> PlanTree:
     """The org subtree under the plan's root, with the reps assigned to each unit on `as_of` as leaves."""
     tree = PlanTree(str(root_id))
-    units = conn.execute(select(ou.c.id, ou.c.parent_id, ou.c.kind)
-                         .where(ou.c.id.in_(subtree_ids(ou, root_id))).order_by(ou.c.path))
+    units = conn.execute(
+        select(ou.c.id, ou.c.parent_id, ou.c.kind).where(ou.c.id.in_(subtree_ids(ou, root_id))).order_by(ou.c.path)
+    )
     for unit in units:
         tree.add(PlanNode(str(unit.id), unit.kind, None if unit.id == root_id else str(unit.parent_id)))
     assignments = person_assignments
@@ -70,9 +90,12 @@ def load_tree(conn: Connection, root_id: uuid.UUID, as_of: date) -> PlanTree:
         select(assignments.c.person_id, assignments.c.org_unit_id)
         .distinct(assignments.c.person_id)
         .join(people, people.c.id == assignments.c.person_id)
-        .where(people.c.role == "rep", assignments.c.org_unit_id.in_(subtree_ids(ou, root_id)),
-               assignments.c.valid_from <= as_of,
-               or_(assignments.c.valid_to.is_(None), assignments.c.valid_to > as_of))
+        .where(
+            people.c.role == "rep",
+            assignments.c.org_unit_id.in_(subtree_ids(ou, root_id)),
+            assignments.c.valid_from <= as_of,
+            or_(assignments.c.valid_to.is_(None), assignments.c.valid_to > as_of),
+        )
         .order_by(assignments.c.person_id, assignments.c.valid_from.desc())
     )
     for rep in reps:
@@ -82,8 +105,13 @@ def load_tree(conn: Connection, root_id: uuid.UUID, as_of: date) -> PlanTree:
 
 def level_split(split: SplitIn) -> LevelSplit:
     bounds = split.growth_bounds
-    return LevelSplit(Method(split.method), split.history_period, split.indicator_weights, split.blend_weights,
-                      None if bounds is None else GrowthBounds(bounds.min_growth, bounds.max_growth))
+    return LevelSplit(
+        Method(split.method),
+        split.history_period,
+        split.indicator_weights,
+        split.blend_weights,
+        None if bounds is None else GrowthBounds(bounds.min_growth, bounds.max_growth),
+    )
 
 
 def tree_spec(command: DecompositionIn, tree: PlanTree, imported_weights: dict[str, Decimal]) -> TreeSpec:
@@ -97,8 +125,9 @@ def tree_spec(command: DecompositionIn, tree: PlanTree, imported_weights: dict[s
     for i, override in enumerate(command.parent_splits):
         key = str(override.parent_id)
         if key in by_parent or key not in tree.nodes:
-            raise InvalidInput(f"{key} is given twice or is not in the plan's tree",
-                               field=f"parent_splits[{i}].parent_id")
+            raise InvalidInput(
+                f"{key} is given twice or is not in the plan's tree", field=f"parent_splits[{i}].parent_id"
+            )
         by_parent[key] = level_split(override)
     nodes: dict[str, NodeInputs] = {}
     for i, node in enumerate(command.nodes):
@@ -106,11 +135,17 @@ def tree_spec(command: DecompositionIn, tree: PlanTree, imported_weights: dict[s
         if key in nodes:
             raise InvalidInput(f"node {key} is given twice", field=f"nodes[{i}].node_id")
         if key not in tree.nodes:
-            raise InvalidInput(f"node {key} is not in the plan's tree (below its root, down to "
-                               f"{command.leaf_level})", field=f"nodes[{i}].node_id")
-        nodes[key] = NodeInputs(node.locked_value, node.history, node.indicators,
-                                node.manual_weight if node.manual_weight is not None else imported_weights.get(key),
-                                node.last_year)
+            raise InvalidInput(
+                f"node {key} is not in the plan's tree (below its root, down to {command.leaf_level})",
+                field=f"nodes[{i}].node_id",
+            )
+        nodes[key] = NodeInputs(
+            node.locked_value,
+            node.history,
+            node.indicators,
+            node.manual_weight if node.manual_weight is not None else imported_weights.get(key),
+            node.last_year,
+        )
     for key, weight in imported_weights.items():
         if key in tree.nodes and key not in nodes:
             nodes[key] = NodeInputs(manual_weight=weight)
@@ -121,14 +156,17 @@ def cell_layout(command: DecompositionIn) -> CellLayout:
     shares: dict[str, Decimal] = {}
     for i, item in enumerate(command.product_shares):
         if item.product_line in shares:
-            raise InvalidInput(f"product line {item.product_line!r} is given twice",
-                               field=f"product_shares[{i}].product_line")
+            raise InvalidInput(
+                f"product line {item.product_line!r} is given twice", field=f"product_shares[{i}].product_line"
+            )
         shares[item.product_line] = item.share
     profiles: dict[str, list[Decimal]] = {}
     for i, item in enumerate(command.product_seasonality):
         if item.product_line in profiles or item.product_line not in (shares or {"": 1}):
-            raise InvalidInput(f"product line {item.product_line!r} is given twice or has no share",
-                               field=f"product_seasonality[{i}].product_line")
+            raise InvalidInput(
+                f"product line {item.product_line!r} is given twice or has no share",
+                field=f"product_seasonality[{i}].product_line",
+            )
         profiles[item.product_line] = list(item.profile)
     return CellLayout(shares or {"": Decimal(1)}, list(command.seasonality or EQUAL_MONTHS), profiles)
 
@@ -148,14 +186,25 @@ def leaf_owners(tree: PlanTree, keys) -> list[tuple[str, str | None]]:
     return owners
 
 
-def persist_split(conn: Connection, plan: Row, version: int, tree: PlanTree, result: TreeSplit,
-                  layout: CellLayout, *, under: uuid.UUID | None = None) -> CrossSplit:
+def persist_split(
+    conn: Connection,
+    plan: Row,
+    version: int,
+    tree: PlanTree,
+    result: TreeSplit,
+    layout: CellLayout,
+    *,
+    under: uuid.UUID | None = None,
+) -> CrossSplit:
     """Replace the splits and cells of a version (or of the subtree `under`) with the result, cells by COPY."""
     if len(result.leaf_values) * len(layout.product_shares) * 12 > MAX_CELLS:
-        raise InvalidInput(f"{len(result.leaf_values)} leaves x {len(layout.product_shares)} lines x 12 months "
-                           f"is more than {MAX_CELLS} cells; split to a shallower leaf_level", field="leaf_level")
+        raise InvalidInput(
+            f"{len(result.leaf_values)} leaves x {len(layout.product_shares)} lines x 12 months "
+            f"is more than {MAX_CELLS} cells; split to a shallower leaf_level",
+            field="leaf_level",
+        )
     # Cells go out in org unit order: the (plan, version, org unit) index then grows at its right edge.
-    owners = dict(zip(result.leaf_values, leaf_owners(tree, result.leaf_values)))
+    owners = dict(zip(result.leaf_values, leaf_owners(tree, result.leaf_values), strict=False))
     ordered = sorted(result.leaf_values, key=lambda k: (owners[k][0], owners[k][1] or ""))
     crossed = layout.split({k: result.leaf_values[k] for k in ordered}, plan.rounding_step)
     splits, overrides = db_plans.plan_splits, db_plans.plan_cell_overrides
@@ -168,18 +217,28 @@ def persist_split(conn: Connection, plan: Row, version: int, tree: PlanTree, res
     conn.execute(stale_overrides)
     delete_cells(conn, plan.id, version, under)
     if result.parents:
-        conn.execute(splits.insert(), [
-            dict(plan_id=plan.id, version=version, parent_id=uuid.UUID(p.parent), parent_kind=p.kind,
-                 parent_value=p.request.parent, request=request_to_json(p.request),
-                 child_values={a.key: str(a.value) for a in p.allocations})
-            for p in result.parents
-        ])
+        conn.execute(
+            splits.insert(),
+            [
+                dict(
+                    plan_id=plan.id,
+                    version=version,
+                    parent_id=uuid.UUID(p.parent),
+                    parent_kind=p.kind,
+                    parent_value=p.request.parent,
+                    request=request_to_json(p.request),
+                    child_values={a.key: str(a.value) for a in p.allocations},
+                )
+                for p in result.parents
+            ],
+        )
     copy_cells(conn, cross_split_chunks(plan.id, version, [owners[k] for k in crossed.leaf_keys], crossed))
     return crossed
 
 
-def decompose_plan(conn: Connection, principal: Principal, plan_id: uuid.UUID,
-                   command: DecompositionIn) -> DecompositionOut:
+def decompose_plan(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, command: DecompositionIn
+) -> DecompositionOut:
     """Split the root's yearly value down to the leaf level, product lines and months; store the draft's cells."""
     plan = load_plan(conn, principal, plan_id, for_update=True)
     if not covers(conn, principal, plan.root_org_unit_id):
@@ -193,17 +252,36 @@ def decompose_plan(conn: Connection, principal: Principal, plan_id: uuid.UUID,
     version = plan.current_version
     crossed = persist_split(conn, plan, version, tree, result, layout)
     stored = db_plans.plan_decompositions
-    values = dict(parent_value=command.parent_value, leaf_level=command.leaf_level,
-                  spec={**spec_to_json(spec), "as_of": as_of.isoformat()}, created_by=principal.subject,
-                  **layout.as_json())
-    conn.execute(insert(stored).values(plan_id=plan.id, version=version, **values)
-                 .on_conflict_do_update(index_elements=[stored.c.plan_id, stored.c.version], set_=values))
+    values = dict(
+        parent_value=command.parent_value,
+        leaf_level=command.leaf_level,
+        spec={**spec_to_json(spec), "as_of": as_of.isoformat()},
+        created_by=principal.subject,
+        **layout.as_json(),
+    )
+    conn.execute(
+        insert(stored)
+        .values(plan_id=plan.id, version=version, **values)
+        .on_conflict_do_update(index_elements=[stored.c.plan_id, stored.c.version], set_=values)
+    )
     root_split = result.parents[0].allocations if result.parents and result.parents[0].parent == tree.root else []
     return DecompositionOut(
-        plan_id=plan.id, version=version, parent_value=command.parent_value, leaves=len(result.leaf_values),
-        product_lines=len(layout.product_shares), cells=len(crossed.leaf_keys) * len(crossed.product_keys) * 12,
-        children=[ChildSplitOut(node_id=uuid.UUID(a.key), kind=tree.nodes[a.key].kind, value=a.value,
-                                locked=a.explanation.locked, sentence=a.sentence) for a in root_split],
+        plan_id=plan.id,
+        version=version,
+        parent_value=command.parent_value,
+        leaves=len(result.leaf_values),
+        product_lines=len(layout.product_shares),
+        cells=len(crossed.leaf_keys) * len(crossed.product_keys) * 12,
+        children=[
+            ChildSplitOut(
+                node_id=uuid.UUID(a.key),
+                kind=tree.nodes[a.key].kind,
+                value=a.value,
+                locked=a.explanation.locked,
+                sentence=a.sentence,
+            )
+            for a in root_split
+        ],
     )
 
 
@@ -226,14 +304,20 @@ def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: De
         raise InvalidInput(f"org unit {node_id} is not a child in the plan's tree", field="org_unit_id")
     parent = tree.nodes[key].parent
     splits = db_plans.plan_splits
-    parent_value = conn.scalar(select(splits.c.parent_value).where(
-        splits.c.plan_id == plan.id, splits.c.version == version, splits.c.parent_id == uuid.UUID(parent)))
+    parent_value = conn.scalar(
+        select(splits.c.parent_value).where(
+            splits.c.plan_id == plan.id, splits.c.version == version, splits.c.parent_id == uuid.UUID(parent)
+        )
+    )
     if parent_value is None:
         raise NotFound(f"no split of {parent} in version {version}", field="org_unit_id")
     locked = with_lock(spec, key, value)
     result = split_tree(tree, parent, parent_value, locked, step=plan.rounding_step)
     persist_split(conn, plan, version, tree, result, CellLayout.from_row(stored), under=uuid.UUID(parent))
     d = db_plans.plan_decompositions
-    conn.execute(d.update().where(d.c.plan_id == plan.id, d.c.version == version)
-                 .values(spec={**spec_to_json(locked), "as_of": stored.spec["as_of"]}, created_by=actor))
+    conn.execute(
+        d.update()
+        .where(d.c.plan_id == plan.id, d.c.version == version)
+        .values(spec={**spec_to_json(locked), "as_of": stored.spec["as_of"]}, created_by=actor)
+    )
     return result

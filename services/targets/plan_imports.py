@@ -1,5 +1,6 @@
 """Imports of manual targets or weights from .xlsx or CSV: every row is checked, and nothing is written unless
 every row is valid (one error per bad row and column, as a 422 problem)."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,8 @@ from services.targets.domain.plan_versions import CellKey, check_reason
 from services.targets.plan_access import covers, load_plan
 from services.targets.plan_adjustments import apply_changes, open_adjustment
 from services.targets.plan_spreadsheets import MONTH_COLUMNS, TOTAL_MARK
-from shared.identity import Principal
 from shared.errors import Forbidden, InvalidInput
+from shared.identity import Principal
 from shared.org import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -59,7 +60,7 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]
     header = [str(h or "").strip().lower() for h in lines[0]]
     rows = []
     for number, line in enumerate(lines[1:], start=2):
-        values = {h: v for h, v in zip(header, line) if h and v is not None and str(v).strip() != ""}
+        values = {h: v for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""}
         if values and str(values.get(header[0], "")).strip().upper() != TOTAL_MARK:
             rows.append((number, values))
     return header, rows
@@ -89,8 +90,9 @@ class RowErrors:
 
     def raise_any(self, rows: int) -> None:
         if self.errors:
-            raise InvalidInput(f"{len(self.errors)} problem(s) in {rows} row(s); nothing was imported",
-                               errors=self.errors[:MAX_ERRORS])
+            raise InvalidInput(
+                f"{len(self.errors)} problem(s) in {rows} row(s); nothing was imported", errors=self.errors[:MAX_ERRORS]
+            )
 
 
 class Resolver:
@@ -99,8 +101,10 @@ class Resolver:
     def __init__(self, conn: Connection, principal: Principal, plan: Row):
         self.conn, self.principal, self.plan = conn, principal, plan
         ou = db.org_units
-        self.units = {r.code: r.id for r in conn.execute(
-            select(ou.c.code, ou.c.id).where(ou.c.id.in_(subtree_ids(ou, plan.root_org_unit_id))))}
+        self.units = {
+            r.code: r.id
+            for r in conn.execute(select(ou.c.code, ou.c.id).where(ou.c.id.in_(subtree_ids(ou, plan.root_org_unit_id))))
+        }
         self.allowed: dict[uuid.UUID, bool] = {}
         self.people: dict[uuid.UUID, bool] = {}
 
@@ -131,8 +135,9 @@ def _cell(errors: RowErrors, row: int, column: str, read, value: Any):
         return None
 
 
-def import_targets(conn: Connection, principal: Principal, plan_id: uuid.UUID, content: bytes,
-                   reason: str | None) -> ImportOut:
+def import_targets(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, content: bytes, reason: str | None
+) -> ImportOut:
     """Manual targets: written into a draft; on a published plan they become one adjustment request."""
     plan = load_plan(conn, principal, plan_id, for_update=True)
     if plan.status != PlanStatus.published:
@@ -178,10 +183,25 @@ def import_targets(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
     if plan.status == PlanStatus.published:
         adjustment = open_adjustment(conn, principal, plan, changes, reason)
         return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id)
-    written = apply_changes(conn, plan.id, plan.current_version, [
-        {"org_unit_id": str(k.org_unit_id), "person_id": k.person_id and str(k.person_id),
-         "product_line": k.product_line, "month": k.month, "value": str(v)} for k, v in changes],
-        reference=None, reason=reason or "spreadsheet import", actor=principal.subject, source="import")
+    written = apply_changes(
+        conn,
+        plan.id,
+        plan.current_version,
+        [
+            {
+                "org_unit_id": str(k.org_unit_id),
+                "person_id": k.person_id and str(k.person_id),
+                "product_line": k.product_line,
+                "month": k.month,
+                "value": str(v),
+            }
+            for k, v in changes
+        ],
+        reference=None,
+        reason=reason or "spreadsheet import",
+        actor=principal.subject,
+        source="import",
+    )
     return ImportOut(kind="targets", rows=len(rows), cells_written=written)
 
 
@@ -215,9 +235,13 @@ def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
     if not weights:
         raise InvalidInput("the file holds no weights", field="file")
     w = db_plans.plan_node_weights
-    stmt = insert(w).values([dict(plan_id=plan.id, node_id=k, weight=v, imported_by=principal.subject)
-                             for k, v in weights.items()])
-    conn.execute(stmt.on_conflict_do_update(index_elements=[w.c.plan_id, w.c.node_id],
-                                            set_={"weight": stmt.excluded.weight,
-                                                  "imported_by": stmt.excluded.imported_by}))
+    stmt = insert(w).values(
+        [dict(plan_id=plan.id, node_id=k, weight=v, imported_by=principal.subject) for k, v in weights.items()]
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[w.c.plan_id, w.c.node_id],
+            set_={"weight": stmt.excluded.weight, "imported_by": stmt.excluded.imported_by},
+        )
+    )
     return ImportOut(kind="weights", rows=len(rows), weights_written=len(weights))

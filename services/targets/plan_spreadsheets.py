@@ -1,5 +1,6 @@
 """Spreadsheets in and out: a plan's targets as .xlsx or CSV (one row per unit/rep x product line, 12 months and
 a total), and imports of manual targets or weights, all-or-nothing with an error per bad row and column."""
+
 from __future__ import annotations
 
 import csv
@@ -59,11 +60,22 @@ def extra_columns(conn: Connection, plan: Row, version: int, rows: list[TargetRo
 def target_rows(conn: Connection, principal: Principal, plan: Row, version: int) -> Iterator[TargetRow]:
     """The version's cells the caller may read, pivoted to one row per (unit, rep, product line), in tree order."""
     c, ou = db_plans.target_cells, db.org_units
-    query = (select(c.c.org_unit_id, ou.c.code, ou.c.name, c.c.person_id, people.c.name.label("person_name"),
-                    c.c.product_line, c.c.month, c.c.value)
-             .join(ou, ou.c.id == c.c.org_unit_id).outerjoin(people, people.c.id == c.c.person_id)
-             .where(c.c.plan_id == plan.id, c.c.version == version, cell_scope(principal))
-             .order_by(ou.c.path, c.c.person_id.nulls_first(), c.c.product_line, c.c.month))
+    query = (
+        select(
+            c.c.org_unit_id,
+            ou.c.code,
+            ou.c.name,
+            c.c.person_id,
+            people.c.name.label("person_name"),
+            c.c.product_line,
+            c.c.month,
+            c.c.value,
+        )
+        .join(ou, ou.c.id == c.c.org_unit_id)
+        .outerjoin(people, people.c.id == c.c.person_id)
+        .where(c.c.plan_id == plan.id, c.c.version == version, cell_scope(principal))
+        .order_by(ou.c.path, c.c.person_id.nulls_first(), c.c.product_line, c.c.month)
+    )
     current: TargetRow | None = None
     for r in conn.execute(query).yield_per(20_000):
         key = (r.org_unit_id, r.person_id, r.product_line)
@@ -97,13 +109,29 @@ def export_table(conn: Connection, principal: Principal, plan_id: uuid.UUID, ver
     for i, row in enumerate(rows):
         for m, value in enumerate(row.months):
             month_totals[m] += value or 0
-        body.append([row.org_unit_code, row.org_unit_name, str(row.person_id) if row.person_id else "",
-                     row.person_name or "", row.product_line, *row.months, row.total, *(e.values[i] for e in extras)])
+        body.append(
+            [
+                row.org_unit_code,
+                row.org_unit_name,
+                str(row.person_id) if row.person_id else "",
+                row.person_name or "",
+                row.product_line,
+                *row.months,
+                row.total,
+                *(e.values[i] for e in extras),
+            ]
+        )
     totals = [TOTAL_MARK, "", "", "", "", *month_totals, sum(month_totals, Decimal(0)), *(e.total for e in extras)]
-    about = [("plan", plan.name), ("plan_id", str(plan.id)), ("metric", plan.metric),
-             ("fiscal_year", plan.fiscal_year), ("unit", plan.unit), ("version", version), ("status", plan.status)]
-    return Table(about, [*HEADERS, *(e.header for e in extras)], body, totals,
-                 f"plan-{plan.id}-v{version}")
+    about = [
+        ("plan", plan.name),
+        ("plan_id", str(plan.id)),
+        ("metric", plan.metric),
+        ("fiscal_year", plan.fiscal_year),
+        ("unit", plan.unit),
+        ("version", version),
+        ("status", plan.status),
+    ]
+    return Table(about, [*HEADERS, *(e.header for e in extras)], body, totals, f"plan-{plan.id}-v{version}")
 
 
 def to_csv(table: Table) -> bytes:

@@ -1,4 +1,5 @@
 """Use cases for target plans and their lifecycle: each takes a connection inside the caller's unit of work."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,9 +12,9 @@ from services.targets.domain.plan_lifecycle import PlanAction, PlanStatus, check
 from services.targets.domain.plan_versions import check_reason
 from services.targets.domain.rounding import check_step
 from services.targets.plan_access import above, covers, load_plan, plan_visible
-from shared.identity import Principal, Role
 from shared.errors import Conflict, InvalidInput
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
+from shared.identity import Principal, Role
 from shared.org import ensure_in_scope
 from shared.outbox import Outbox
 
@@ -30,20 +31,33 @@ def create_plan(conn: Connection, principal: Principal, command: PlanCreate) -> 
     ensure_in_scope(conn, db.org_units, principal, command.root_org_unit_id)
     step = check_step(command.rounding_step)
     if step.normalize().as_tuple().exponent < -2:
-        raise InvalidInput("targets are stored with 2 decimals; the rounding step may have at most 2",
-                           field="rounding_step")
+        raise InvalidInput(
+            "targets are stored with 2 decimals; the rounding step may have at most 2", field="rounding_step"
+        )
     plan_id = command.id or uuid.uuid4()
     if conn.scalar(select(tp.c.id).where(tp.c.id == plan_id)):
         raise Conflict(f"plan {plan_id} already exists", field="id")
     row = conn.execute(
-        tp.insert().values(id=plan_id, root_org_unit_id=command.root_org_unit_id, name=command.name,
-                           metric=command.metric, fiscal_year=command.fiscal_year, unit=command.unit,
-                           rounding_step=step, status=PlanStatus.draft.value, current_version=1,
-                           created_by=principal.subject)
+        tp.insert()
+        .values(
+            id=plan_id,
+            root_org_unit_id=command.root_org_unit_id,
+            name=command.name,
+            metric=command.metric,
+            fiscal_year=command.fiscal_year,
+            unit=command.unit,
+            rounding_step=step,
+            status=PlanStatus.draft.value,
+            current_version=1,
+            created_by=principal.subject,
+        )
         .returning(*tp.c)
     ).one()
-    conn.execute(db_plans.plan_versions.insert().values(plan_id=plan_id, version=1, reason="first draft",
-                                                  created_by=principal.subject))
+    conn.execute(
+        db_plans.plan_versions.insert().values(
+            plan_id=plan_id, version=1, reason="first draft", created_by=principal.subject
+        )
+    )
     return plan_out(row)
 
 
@@ -51,8 +65,16 @@ def get_plan(conn: Connection, principal: Principal, plan_id: uuid.UUID) -> Plan
     return plan_out(load_plan(conn, principal, plan_id))
 
 
-def list_plans(conn: Connection, principal: Principal, *, status: str | None, metric: str | None,
-               fiscal_year: int | None, limit: int, offset: int) -> list[PlanOut]:
+def list_plans(
+    conn: Connection,
+    principal: Principal,
+    *,
+    status: str | None,
+    metric: str | None,
+    fiscal_year: int | None,
+    limit: int,
+    offset: int,
+) -> list[PlanOut]:
     """Plans the caller may see, newest first."""
     query = select(tp).where(plan_visible(principal)).order_by(tp.c.created_at.desc(), tp.c.id)
     for column, value in ((tp.c.status, status), (tp.c.metric, metric), (tp.c.fiscal_year, fiscal_year)):
@@ -61,12 +83,17 @@ def list_plans(conn: Connection, principal: Principal, *, status: str | None, me
     return [plan_out(r) for r in conn.execute(query.limit(limit).offset(offset))]
 
 
-def transition(conn: Connection, principal: Principal, plan_id: uuid.UUID, action: PlanAction,
-               command: TransitionIn) -> PlanOut:
+def transition(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, action: PlanAction, command: TransitionIn
+) -> PlanOut:
     """Move the plan along its lifecycle: role and place in the tree first (403), then its status (409)."""
     plan = load_plan(conn, principal, plan_id, for_update=True)
-    step = check_authority(action, principal.role, at_or_above_root=covers(conn, principal, plan.root_org_unit_id),
-                           above_root=above(conn, principal, plan.root_org_unit_id))
+    step = check_authority(
+        action,
+        principal.role,
+        at_or_above_root=covers(conn, principal, plan.root_org_unit_id),
+        above_root=above(conn, principal, plan.root_org_unit_id),
+    )
     target = next_status(plan.status, action)
     note = command.note
     if step.action is PlanAction.return_:
@@ -77,16 +104,39 @@ def transition(conn: Connection, principal: Principal, plan_id: uuid.UUID, actio
     if target is PlanStatus.published:
         values["published_version"] = plan.current_version
     row = conn.execute(tp.update().where(tp.c.id == plan.id).values(**values).returning(*tp.c)).one()
-    conn.execute(db_plans.plan_status_changes.insert().values(
-        plan_id=plan.id, action=step.action.value, from_status=plan.status, to_status=target.value,
-        changed_by=principal.subject, note=note))
-    events = [PlanStatusChanged(plan_id=plan.id, root_org_unit_id=plan.root_org_unit_id, metric=plan.metric,
-                                fiscal_year=plan.fiscal_year, action=step.action.value, from_status=plan.status,
-                                to_status=target.value, changed_by=principal.subject)]
+    conn.execute(
+        db_plans.plan_status_changes.insert().values(
+            plan_id=plan.id,
+            action=step.action.value,
+            from_status=plan.status,
+            to_status=target.value,
+            changed_by=principal.subject,
+            note=note,
+        )
+    )
+    events = [
+        PlanStatusChanged(
+            plan_id=plan.id,
+            root_org_unit_id=plan.root_org_unit_id,
+            metric=plan.metric,
+            fiscal_year=plan.fiscal_year,
+            action=step.action.value,
+            from_status=plan.status,
+            to_status=target.value,
+            changed_by=principal.subject,
+        )
+    ]
     if target is PlanStatus.published:
-        events.append(PlanPublished(plan_id=plan.id, root_org_unit_id=plan.root_org_unit_id, metric=plan.metric,
-                                    fiscal_year=plan.fiscal_year, unit=plan.unit,
-                                    published_version=plan.current_version))
+        events.append(
+            PlanPublished(
+                plan_id=plan.id,
+                root_org_unit_id=plan.root_org_unit_id,
+                metric=plan.metric,
+                fiscal_year=plan.fiscal_year,
+                unit=plan.unit,
+                published_version=plan.current_version,
+            )
+        )
     outbox.add(conn, *events)
     return plan_out(row)
 
@@ -111,6 +161,15 @@ def list_versions(conn: Connection, principal: Principal, plan_id: uuid.UUID) ->
     query = select(pv).where(pv.c.plan_id == plan_id).order_by(pv.c.version)
     if principal.role == Role.rep:
         query = query.where(pv.c.version <= plan.published_version)
-    return [VersionOut(version=r.version, reason=r.reason, created_by=r.created_by, created_at=r.created_at,
-                       based_on=r.based_on, adjustment_id=r.adjustment_id,
-                       published=r.version == plan.published_version) for r in conn.execute(query)]
+    return [
+        VersionOut(
+            version=r.version,
+            reason=r.reason,
+            created_by=r.created_by,
+            created_at=r.created_at,
+            based_on=r.based_on,
+            adjustment_id=r.adjustment_id,
+            published=r.version == plan.published_version,
+        )
+        for r in conn.execute(query)
+    ]

@@ -7,6 +7,7 @@ are evaluated for every unit of the plan and every rep in it; each behind node-p
 progress_alerts under (plan, node, period, day), and only a newly recorded one puts a ProgressBehind event in
 the outbox, in the same transaction, so a rerun the same day publishes nothing twice.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -21,9 +22,9 @@ from services.targets.db_actuals import progress_alerts
 from services.targets.domain.progress import Progress, Status, periods_containing
 from services.targets.progress_board import Board, read_board, sees_unit
 from services.targets.progress_figures import load_plan, reps_in
-from shared.identity import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.events.targets import ProgressBehind
+from shared.identity import Principal
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")
@@ -59,22 +60,48 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
             raise NotFound(f"plan {plan_id} not found", field="plan_id")
         count, behind = _behind(board, conn)
         evaluated += count
-        events += [ProgressBehind(
-            plan_id=plan.id, metric=plan.metric, node_kind=kind, node_id=node_id, org_unit_id=unit_id,
-            period=period.label, period_start=period.start, period_end=period.end, as_of=as_of, target=p.target,
-            actual=p.actual, gap=p.gap, achievement_rate=p.achievement_rate, time_progress=p.time_progress,
-            margin=board.margin) for kind, node_id, unit_id, p in behind]
+        events += [
+            ProgressBehind(
+                plan_id=plan.id,
+                metric=plan.metric,
+                node_kind=kind,
+                node_id=node_id,
+                org_unit_id=unit_id,
+                period=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                as_of=as_of,
+                target=p.target,
+                actual=p.actual,
+                gap=p.gap,
+                achievement_rate=p.achievement_rate,
+                time_progress=p.time_progress,
+                margin=board.margin,
+            )
+            for kind, node_id, unit_id, p in behind
+        ]
     fresh: set[tuple] = set()
     for start in range(0, len(events), CHUNK):
-        chunk = events[start:start + CHUNK]
+        chunk = events[start : start + CHUNK]
         recorded = conn.execute(
             insert(progress_alerts)
-            .values([dict(plan_id=plan.id, node_id=e.node_id, period=e.period, as_of=as_of, node_kind=e.node_kind)
-                     for e in chunk])
+            .values(
+                [
+                    dict(plan_id=plan.id, node_id=e.node_id, period=e.period, as_of=as_of, node_kind=e.node_kind)
+                    for e in chunk
+                ]
+            )
             .on_conflict_do_nothing()
-            .returning(progress_alerts.c.node_id, progress_alerts.c.period))
+            .returning(progress_alerts.c.node_id, progress_alerts.c.period)
+        )
         new = {(r.node_id, r.period) for r in recorded}
         outbox.add(conn, *[e for e in chunk if (e.node_id, e.period) in new])
         fresh |= new
-    return AlertEvaluationOut(plan_id=plan.id, as_of=as_of, periods=[p.label for p in periods],
-                              nodes_evaluated=evaluated, behind=len(events), alerts_published=len(fresh))
+    return AlertEvaluationOut(
+        plan_id=plan.id,
+        as_of=as_of,
+        periods=[p.label for p in periods],
+        nodes_evaluated=evaluated,
+        behind=len(events),
+        alerts_published=len(fresh),
+    )

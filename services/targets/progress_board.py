@@ -1,4 +1,5 @@
 """One read of a plan for one period as of one day: every unit's rolled-up figures, ranks and visibility."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,10 +14,25 @@ from services.targets.api.progress_schemas import Figures, NodeRef, PeriodOut, R
 from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import SellingCalendar
 from services.targets.domain.progress import (
-    Period, Progress, achievement, competition_ranks, elapsed_until, measure, resolve_period, roll_up,
+    Period,
+    Progress,
+    achievement,
+    competition_ranks,
+    elapsed_until,
+    measure,
+    resolve_period,
+    roll_up,
 )
 from services.targets.progress_figures import (
-    PlanView, Rep, Unit, ensure_targets_cached, load_plan, own_actuals, own_targets, plan_units, selling_calendar,
+    PlanView,
+    Rep,
+    Unit,
+    ensure_targets_cached,
+    load_plan,
+    own_actuals,
+    own_targets,
+    plan_units,
+    selling_calendar,
 )
 from shared.identity import Principal, Role
 
@@ -56,8 +72,14 @@ class Board:
         return min(max(self.as_of, self.period.start), self.period.end)
 
     def progress(self, target: Decimal, actual: Decimal) -> Progress:
-        return measure(target, actual, selling_days=self.selling_days, elapsed_selling_days=self.elapsed,
-                       period_over=self.as_of >= self.period.end, margin=self.margin)
+        return measure(
+            target,
+            actual,
+            selling_days=self.selling_days,
+            elapsed_selling_days=self.elapsed,
+            period_over=self.as_of >= self.period.end,
+            margin=self.margin,
+        )
 
     def unit_figures(self, unit_id: uuid.UUID) -> tuple[Decimal, Decimal]:
         position = self.position[unit_id]
@@ -66,8 +88,11 @@ class Board:
     def person_figures(self, conn: Connection, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
         """(target, actual) of each person for the period as of the board's day."""
         targets = own_targets(conn, self.plan, "person", self.period, self.calendar, person_ids)
-        actuals = (own_actuals(conn, self.source, self.measure, "person", self.period.start, self.last_day, person_ids)
-                   if self.last_day else {})
+        actuals = (
+            own_actuals(conn, self.source, self.measure, "person", self.period.start, self.last_day, person_ids)
+            if self.last_day
+            else {}
+        )
         return {p: (targets.get(p, Decimal(0)), actuals.get(p, Decimal(0))) for p in person_ids}
 
     def siblings(self, unit: Unit) -> list[Unit]:
@@ -82,22 +107,35 @@ class Board:
         return chain[::-1]
 
     def header(self) -> dict:
-        return dict(plan_id=self.plan.id, metric=self.plan.metric, version=self.plan.version,
-                    period=PeriodOut(label=self.period.label, start=self.period.start, end=self.period.end),
-                    as_of=self.as_of, margin=self.margin)
+        return dict(
+            plan_id=self.plan.id,
+            metric=self.plan.metric,
+            version=self.plan.version,
+            period=PeriodOut(label=self.period.label, start=self.period.start, end=self.period.end),
+            as_of=self.as_of,
+            margin=self.margin,
+        )
 
     def unit_ranked(self, unit: Unit) -> RankedNode:
         """A unit's figures and its rank among its siblings."""
         siblings = self.siblings(unit)
         ranks = competition_ranks({u.id: achievement(*self.unit_figures(u.id)) for u in siblings})
-        return RankedNode(node=unit_ref(unit), figures=figures(self.progress(*self.unit_figures(unit.id))),
-                          rank=ranks[unit.id], rank_of=len(siblings))
+        return RankedNode(
+            node=unit_ref(unit),
+            figures=figures(self.progress(*self.unit_figures(unit.id))),
+            rank=ranks[unit.id],
+            rank_of=len(siblings),
+        )
 
     def ranked(self, entries: list[tuple[NodeRef, Decimal, Decimal]]) -> list[RankedNode]:
         """Figures and ranks of a group of siblings, best first."""
         ranks = competition_ranks({ref.id: achievement(target, actual) for ref, target, actual in entries})
-        ranked = [RankedNode(node=ref, figures=figures(self.progress(target, actual)), rank=ranks[ref.id],
-                             rank_of=len(entries)) for ref, target, actual in entries]
+        ranked = [
+            RankedNode(
+                node=ref, figures=figures(self.progress(target, actual)), rank=ranks[ref.id], rank_of=len(entries)
+            )
+            for ref, target, actual in entries
+        ]
         return sorted(ranked, key=lambda r: r.rank)
 
 
@@ -112,8 +150,18 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
     last_day = elapsed_until(period, as_of)
     own = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
     targets = own_targets(conn, plan, "org_unit", period, calendar)
-    return Board(plan, period, as_of, source, measure_, calendar, margin, units,
-                 roll_up(parents, _by_position(position, targets)), roll_up(parents, _by_position(position, own)))
+    return Board(
+        plan,
+        period,
+        as_of,
+        source,
+        measure_,
+        calendar,
+        margin,
+        units,
+        roll_up(parents, _by_position(position, targets)),
+        roll_up(parents, _by_position(position, own)),
+    )
 
 
 def _by_position(position: dict[uuid.UUID, int], values: dict[uuid.UUID, Decimal]) -> list[Decimal]:
@@ -125,19 +173,33 @@ def _by_position(position: dict[uuid.UUID, int], values: dict[uuid.UUID, Decimal
     return laid_out
 
 
-def board_for(conn: Connection, plan_id: uuid.UUID, *, period: str | None, date_from: date | None,
-              date_to: date | None, as_of: date) -> Board:
+def board_for(
+    conn: Connection,
+    plan_id: uuid.UUID,
+    *,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> Board:
     plan = load_plan(conn, plan_id)
     return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
 
 
 def figures(progress: Progress) -> Figures:
     return Figures(
-        target=progress.target, actual=progress.actual, gap=progress.gap, achievement_rate=progress.achievement_rate,
-        time_progress=progress.time_progress, selling_days=progress.selling_days,
-        elapsed_selling_days=progress.elapsed_selling_days, remaining_selling_days=progress.remaining_selling_days,
-        required_daily_run_rate=progress.required_daily_run_rate, run_rate_forecast=progress.run_rate_forecast,
-        status=progress.status.value)
+        target=progress.target,
+        actual=progress.actual,
+        gap=progress.gap,
+        achievement_rate=progress.achievement_rate,
+        time_progress=progress.time_progress,
+        selling_days=progress.selling_days,
+        elapsed_selling_days=progress.elapsed_selling_days,
+        remaining_selling_days=progress.remaining_selling_days,
+        required_daily_run_rate=progress.required_daily_run_rate,
+        run_rate_forecast=progress.run_rate_forecast,
+        status=progress.status.value,
+    )
 
 
 def unit_ref(unit: Unit) -> NodeRef:

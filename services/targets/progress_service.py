@@ -3,6 +3,7 @@
 Scoping: a rep reads only their own progress; a manager reads the nodes of their subtree, and the roll-up
 lists only the ancestors inside it. Anything else answers 404, like a node that does not exist.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -13,12 +14,21 @@ from sqlalchemy import Connection
 from services.targets.api.progress_schemas import NodeProgressOut, RankingOut
 from services.targets.progress_board import Board, board_for, rep_ref, sees_rep, sees_unit, unit_ref
 from services.targets.progress_figures import Rep, rep_of, reps_in
-from shared.identity import Principal
 from shared.errors import NotFound
+from shared.identity import Principal
 
 
-def unit_progress(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, org_unit_id: uuid.UUID,
-                  period: str | None, date_from: date | None, date_to: date | None, as_of: date) -> NodeProgressOut:
+def unit_progress(
+    conn: Connection,
+    principal: Principal,
+    *,
+    plan_id: uuid.UUID,
+    org_unit_id: uuid.UUID,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> NodeProgressOut:
     """An org unit's figures for a period, its rank among its siblings and every ancestor's figures."""
     board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
     unit = board.unit(org_unit_id)
@@ -26,8 +36,9 @@ def unit_progress(conn: Connection, principal: Principal, *, plan_id: uuid.UUID,
         raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
     me = board.unit_ranked(unit)
     ancestors = [board.unit_ranked(a) for a in board.ancestors(unit) if sees_unit(principal, a)]
-    return NodeProgressOut(**board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of,
-                           ancestors=ancestors)
+    return NodeProgressOut(
+        **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
+    )
 
 
 def _peers(conn: Connection, board: Board, rep: Rep) -> list[Rep]:
@@ -35,8 +46,17 @@ def _peers(conn: Connection, board: Board, rep: Rep) -> list[Rep]:
     return peers if any(p.id == rep.id for p in peers) else [*peers, rep]
 
 
-def person_progress(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, person_id: uuid.UUID,
-                    period: str | None, date_from: date | None, date_to: date | None, as_of: date) -> NodeProgressOut:
+def person_progress(
+    conn: Connection,
+    principal: Principal,
+    *,
+    plan_id: uuid.UUID,
+    person_id: uuid.UUID,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> NodeProgressOut:
     """A rep's figures, their rank among the reps of their unit, and the figures of the units above them."""
     board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
     rep = rep_of(conn, person_id, board.ref_day)
@@ -49,12 +69,22 @@ def person_progress(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
     me = next(r for r in ranked if r.node.id == rep.id)
     chain = [*board.ancestors(unit), unit]
     ancestors = [board.unit_ranked(a) for a in chain if sees_unit(principal, a)]
-    return NodeProgressOut(**board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of,
-                           ancestors=ancestors)
+    return NodeProgressOut(
+        **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
+    )
 
 
-def unit_ranking(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, org_unit_id: uuid.UUID,
-                 period: str | None, date_from: date | None, date_to: date | None, as_of: date) -> RankingOut:
+def unit_ranking(
+    conn: Connection,
+    principal: Principal,
+    *,
+    plan_id: uuid.UUID,
+    org_unit_id: uuid.UUID,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> RankingOut:
     """A unit's child units and its own reps, each ranked among themselves by achievement rate (004 销售排名)."""
     board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
     unit = board.unit(org_unit_id)
@@ -64,5 +94,9 @@ def unit_ranking(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, 
     org_units = board.ranked([(unit_ref(c), *board.unit_figures(c.id)) for c in children])
     reps = reps_in(conn, [unit.id], board.ref_day)
     sums = board.person_figures(conn, [r.id for r in reps])
-    return RankingOut(**board.header(), parent=board.unit_ranked(unit), org_units=org_units,
-                      reps=board.ranked([(rep_ref(r), *sums[r.id]) for r in reps]))
+    return RankingOut(
+        **board.header(),
+        parent=board.unit_ranked(unit),
+        org_units=org_units,
+        reps=board.ranked([(rep_ref(r), *sums[r.id]) for r in reps]),
+    )

@@ -1,4 +1,5 @@
 """Worker of the targets service: publishes its outbox and applies order events to actuals."""
+
 from services.targets import db
 from services.targets.handlers import HANDLERS
 from shared.worker import WorkerSpec

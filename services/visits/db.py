@@ -1,4 +1,5 @@
 """Tables of the visits schema."""
+
 from sqlalchemy import Column, Float, ForeignKey, String, Table
 from sqlalchemy.dialects.postgresql import UUID
 

@@ -1,4 +1,5 @@
 """Events the visits service consumes."""
+
 from services.visits import db
 from services.visits.service import project_dealer
 from shared.events.inventory import DealerRegistered

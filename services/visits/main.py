@@ -1,4 +1,5 @@
 """The visits API: outlets, routes, schedules and visits."""
+
 from fastapi import FastAPI
 
 from services.visits import db

@@ -1,4 +1,5 @@
 """Use cases of the visits service: each takes a connection inside the caller's unit of work."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,10 +9,10 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.visits import db
 from services.visits.api.schemas import OutletCreate, OutletOut
-from shared.identity import Principal
 from shared.consumer import Decoded
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletRegistered
+from shared.identity import Principal
 from shared.org import ensure_in_scope, scope_condition
 from shared.outbox import Outbox
 
@@ -33,22 +34,38 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
     if command.location:
         values.update(latitude=command.location.latitude, longitude=command.location.longitude)
     row = conn.execute(t.insert().values(id=outlet_id, **values).returning(*t.c)).one()
-    outbox.add(conn, OutletRegistered(outlet_id=outlet_id, code=row.code, name=row.name, org_unit_id=row.org_unit_id,
-                                      grade=row.grade, latitude=row.latitude, longitude=row.longitude))
+    outbox.add(
+        conn,
+        OutletRegistered(
+            outlet_id=outlet_id,
+            code=row.code,
+            name=row.name,
+            org_unit_id=row.org_unit_id,
+            grade=row.grade,
+            latitude=row.latitude,
+            longitude=row.longitude,
+        ),
+    )
     return OutletOut.from_row(row)
 
 
 def get_outlet(conn: Connection, principal: Principal, outlet_id: uuid.UUID) -> OutletOut:
-    row = conn.execute(select(t).where(t.c.id == outlet_id,
-                                       scope_condition(db.org_units, principal, t.c.org_unit_id))).first()
+    row = conn.execute(
+        select(t).where(t.c.id == outlet_id, scope_condition(db.org_units, principal, t.c.org_unit_id))
+    ).first()
     if row is None:
         raise NotFound(f"outlet {outlet_id} not found")
     return OutletOut.from_row(row)
 
 
 def list_outlets(conn: Connection, principal: Principal, *, limit: int, offset: int) -> list[OutletOut]:
-    rows = conn.execute(select(t).where(scope_condition(db.org_units, principal, t.c.org_unit_id))
-                        .order_by(t.c.code).limit(limit).offset(offset))
+    rows = conn.execute(
+        select(t)
+        .where(scope_condition(db.org_units, principal, t.c.org_unit_id))
+        .order_by(t.c.code)
+        .limit(limit)
+        .offset(offset)
+    )
     return [OutletOut.from_row(r) for r in rows]
 
 
@@ -56,5 +73,8 @@ def project_dealer(conn: Connection, message: Decoded) -> None:
     e = message.payload
     values = dict(id=e.dealer_id, code=e.code, name=e.name, org_unit_id=e.org_unit_id)
     stmt = insert(db.dealers).values(values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[db.dealers.c.id],
-                                            set_={k: stmt.excluded[k] for k in values if k != "id"}))
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[db.dealers.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
+        )
+    )

@@ -1,4 +1,5 @@
 """Worker of the visits service: publishes its outbox, projects the org tree and dealers."""
+
 from services.visits import db
 from services.visits.handlers import HANDLERS
 from shared.worker import WorkerSpec

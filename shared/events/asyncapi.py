@@ -1,4 +1,5 @@
 """JSON schemas of every event and an AsyncAPI 3.0 document of every topic, generated from the contracts."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ from pathlib import Path
 from shared.events.base import Envelope
 from shared.events.catalog import REGISTRY
 from shared.kafka import dlq_topic
+
 
 def _id(name: str) -> str:
     return name.replace(".", "_").replace("-", "_")
@@ -48,22 +50,27 @@ def asyncapi_document() -> dict:
         channel_id = _id(topic)
         for name in names:
             messages[_id(name)] = {
-                "name": name, "title": schemas[name].get("title", name),
-                "summary": schemas[name].get("description", ""), "contentType": "application/json",
+                "name": name,
+                "title": schemas[name].get("title", name),
+                "summary": schemas[name].get("description", ""),
+                "contentType": "application/json",
                 "payload": {"$ref": f"./events/{name}.json"},
                 "bindings": {"kafka": {"key": {"type": "string", "description": "aggregate id"}}},
             }
         channels[channel_id] = {
             "address": topic,
             "description": f"Produced by {PRODUCERS[topic.split('.')[0]]}; keyed by aggregate id. "
-                           f"Messages that fail after retries go to {dlq_topic(topic)}.",
+            f"Messages that fail after retries go to {dlq_topic(topic)}.",
             "messages": {_id(m): {"$ref": f"#/components/messages/{_id(m)}"} for m in names},
         }
         operations[f"publish_{channel_id}"] = {"action": "send", "channel": {"$ref": f"#/channels/{channel_id}"}}
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "salesops events", "version": "1.0.0",
-                 "description": "Events between the salesops services (CloudEvents envelope) and ERP messages."},
+        "info": {
+            "title": "salesops events",
+            "version": "1.0.0",
+            "description": "Events between the salesops services (CloudEvents envelope) and ERP messages.",
+        },
         "defaultContentType": "application/json",
         "servers": {"local": {"host": "127.0.0.1:59092", "protocol": "kafka"}},
         "channels": channels,

@@ -1,8 +1,9 @@
 """Typed event payloads registered by type and version, and the CloudEvents-style envelope around them."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,7 +59,7 @@ class Envelope(BaseModel):
     source: str
     type: str
     subject: str
-    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str
     dataversion: int
@@ -66,7 +67,7 @@ class Envelope(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def wrap(cls, event: Event, *, source: str, correlation_id: str | None) -> "Envelope":
+    def wrap(cls, event: Event, *, source: str, correlation_id: str | None) -> Envelope:
         return cls(
             source=source,
             type=event.type,

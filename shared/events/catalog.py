@@ -1,4 +1,5 @@
 """Imports every contract so the registry knows all topics and types."""
+
 from shared.events import erp, inventory, targets, visits  # noqa: F401
 from shared.events.base import REGISTRY
 

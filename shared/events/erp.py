@@ -1,4 +1,5 @@
 """Messages ERP systems push, as plain JSON without an envelope."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -1,4 +1,5 @@
 """Events published by the visits service."""
+
 from __future__ import annotations
 
 import uuid

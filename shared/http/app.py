@@ -1,4 +1,5 @@
 """create_service_app(): the pieces every service's FastAPI app shares."""
+
 from __future__ import annotations
 
 import time
@@ -14,16 +15,15 @@ from prometheus_client import Counter, Histogram, make_asgi_app
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table, text
 
-from shared.identity import Principal
 from shared.db import make_engine
 from shared.http.idempotency import fingerprint, run_once
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from shared.identity import Principal
 from shared.kafka import broker_reachable
 from shared.logs import correlation_id, new_correlation_id
 from shared.settings import Settings, get_settings
 
-REQUESTS = Histogram("salesops_http_request_seconds", "HTTP request latency",
-                     ["service", "method", "route", "status"])
+REQUESTS = Histogram("salesops_http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"])
 ERRORS = Counter("salesops_http_errors_total", "HTTP 5xx answers", ["service", "route"])
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -49,11 +49,21 @@ def transaction(request: Request) -> Iterator[Connection]:
 ConnDep = Annotated[Connection, Depends(transaction)]
 
 
-def idempotent_create(conn: Connection, request: Request, table: Table, principal: Principal, key: str | None,
-                      payload: BaseModel, create: Callable[[], BaseModel]) -> JSONResponse:
+def idempotent_create(
+    conn: Connection,
+    request: Request,
+    table: Table,
+    principal: Principal,
+    key: str | None,
+    payload: BaseModel,
+    create: Callable[[], BaseModel],
+) -> JSONResponse:
     """Run a create once per Idempotency-Key and answer with the stored result on retries."""
     status, body = run_once(
-        conn, table, principal=principal.subject, key=key,
+        conn,
+        table,
+        principal=principal.subject,
+        key=key,
         request_hash=fingerprint(request.method, request.url.path, payload.model_dump(mode="json")),
         create=lambda: create().model_dump(mode="json"),
     )
@@ -73,17 +83,29 @@ def reject_unknown_query_parameters(request: Request) -> None:
     if not isinstance(route, APIRoute):
         return
     known = _query_names(route.dependant)
-    errors = [{"loc": ("query", name), "msg": "unknown query parameter", "type": "unknown"}
-              for name in sorted(set(request.query_params) - known)]
-    errors += [{"loc": ("query", name), "msg": "given more than once", "type": "repeated"}
-               for name in sorted(known) if len(request.query_params.getlist(name)) > 1]
+    errors = [
+        {"loc": ("query", name), "msg": "unknown query parameter", "type": "unknown"}
+        for name in sorted(set(request.query_params) - known)
+    ]
+    errors += [
+        {"loc": ("query", name), "msg": "given more than once", "type": "repeated"}
+        for name in sorted(known)
+        if len(request.query_params.getlist(name)) > 1
+    ]
     if errors:
         raise RequestValidationError(errors)
 
 
-def create_service_app(*, service: str, title: str, description: str, routers: list[APIRouter],
-                       settings: Settings | None = None, engine: Engine | None = None,
-                       version: str = "1.0.0") -> FastAPI:
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    routers: list[APIRouter],
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    version: str = "1.0.0",
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -93,9 +115,14 @@ def create_service_app(*, service: str, title: str, description: str, routers: l
         if engine is None:
             app.state.engine.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  responses={401: PROBLEM_RESPONSES[401]},
-                  dependencies=[Depends(reject_unknown_query_parameters)])
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        responses={401: PROBLEM_RESPONSES[401]},
+        dependencies=[Depends(reject_unknown_query_parameters)],
+    )
     app.state.settings = settings
     if engine is not None:
         app.state.engine = engine
@@ -120,8 +147,13 @@ def create_service_app(*, service: str, title: str, description: str, routers: l
     def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get("/readyz", tags=["health"], summary="Readiness: database and broker reachable",
-             response_model=Health, responses={503: {"model": Health, "description": "Not ready"}})
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="Readiness: database and broker reachable",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "Not ready"}},
+    )
     def readyz(request: Request):
         checks = {"database": _database_ok(request.app.state.engine), "broker": broker_reachable(settings)}
         ready = all(checks.values())

@@ -1,4 +1,5 @@
 """Read access to a service's projection of the org tree: shows what the service knows of an org unit."""
+
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -26,13 +27,18 @@ class ProjectedOrgUnit(BaseModel):
 def make_org_units_router(org_units: Table) -> APIRouter:
     router = APIRouter(prefix="/org-units", tags=["org units"])
 
-    @router.get("", response_model=list[ProjectedOrgUnit],
-                summary="This service's copy of the org units in the caller's subtree, in tree order")
-    def list_org_units(conn: ConnDep, principal: PrincipalDep,
-                       under: Annotated[uuid.UUID | None, Query(description="Only this unit and its descendants")]
-                       = None,
-                       limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    @router.get(
+        "",
+        response_model=list[ProjectedOrgUnit],
+        summary="This service's copy of the org units in the caller's subtree, in tree order",
+    )
+    def list_org_units(
+        conn: ConnDep,
+        principal: PrincipalDep,
+        under: Annotated[uuid.UUID | None, Query(description="Only this unit and its descendants")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ):
         query = select(org_units).where(scope_condition(org_units, principal, org_units.c.id))
         if under is not None:
             ensure_in_scope(conn, org_units, principal, under, field="under")
@@ -40,11 +46,17 @@ def make_org_units_router(org_units: Table) -> APIRouter:
         rows = conn.execute(query.order_by(org_units.c.path).limit(limit).offset(offset))
         return [ProjectedOrgUnit.model_validate(r, from_attributes=True) for r in rows]
 
-    @router.get("/{org_unit_id}", response_model=ProjectedOrgUnit,
-                summary="This service's copy of an org unit (projected from targets' events)")
+    @router.get(
+        "/{org_unit_id}",
+        response_model=ProjectedOrgUnit,
+        summary="This service's copy of an org unit (projected from targets' events)",
+    )
     def get_org_unit(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
-        row = conn.execute(select(org_units).where(
-            org_units.c.id == org_unit_id, scope_condition(org_units, principal, org_units.c.id))).first()
+        row = conn.execute(
+            select(org_units).where(
+                org_units.c.id == org_unit_id, scope_condition(org_units, principal, org_units.c.id)
+            )
+        ).first()
         if row is None:
             raise NotFound(f"org unit {org_unit_id} not known here")
         return ProjectedOrgUnit.model_validate(row, from_attributes=True)

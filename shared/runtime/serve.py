@@ -1,4 +1,5 @@
 """Serve one or several FastAPI apps from one process, each on its own port; SIGTERM/SIGINT stop them all."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,10 @@ class _Server(uvicorn.Server):
 
 
 def serve_apis(apps: dict, *, host: str, ports: dict[str, int]) -> None:
-    servers = [_Server(uvicorn.Config(app, host=host, port=ports[name], log_config=None, access_log=False))
-               for name, app in apps.items()]
+    servers = [
+        _Server(uvicorn.Config(app, host=host, port=ports[name], log_config=None, access_log=False))
+        for name, app in apps.items()
+    ]
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

@@ -1,4 +1,5 @@
 """The whole system on one machine: servers from packages, migrations, and every service's processes."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ class Infrastructure:
         self.database = database
         self._stack = ExitStack()
 
-    def __enter__(self) -> "Infrastructure":
+    def __enter__(self) -> Infrastructure:
         from shared.auth import LocalIssuer
         from shared.runtime.broker import LocalBroker
         from shared.runtime.postgres import LocalPostgres
@@ -90,8 +91,11 @@ class Processes:
     def spawn(self, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
         out = open(log_dir / f"{name}.log", "ab") if log_dir else None
         self.children[name] = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=os.environ.copy(),
-            stdout=out, stderr=subprocess.STDOUT if out else None,
+            [sys.executable, "-m", "shared.cli", *args],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
         )
         return self.children[name]
 
@@ -132,7 +136,7 @@ class LocalStack:
         self.infra = Infrastructure(state_dir, pg_port=pg_port, broker_port=broker_port)
         self.processes = Processes()
 
-    def __enter__(self) -> "LocalStack":
+    def __enter__(self) -> LocalStack:
         self.infra.__enter__()
         return self
 

@@ -1,10 +1,15 @@
 """Order rules with no database: pricing to the cent and which ERP version wins."""
+
 from decimal import Decimal as D
 
 import pytest
 
 from services.inventory.domain.orders import (
-    VersionDecision, content_hash, decide_version, order_totals, price_lines,
+    VersionDecision,
+    content_hash,
+    decide_version,
+    order_totals,
+    price_lines,
 )
 from shared.errors import Conflict
 

@@ -116,10 +116,9 @@ def test_dockerfile_uses_python_311_slim():
 
 def test_dockerfile_installs_locked_dependencies_before_copying_sources():
     instructions = dockerfile()
-    assert any(
-        keyword == "RUN" and "pip install" in rest and "uv==0.13.9" in rest
-        for keyword, rest in instructions
-    ), "uv==0.13.9 is not pip-installed"
+    assert any(keyword == "RUN" and "pip install" in rest and "uv==0.13.9" in rest for keyword, rest in instructions), (
+        "uv==0.13.9 is not pip-installed"
+    )
 
     syncs = [i for i, (keyword, rest) in enumerate(instructions) if keyword == "RUN" and "uv sync" in rest]
     assert len(syncs) == 1, "expected exactly one `uv sync`"
@@ -128,7 +127,9 @@ def test_dockerfile_installs_locked_dependencies_before_copying_sources():
 
     copies = [(i, shlex.split(rest)) for i, (keyword, rest) in enumerate(instructions) if keyword == "COPY"]
     sources_before = {src for i, words in copies if i < syncs[0] for src in words[:-1] if not src.startswith("--")}
-    sources_after = {src.rstrip("/") for i, words in copies if i > syncs[0] for src in words[:-1] if not src.startswith("--")}
+    sources_after = {
+        src.rstrip("/") for i, words in copies if i > syncs[0] for src in words[:-1] if not src.startswith("--")
+    }
     # Only the lock inputs may come before the sync, or every source change reinstalls everything.
     assert sources_before == {"pyproject.toml", "uv.lock"}, sources_before
     assert {"shared", "services"} <= sources_after, sources_after
@@ -186,7 +187,14 @@ def test_dockerignore_keeps_build_inputs_and_drops_local_state():
     for src in copied:
         assert not dockerignore_excludes(src), f"{src} is COPY'd but excluded by .dockerignore"
         assert not dockerignore_excludes(f"{src}/__init__.py") or not (ROOT / src).is_dir(), src
-    for local in [".venv", ".venv/bin/python", ".git", ".tools", ".salesops/signing-key.json", "shared/__pycache__/x.pyc"]:
+    for local in [
+        ".venv",
+        ".venv/bin/python",
+        ".git",
+        ".tools",
+        ".salesops/signing-key.json",
+        "shared/__pycache__/x.pyc",
+    ]:
         assert dockerignore_excludes(local), f"{local} would be sent to the build context"
 
 
@@ -248,9 +256,7 @@ def test_compose_matches_compose_spec(compose):
     validator_class.check_schema(schema)
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(compose), key=lambda e: list(map(str, e.absolute_path)))
-    assert not errors, "\n".join(
-        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors
-    )
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
 
 
 @pytest.mark.parametrize("svc", SERVICES)
@@ -290,7 +296,9 @@ def test_compose_depends_on_targets_exist(compose):
         for dep, condition in compose_depends_on(service).items():
             assert dep in services, f"{name} depends on unknown service {dep}"
             if condition == "service_healthy":
-                assert "test" in services[dep].get("healthcheck", {}), f"{name} waits for {dep} health, but {dep} has no healthcheck"
+                assert "test" in services[dep].get("healthcheck", {}), (
+                    f"{name} waits for {dep} health, but {dep} has no healthcheck"
+                )
                 assert not services[dep]["healthcheck"].get("disable"), dep
     for name, service in app_processes(compose).items():
         deps = compose_depends_on(service)
@@ -312,7 +320,7 @@ def test_compose_app_environment(compose):
     services = compose["services"]
     for name, service in app_processes(compose).items():
         env = compose_env(service)
-        assert APP_ENV <= env.keys(), f"{name} lacks {APP_ENV - env.keys()}"
+        assert env.keys() >= APP_ENV, f"{name} lacks {APP_ENV - env.keys()}"
         svc = name.rsplit("-", 1)[0]
         url = urlsplit(env["SERVICE_DATABASE_URL"])
         assert url.username == f"salesops_{svc}", f"{name} connects as {url.username}"
@@ -321,7 +329,7 @@ def test_compose_app_environment(compose):
         assert kafka_host in services, f"{name}: Kafka host {kafka_host} is not a compose service"
 
     migrate = compose_env(services["migrate"])
-    assert MIGRATE_ENV <= migrate.keys(), MIGRATE_ENV - migrate.keys()
+    assert migrate.keys() >= MIGRATE_ENV, MIGRATE_ENV - migrate.keys()
     assert urlsplit(migrate["DATABASE_URL"]).hostname == "postgres"
     # migrate creates the roles with SERVICE_DB_PASSWORD; the services must log in with it.
     for name, service in app_processes(compose).items():
@@ -351,9 +359,7 @@ def test_compose_kafka_is_kraft(compose):
     assert "test" in kafka.get("healthcheck", {}), "kafka has no healthcheck"
 
     # The apps must reach a listener the broker advertises under that same address.
-    advertised = {
-        urlsplit(listener).netloc for listener in (env.get("KAFKA_ADVERTISED_LISTENERS") or "").split(",")
-    }
+    advertised = {urlsplit(listener).netloc for listener in (env.get("KAFKA_ADVERTISED_LISTENERS") or "").split(",")}
     for name, service in app_processes(compose).items():
         bootstrap = compose_env(service)["KAFKA_BOOTSTRAP_SERVERS"]
         assert set(bootstrap.split(",")) <= advertised, f"{name}: {bootstrap} not in {advertised}"
@@ -549,7 +555,7 @@ def test_k8s_app_containers_get_their_configuration(svc):
     for name in (f"{svc}-api", f"{svc}-worker"):
         container = only_container(objects("Deployment")[name])
         env = available_env(container)
-        assert APP_ENV <= env, f"{name} lacks {APP_ENV - env}"
+        assert env >= APP_ENV, f"{name} lacks {APP_ENV - env}"
         assert not MIGRATE_ENV & env, f"{name} gets the admin credentials {MIGRATE_ENV & env}"
         secret_refs = [
             e["valueFrom"]["secretKeyRef"] for e in container.get("env", []) if e["name"] == "SERVICE_DATABASE_URL"
@@ -568,7 +574,7 @@ def test_k8s_migrate_job():
     assert cli_args(container.get("command"), container.get("args")) == ["migrate"]
     assert pod_spec(job).get("restartPolicy") in {"Never", "OnFailure"}
     env = available_env(container)
-    assert MIGRATE_ENV <= env, f"migration Job lacks {MIGRATE_ENV - env}"
+    assert env >= MIGRATE_ENV, f"migration Job lacks {MIGRATE_ENV - env}"
 
     # migrate creates the roles with SERVICE_DB_PASSWORD; the services must log in with it.
     bootstrap = {}

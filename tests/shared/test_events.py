@@ -1,4 +1,5 @@
 """Event contracts: the envelope round-trips, unknown types are refused, and the committed docs are current."""
+
 import json
 import uuid
 from pathlib import Path
@@ -14,18 +15,22 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_envelope_round_trips_to_the_typed_payload():
-    event = OrgUnitCreated(org_unit_id=uuid.uuid4(), parent_id=None, kind="company", code="ACME", name="Acme",
-                           path="x")
+    event = OrgUnitCreated(org_unit_id=uuid.uuid4(), parent_id=None, kind="company", code="ACME", name="Acme", path="x")
     envelope = Envelope.wrap(event, source="/salesops/targets", correlation_id="c-1")
     decoded = Envelope.model_validate_json(envelope.model_dump_json())
     assert decoded.payload() == event
-    assert (decoded.type, decoded.dataversion, decoded.subject, decoded.correlationid) == \
-           ("targets.org_unit.created", 1, str(event.org_unit_id), "c-1")
+    assert (decoded.type, decoded.dataversion, decoded.subject, decoded.correlationid) == (
+        "targets.org_unit.created",
+        1,
+        str(event.org_unit_id),
+        "c-1",
+    )
 
 
 def test_unknown_event_version_is_refused():
-    envelope = Envelope(source="x", type="targets.org_unit.created", subject="s", dataschema="x", dataversion=99,
-                        data={})
+    envelope = Envelope(
+        source="x", type="targets.org_unit.created", subject="s", dataschema="x", dataversion=99, data={}
+    )
     with pytest.raises(UnknownEvent):
         envelope.payload()
 

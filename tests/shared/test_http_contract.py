@@ -1,5 +1,6 @@
 """What every API promises: bearer tokens, roles and subtree scope, problem documents that name the field,
 idempotent creates, health and metrics endpoints, correlation ids that travel with the events."""
+
 from __future__ import annotations
 
 import json
@@ -33,25 +34,27 @@ def test_expired_token_is_rejected(clients, infra):
 def test_role_without_the_right_gets_403(clients, token, admin):
     company = create_org_unit(clients["targets"], admin, kind="company")
     rep = token("rep", company["id"])
-    answer = clients["targets"].post("/org-units", headers=rep,
-                                     json={"kind": "region", "code": unique("R"), "name": "x",
-                                           "parent_id": company["id"]})
+    answer = clients["targets"].post(
+        "/org-units", headers=rep, json={"kind": "region", "code": unique("R"), "name": "x", "parent_id": company["id"]}
+    )
     assert answer.status_code == 403
     assert "rep" in answer.json()["detail"]
     assert clients["inventory"].post("/erp/orders", headers=rep, json={}).status_code in (400, 403)
 
 
 def test_schema_violation_is_400_naming_each_field(clients, admin):
-    answer = clients["targets"].post("/org-units", headers=admin,
-                                     json={"kind": "planet", "code": "has space", "name": ""})
+    answer = clients["targets"].post(
+        "/org-units", headers=admin, json={"kind": "planet", "code": "has space", "name": ""}
+    )
     assert answer.status_code == 400
     fields = {e["field"] for e in answer.json()["errors"]}
     assert fields == {"body.kind", "body.code", "body.name"}
 
 
 def test_business_rule_violation_is_422_naming_the_field(clients, admin):
-    answer = clients["targets"].post("/org-units", headers=admin,
-                                     json={"kind": "region", "code": unique("R"), "name": "Orphan"})
+    answer = clients["targets"].post(
+        "/org-units", headers=admin, json={"kind": "region", "code": unique("R"), "name": "Orphan"}
+    )
     assert answer.status_code == 422
     assert answer.json()["errors"] == [{"field": "parent_id", "reason": answer.json()["detail"]}]
 
@@ -86,12 +89,14 @@ def test_retried_create_with_idempotency_key_returns_the_first_result(clients, a
 
 def test_duplicate_code_is_409_and_writes_nothing(clients, admin, engines):
     company = create_org_unit(clients["targets"], admin, kind="company")
-    again = clients["targets"].post("/org-units", headers=admin,
-                                    json={"kind": "company", "code": company["code"], "name": "Twin"})
+    again = clients["targets"].post(
+        "/org-units", headers=admin, json={"kind": "company", "code": company["code"], "name": "Twin"}
+    )
     assert again.status_code == 409 and again.json()["errors"][0]["field"] == "code"
     with engines["targets"].connect() as conn:
-        assert conn.execute(select(targets_db.org_units.c.id)
-                            .where(targets_db.org_units.c.name == "Twin")).first() is None
+        assert (
+            conn.execute(select(targets_db.org_units.c.id).where(targets_db.org_units.c.name == "Twin")).first() is None
+        )
 
 
 def test_manager_sees_only_their_subtree(clients, token, admin):
@@ -105,8 +110,11 @@ def test_manager_sees_only_their_subtree(clients, token, admin):
     assert clients["targets"].get(f"/actuals/{west['id']}", headers=manager).status_code == 404
     visible = {u["id"] for u in clients["targets"].get("/org-units", headers=manager).json()}
     assert visible == {east["id"], east_office["id"]}
-    refused = clients["targets"].post("/org-units", headers=manager, json={
-        "kind": "office", "code": unique("O"), "name": "Sneaky", "parent_id": west["id"]})
+    refused = clients["targets"].post(
+        "/org-units",
+        headers=manager,
+        json={"kind": "office", "code": unique("O"), "name": "Sneaky", "parent_id": west["id"]},
+    )
     assert refused.status_code == 404
 
 
@@ -117,29 +125,38 @@ def test_health_readiness_and_metrics(clients, admin):
         assert ready.status_code == 200 and ready.json()["checks"] == {"database": True, "broker": True}
     clients["inventory"].get("/dealers", headers=admin)
     metrics = clients["inventory"].get("/metrics/").text
-    assert 'salesops_http_request_seconds_count{method="GET",route="/dealers",service="inventory",status="200"}' \
-        in metrics
+    assert (
+        'salesops_http_request_seconds_count{method="GET",route="/dealers",service="inventory",status="200"}' in metrics
+    )
 
 
 @pytest.mark.usefixtures("workers")
 def test_correlation_id_flows_from_request_into_events_and_consumers(clients, admin, engines):
     correlation = uuid.uuid4().hex
-    company = clients["targets"].post("/org-units", headers={**admin, "X-Correlation-ID": correlation},
-                                      json={"kind": "company", "code": unique("C"), "name": "Traced"})
+    company = clients["targets"].post(
+        "/org-units",
+        headers={**admin, "X-Correlation-ID": correlation},
+        json={"kind": "company", "code": unique("C"), "name": "Traced"},
+    )
     assert company.headers["x-correlation-id"] == correlation
     with engines["targets"].connect() as conn:
         value = conn.scalar(select(targets_db.outbox.c.value).where(targets_db.outbox.c.key == company.json()["id"]))
     assert json.loads(value)["correlationid"] == correlation
     auditor = {"Authorization": admin["Authorization"]}
-    archived = wait_until(lambda: clients["audit"].get("/events", params={"correlation_id": correlation},
-                                                       headers=auditor).json(), message="archived event")
+    archived = wait_until(
+        lambda: clients["audit"].get("/events", params={"correlation_id": correlation}, headers=auditor).json(),
+        message="archived event",
+    )
     assert [e["subject"] for e in archived] == [company.json()["id"]]
 
 
 def test_token_claims_are_checked_against_issuer_and_audience(clients, infra):
     key = jwt.algorithms.RSAAlgorithm.from_jwk(infra.issuer.jwk)
-    wrong_audience = jwt.encode({"iss": infra.issuer.issuer, "aud": "other", "sub": "x", "role": "admin",
-                                 "exp": 4_000_000_000}, key, algorithm="RS256",
-                                headers={"kid": infra.issuer.jwk["kid"]})
+    wrong_audience = jwt.encode(
+        {"iss": infra.issuer.issuer, "aud": "other", "sub": "x", "role": "admin", "exp": 4_000_000_000},
+        key,
+        algorithm="RS256",
+        headers={"kid": infra.issuer.jwk["kid"]},
+    )
     answer = clients["visits"].get("/outlets", headers={"Authorization": f"Bearer {wrong_audience}"})
     assert answer.status_code == 401 and "audience" in answer.json()["detail"].lower()

@@ -1,5 +1,6 @@
 """Property-based fuzzing of every service's published OpenAPI with a valid token (schemathesis):
 no 5xx answer, and every response matches its documented schema and status codes."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,8 @@ POSITIVE_STATUSES = ["2xx", "401", "403", "404", "409", "422"]
 
 def _schema(apps, service, admin):
     config = SchemathesisConfig.from_dict(
-        {"checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}}})
+        {"checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}}}
+    )
     schema = schemathesis.openapi.from_asgi("/openapi.json", apps[service], config=config)
 
     @schema.auth()

@@ -1,4 +1,5 @@
 """Fixtures the plan tests share: a region with offices and reps, its planner and the director above it."""
+
 import pytest
 
 from tests.targets.test_plans_fixtures import auth, build_region

@@ -1,5 +1,6 @@
 """Attribution on the real database: dealer coverage through the API, splits in exact cents, order versions
 replacing each other by delta, re-splitting when coverage changes, and the reconciliation report."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,8 +28,14 @@ def office(clients, admin, engines):
     with engines["targets"].begin() as conn:
         conn.execute(people.insert(), [dict(id=r, name=f"Rep {i}", role="rep") for i, r in enumerate(reps, 1)])
         covered, uncovered = register_dealer(conn, uuid.UUID(unit["id"])), register_dealer(conn, uuid.UUID(unit["id"]))
-    return dict(company=uuid.UUID(company["id"]), region=uuid.UUID(region["id"]), office=uuid.UUID(unit["id"]),
-                reps=reps, dealer=covered, uncovered=uncovered)
+    return dict(
+        company=uuid.UUID(company["id"]),
+        region=uuid.UUID(region["id"]),
+        office=uuid.UUID(unit["id"]),
+        reps=reps,
+        dealer=covered,
+        uncovered=uncovered,
+    )
 
 
 def rep_months(engines, person) -> dict:
@@ -41,8 +48,7 @@ def rep_months(engines, person) -> dict:
 def ledger(engines, order_id) -> list[tuple]:
     a = actual_attributions
     with engines["targets"].connect() as conn:
-        return conn.execute(select(a.c.person_id, a.c.amount).where(a.c.source_id == order_id)
-                            .order_by(a.c.seq)).all()
+        return conn.execute(select(a.c.person_id, a.c.amount).where(a.c.source_id == order_id).order_by(a.c.seq)).all()
 
 
 def actual(clients, admin, unit, day) -> D:
@@ -66,15 +72,17 @@ def test_newer_versions_replace_older_ones_by_delta(clients, admin, engines, off
     day = date(2026, 4, 7)
     with engines["targets"].begin() as conn:
         record_order(conn, office["dealer"], office["office"], "1000.00", day, order_id=order_id)
-        record_order(conn, office["dealer"], office["office"], "1500.00", day, version=2, order_id=order_id,
-                     status="shipped")
+        record_order(
+            conn, office["dealer"], office["office"], "1500.00", day, version=2, order_id=order_id, status="shipped"
+        )
         record_order(conn, office["dealer"], office["office"], "9999.00", day, version=1, order_id=order_id)  # late
         record_order(conn, office["dealer"], office["office"], "9999.00", day, version=2, order_id=order_id)  # again
     assert actual(clients, admin, office["office"], "2026-04-07") == D("1500.00")
     assert rep_months(engines, office["reps"][0]) == {4: D("1500.00")}
     with engines["targets"].begin() as conn:
-        record_order(conn, office["dealer"], office["office"], "1500.00", day, version=3, order_id=order_id,
-                     status="cancelled")
+        record_order(
+            conn, office["dealer"], office["office"], "1500.00", day, version=3, order_id=order_id, status="cancelled"
+        )
     assert actual(clients, admin, office["region"], "2026-04-07") == D("0.00")
     assert rep_months(engines, office["reps"][0]) == {}
 
@@ -86,16 +94,22 @@ def test_changing_coverage_re_splits_that_period_only(clients, admin, engines, o
     with engines["targets"].begin() as conn:
         record_order(conn, office["dealer"], office["office"], "1000.00", date(2026, 3, 2))
         record_order(conn, office["dealer"], office["office"], "1000.00", date(2026, 4, 2))
-    changed = api.put(f"/dealers/{office['dealer']}/coverage", headers=admin, json={
-        "valid_from": "2026-03-01", "valid_to": "2026-04-01",
-        "reps": [{"person_id": str(r1), "share": "0.5"}, {"person_id": str(r2), "share": "0.5"}]})
+    changed = api.put(
+        f"/dealers/{office['dealer']}/coverage",
+        headers=admin,
+        json={
+            "valid_from": "2026-03-01",
+            "valid_to": "2026-04-01",
+            "reps": [{"person_id": str(r1), "share": "0.5"}, {"person_id": str(r2), "share": "0.5"}],
+        },
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json()["reattributed_facts"] == 1  # the March order; April keeps rep 1 alone
     assert [(s["person_id"], s["share"], s["valid_from"], s["valid_to"]) for s in changed.json()["spans"]] == [
         (str(r1), "1.000000", "2026-01-01", "2026-03-01"),
-        *sorted([(str(r1), "0.500000", "2026-03-01", "2026-04-01"), (str(r2), "0.500000", "2026-03-01",
-                                                                       "2026-04-01")]),
-        (str(r1), "1.000000", "2026-04-01", None)]
+        *sorted([(str(r1), "0.500000", "2026-03-01", "2026-04-01"), (str(r2), "0.500000", "2026-03-01", "2026-04-01")]),
+        (str(r1), "1.000000", "2026-04-01", None),
+    ]
     assert rep_months(engines, r1) == {3: D("500.00"), 4: D("1000.00")}
     assert rep_months(engines, r2) == {3: D("500.00")}
     assert actual(clients, admin, office["office"], "2026-03-02") == D("1000.00")  # the unit total never moved
@@ -103,16 +117,22 @@ def test_changing_coverage_re_splits_that_period_only(clients, admin, engines, o
     assert got.status_code == 200 and got.json()["spans"] == changed.json()["spans"]
 
 
-@pytest.mark.parametrize("reps,field", [
-    ([("0", "0.6"), ("1", "0.3")], "reps"),          # 0.9, not 1
-    ([("0", "0.5"), ("0", "0.5")], "reps"),          # the same rep twice
-    ([("0", "0.0"), ("1", "1")], "reps[0].share"),   # a zero share
-    ([("unknown", "1")], "reps[0].person_id"),
-])
+@pytest.mark.parametrize(
+    "reps,field",
+    [
+        ([("0", "0.6"), ("1", "0.3")], "reps"),  # 0.9, not 1
+        ([("0", "0.5"), ("0", "0.5")], "reps"),  # the same rep twice
+        ([("0", "0.0"), ("1", "1")], "reps[0].share"),  # a zero share
+        ([("unknown", "1")], "reps[0].person_id"),
+    ],
+)
 def test_bad_coverage_is_refused_with_the_field(clients, admin, office, reps, field):
     ids = {"0": office["reps"][0], "1": office["reps"][1], "unknown": uuid.uuid4()}
-    answer = clients["targets"].put(f"/dealers/{office['dealer']}/coverage", headers=admin, json={
-        "valid_from": "2026-01-01", "reps": [{"person_id": str(ids[p]), "share": s} for p, s in reps]})
+    answer = clients["targets"].put(
+        f"/dealers/{office['dealer']}/coverage",
+        headers=admin,
+        json={"valid_from": "2026-01-01", "reps": [{"person_id": str(ids[p]), "share": s} for p, s in reps]},
+    )
     assert (answer.status_code, answer.json()["errors"][0]["field"]) == (422, field)
 
 
@@ -145,16 +165,21 @@ def test_reconciliation_lists_every_order_that_could_not_be_attributed(clients, 
     assert mine.status_code == 200, mine.text
     report = mine.json()
     # The company received 700 + 200 = 900; all of it is in the org units' actuals, 200 of it in no rep's.
-    assert (report["received"]["amount"], report["attributed_to_org_units"]["amount"], report["balanced"]) == \
-           ("900.00", "900.00", True)
-    assert [(g["reason"], g["totals"]["amount"], [i["order_id"] for i in g["items"]])
-            for g in report["unattributed"]] == [("no_covering_rep", "200.00", [str(uncovered)])]
+    assert (report["received"]["amount"], report["attributed_to_org_units"]["amount"], report["balanced"]) == (
+        "900.00",
+        "900.00",
+        True,
+    )
+    assert [
+        (g["reason"], g["totals"]["amount"], [i["order_id"] for i in g["items"]]) for g in report["unattributed"]
+    ] == [("no_covering_rep", "200.00", [str(uncovered)])]
     assert actual(clients, admin, office["company"], "2026-08-03") == D("900.00")  # the top node's actual
 
     everything = api.get("/actuals/reconciliation", headers=admin, params={**window, "limit": 1000}).json()
     groups = {g["reason"]: g for g in everything["unattributed"]}
-    assert {"order_id": str(unknown_dealer), "amount": "50.00"}.items() <= \
-           next(i for i in groups["unknown_dealer"]["items"] if i["order_id"] == str(unknown_dealer)).items()
+    assert {"order_id": str(unknown_dealer), "amount": "50.00"}.items() <= next(
+        i for i in groups["unknown_dealer"]["items"] if i["order_id"] == str(unknown_dealer)
+    ).items()
     assert str(unknown_unit) in [i["order_id"] for i in groups["unknown_org_unit"]["items"]]
     received = D(everything["received"]["amount"])
     attributed = D(everything["attributed_to_org_units"]["amount"])
@@ -164,5 +189,7 @@ def test_reconciliation_lists_every_order_that_could_not_be_attributed(clients, 
     stranger = token("region_manager", org_unit=create_org_unit(api, admin, kind="company")["id"])
     theirs = api.get("/actuals/reconciliation", headers=stranger, params=window).json()
     assert (theirs["received"]["orders"], theirs["unattributed"]) == (0, [])
-    assert api.get("/actuals/reconciliation", headers=token("rep", org_unit=office["office"]),
-                   params=window).status_code == 403
+    assert (
+        api.get("/actuals/reconciliation", headers=token("rep", org_unit=office["office"]), params=window).status_code
+        == 403
+    )

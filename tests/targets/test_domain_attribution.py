@@ -1,4 +1,5 @@
 """Attribution by hand: which orders count, the split over covering reps in exact cents, coverage timelines."""
+
 import uuid
 from datetime import date
 from decimal import Decimal as D
@@ -6,8 +7,16 @@ from decimal import Decimal as D
 import pytest
 
 from services.targets.domain.attribution import (
-    Attribution, CoverageSpan, Share, attribute, check_shares, check_timeline, counts_as_sale, measure_of,
-    replace_coverage, shares_on,
+    Attribution,
+    CoverageSpan,
+    Share,
+    attribute,
+    check_shares,
+    check_timeline,
+    counts_as_sale,
+    measure_of,
+    replace_coverage,
+    shares_on,
 )
 from shared.errors import InvalidInput
 
@@ -63,12 +72,15 @@ def test_uncovered_dealer_stays_with_its_org_unit_and_unknown_dealer_with_nobody
     assert attribute(None, [], D("12.50"), D("1")) == [Attribution(None, None, D("12.50"), D("1"))]
 
 
-@pytest.mark.parametrize("shares,field", [
-    ([Share(A, D("0.5")), Share(B, D("0.4"))], "reps"),
-    ([Share(A, D("0.5")), Share(A, D("0.5"))], "reps"),
-    ([Share(A, D("0")), Share(B, D("1"))], "reps[0].share"),
-    ([Share(A, D("1.5")), Share(B, D("-0.5"))], "reps[0].share"),
-])
+@pytest.mark.parametrize(
+    "shares,field",
+    [
+        ([Share(A, D("0.5")), Share(B, D("0.4"))], "reps"),
+        ([Share(A, D("0.5")), Share(A, D("0.5"))], "reps"),
+        ([Share(A, D("0")), Share(B, D("1"))], "reps[0].share"),
+        ([Share(A, D("1.5")), Share(B, D("-0.5"))], "reps[0].share"),
+    ],
+)
 def test_shares_must_be_positive_and_sum_to_one(shares, field):
     with pytest.raises(InvalidInput) as refused:
         check_shares(shares)
@@ -77,8 +89,7 @@ def test_shares_must_be_positive_and_sum_to_one(shares, field):
 
 def test_replacing_a_period_cuts_the_spans_around_it():
     timeline = [CoverageSpan(A, D("1"), date(2026, 1, 1), None)]
-    changed = replace_coverage(timeline, date(2026, 3, 1), date(2026, 4, 1),
-                               [Share(A, D("0.5")), Share(B, D("0.5"))])
+    changed = replace_coverage(timeline, date(2026, 3, 1), date(2026, 4, 1), [Share(A, D("0.5")), Share(B, D("0.5"))])
     assert changed == [
         CoverageSpan(A, D("1"), date(2026, 1, 1), date(2026, 3, 1)),
         CoverageSpan(A, D("0.5"), date(2026, 3, 1), date(2026, 4, 1)),
@@ -108,5 +119,6 @@ def test_a_period_must_not_end_before_it_starts():
 
 def test_a_timeline_whose_shares_do_not_add_up_is_refused():
     with pytest.raises(InvalidInput):
-        check_timeline([CoverageSpan(A, D("0.5"), date(2026, 1, 1), None),
-                        CoverageSpan(B, D("0.6"), date(2026, 2, 1), None)])
+        check_timeline(
+            [CoverageSpan(A, D("0.5"), date(2026, 1, 1), None), CoverageSpan(B, D("0.6"), date(2026, 2, 1), None)]
+        )

@@ -1,9 +1,11 @@
 """Property: however a dealer is shared, the reps' parts add up exactly to the order, each within a step of fair."""
+
 import uuid
 from decimal import Decimal as D
 from fractions import Fraction
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.targets.domain.attribution import Share, attribute
 
@@ -14,7 +16,7 @@ def shares(draw):
     count = draw(st.integers(1, 6))
     cuts = sorted(draw(st.lists(st.integers(1, 999_999), min_size=count - 1, max_size=count - 1, unique=True)))
     bounds = [0, *cuts, 1_000_000]
-    return [Share(uuid.uuid4(), D(hi - lo) / D(1_000_000)) for lo, hi in zip(bounds, bounds[1:])]
+    return [Share(uuid.uuid4(), D(hi - lo) / D(1_000_000)) for lo, hi in zip(bounds, bounds[1:], strict=False)]
 
 
 @settings(max_examples=300, deadline=None)

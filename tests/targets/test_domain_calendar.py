@@ -1,4 +1,5 @@
 """Selling days with weekends, holidays and make-up working days; cutting a range into months and odd days."""
+
 from datetime import date
 
 import pytest
@@ -8,8 +9,11 @@ from shared.errors import InvalidInput
 
 # Spring Festival 2026 (Feb 17 is New Year's day): Mon 16 .. Fri 20 and Mon 23 off; Sat 14 and Sat 28 are
 # make-up working days (调休).
-SPRING_FESTIVAL = {**{date(2026, 2, d): False for d in (16, 17, 18, 19, 20, 23)},
-                   date(2026, 2, 14): True, date(2026, 2, 28): True}
+SPRING_FESTIVAL = {
+    **{date(2026, 2, d): False for d in (16, 17, 18, 19, 20, 23)},
+    date(2026, 2, 14): True,
+    date(2026, 2, 28): True,
+}
 CHINA = SellingCalendar(exceptions=SPRING_FESTIVAL)
 
 

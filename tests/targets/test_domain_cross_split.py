@@ -1,4 +1,5 @@
 """The bulk path: org leaves × product shares × month profile, exact at every level, and fast."""
+
 import random
 from decimal import Decimal as D
 
@@ -45,8 +46,9 @@ def test_each_product_line_may_have_its_own_profile():
     # tea peaks at Spring Festival (Jan and Feb weigh 4, the rest 1: sum 18); juice is flat.
     # r1: 1800 / 2 = 900 each. tea: 900 * 4/18 = 200 in Jan and Feb, 50 in the other months.
     spring = [4, 4] + [1] * 10
-    result = cross_split({"r1": D(1800)}, {"tea": D(1), "juice": D(1)}, FLAT, step=1,
-                         product_month_profiles={"tea": spring})
+    result = cross_split(
+        {"r1": D(1800)}, {"tea": D(1), "juice": D(1)}, FLAT, step=1, product_month_profiles={"tea": spring}
+    )
     assert [result.value("r1", "tea", m) for m in range(1, 13)] == [D(200), D(200)] + [D(50)] * 10
     assert [result.value("r1", "juice", m) for m in range(1, 13)] == [D(75)] * 12
 
@@ -86,7 +88,7 @@ def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_exact():
     profile = [D(w) for w in (14, 11, 8, 7, 7, 7, 8, 8, 7, 7, 7, 9)]
     result = cross_split(leaves, lines, profile, step=D(1))  # its speed is measured in bench/, not here
     assert sum(len(months) for per_line in result.units for months in per_line) == 1_200_000
-    for total, per_line, line_units in zip(result.leaf_units, result.units, result.product_units):
+    for total, per_line, line_units in zip(result.leaf_units, result.units, result.product_units, strict=False):
         assert sum(line_units) == total
         assert [sum(months) for months in per_line] == line_units
     assert sum(result.leaf_units) == sum(int(v) for v in leaves.values())

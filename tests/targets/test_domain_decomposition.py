@@ -1,10 +1,16 @@
 """Decomposition over the organisation: each method by hand, locks, explanations, every refusal."""
+
 from decimal import Decimal as D
 
 import pytest
 
 from services.targets.domain.decomposition import (
-    Child, GrowthBounds, Method, SplitRequest, decompose, split_by_product_share,
+    Child,
+    GrowthBounds,
+    Method,
+    SplitRequest,
+    decompose,
+    split_by_product_share,
 )
 from shared.errors import InvalidInput
 
@@ -70,7 +76,10 @@ def test_market_potential_normalises_each_indicator_then_combines():
         Child("y", indicators={"population": D(100), "income_per_head": D(30), "outlet_count": D(30)}),
     ]
     request = SplitRequest(
-        parent=D(10000), children=children, method=Method.MARKET_POTENTIAL, step=D(100),
+        parent=D(10000),
+        children=children,
+        method=Method.MARKET_POTENTIAL,
+        step=D(100),
         indicator_weights={"population": D(2), "income_per_head": D(1), "outlet_count": D(1)},
     )
     result = decompose(request)
@@ -93,7 +102,10 @@ def test_blend_of_historical_share_and_equal_split():
     # 1000 -> 687.5 / 312.5; floors 999; remainders tie at 0.5, the larger weight (a) wins -> 688 / 312.
     children = [Child("a", history={"2024": D(300)}), Child("b", history={"2024": D(100)})]
     request = SplitRequest(
-        parent=D(1000), children=children, method=Method.BLEND, history_period="2024",
+        parent=D(1000),
+        children=children,
+        method=Method.BLEND,
+        history_period="2024",
         blend_weights={Method.HISTORICAL_SHARE: D(3), Method.EQUAL: D(1)},
     )
     result = decompose(request)
@@ -132,8 +144,11 @@ def test_product_split_keeps_a_locked_line():
 
 def test_locked_child_keeps_its_value_and_the_rest_follows_the_weights():
     # a locked at 400; the 600 left goes b:c = 1:2 -> 200 / 400.
-    children = [Child("a", locked_value=D(400), manual_weight=D(5)), Child("b", manual_weight=D(1)),
-                Child("c", manual_weight=D(2))]
+    children = [
+        Child("a", locked_value=D(400), manual_weight=D(5)),
+        Child("b", manual_weight=D(1)),
+        Child("c", manual_weight=D(2)),
+    ]
     result = decompose(SplitRequest(parent=D(1000), children=children, method=Method.MANUAL))
     assert values(result) == {"a": D(400), "b": D(200), "c": D(400)}
     assert result[0].explanation.locked
@@ -147,7 +162,10 @@ def test_lock_then_largest_remainder_over_the_unlocked():
     # 1000 - 500 = 500 over b, c, d -> 166.67 each, floors 498, 2 left -> b, c (smallest keys) -> 167/167/166.
     children = [Child("a", locked_value=D(500)), Child("b"), Child("c"), Child("d")]
     assert values(decompose(SplitRequest(parent=D(1000), children=children))) == {
-        "a": D(500), "b": D(167), "c": D(167), "d": D(166),
+        "a": D(500),
+        "b": D(167),
+        "c": D(167),
+        "d": D(166),
     }
 
 
@@ -164,7 +182,8 @@ def test_locks_may_take_the_whole_parent():
 def test_zero_weight_child_gets_nothing():
     children = [Child("a", manual_weight=D(0)), Child("b", manual_weight=D(1))]
     assert values(decompose(SplitRequest(parent=D(7), children=children, method=Method.MANUAL))) == {
-        "a": D(0), "b": D(7),
+        "a": D(0),
+        "b": D(7),
     }
 
 
@@ -188,70 +207,177 @@ HIST = {"2024": D(1)}
         (SplitRequest(parent=D(10), children=[Child("a")], method="guess"), "method"),
         (SplitRequest(parent=D(10), children=[Child("a")], method=Method.SEASONALITY), "method"),
         # historical share
-        (SplitRequest(parent=D(10), children=[Child("a", history=HIST)], method=Method.HISTORICAL_SHARE),
-         "history_period"),
-        (SplitRequest(parent=D(10), children=[Child("a", history=HIST), Child("b", history={"2023": D(5)})],
-                      method=Method.HISTORICAL_SHARE, history_period="2024"), "children[b].history"),
-        (SplitRequest(parent=D(10), children=[Child("a", history=HIST), Child("b")],
-                      method=Method.HISTORICAL_SHARE, history_period="2024"), "children[b].history"),
-        (SplitRequest(parent=D(10), children=[Child("a", history={"2024": D(-1)})],
-                      method=Method.HISTORICAL_SHARE, history_period="2024"), "children[a].history"),
-        (SplitRequest(parent=D(10), children=[Child("a", history={"2024": D(0)}), Child("b", history={"2024": D(0)})],
-                      method=Method.HISTORICAL_SHARE, history_period="2024"), "children[*].history"),
+        (
+            SplitRequest(parent=D(10), children=[Child("a", history=HIST)], method=Method.HISTORICAL_SHARE),
+            "history_period",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", history=HIST), Child("b", history={"2023": D(5)})],
+                method=Method.HISTORICAL_SHARE,
+                history_period="2024",
+            ),
+            "children[b].history",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", history=HIST), Child("b")],
+                method=Method.HISTORICAL_SHARE,
+                history_period="2024",
+            ),
+            "children[b].history",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", history={"2024": D(-1)})],
+                method=Method.HISTORICAL_SHARE,
+                history_period="2024",
+            ),
+            "children[a].history",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", history={"2024": D(0)}), Child("b", history={"2024": D(0)})],
+                method=Method.HISTORICAL_SHARE,
+                history_period="2024",
+            ),
+            "children[*].history",
+        ),
         # manual weights
-        (SplitRequest(parent=D(10), children=[Child("a", manual_weight=D(1)), Child("b")], method=Method.MANUAL),
-         "children[b].manual_weight"),
-        (SplitRequest(parent=D(10), children=[Child("a", manual_weight=D(-1))], method=Method.MANUAL),
-         "children[a].manual_weight"),
-        (SplitRequest(parent=D(10), children=[Child("a", manual_weight=D(0)), Child("b", manual_weight=D(0))],
-                      method=Method.MANUAL), "children[*].manual_weight"),
+        (
+            SplitRequest(parent=D(10), children=[Child("a", manual_weight=D(1)), Child("b")], method=Method.MANUAL),
+            "children[b].manual_weight",
+        ),
+        (
+            SplitRequest(parent=D(10), children=[Child("a", manual_weight=D(-1))], method=Method.MANUAL),
+            "children[a].manual_weight",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", manual_weight=D(0)), Child("b", manual_weight=D(0))],
+                method=Method.MANUAL,
+            ),
+            "children[*].manual_weight",
+        ),
         # market potential
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"population": D(1)})],
-                      method=Method.MARKET_POTENTIAL), "indicator_weights"),
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"population": D(1)})],
-                      method=Method.MARKET_POTENTIAL, indicator_weights={"population": D(0)}), "indicator_weights"),
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"population": D(1)})],
-                      method=Method.MARKET_POTENTIAL, indicator_weights={"population": D(-1)}),
-         "indicator_weights[population]"),
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"population": D(-5)})],
-                      method=Method.MARKET_POTENTIAL, indicator_weights={"population": D(1)}),
-         "children[a].indicators.population"),
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"population": D(5)}),
-                                              Child("b", indicators={"income_per_head": D(5)})],
-                      method=Method.MARKET_POTENTIAL, indicator_weights={"population": D(1)}),
-         "children[b].indicators.population"),
-        (SplitRequest(parent=D(10), children=[Child("a", indicators={"outlet_count": D(0)}),
-                                              Child("b", indicators={"outlet_count": D(0)})],
-                      method=Method.MARKET_POTENTIAL, indicator_weights={"outlet_count": D(1)}),
-         "children[*].indicators.outlet_count"),
+        (
+            SplitRequest(
+                parent=D(10), children=[Child("a", indicators={"population": D(1)})], method=Method.MARKET_POTENTIAL
+            ),
+            "indicator_weights",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", indicators={"population": D(1)})],
+                method=Method.MARKET_POTENTIAL,
+                indicator_weights={"population": D(0)},
+            ),
+            "indicator_weights",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", indicators={"population": D(1)})],
+                method=Method.MARKET_POTENTIAL,
+                indicator_weights={"population": D(-1)},
+            ),
+            "indicator_weights[population]",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", indicators={"population": D(-5)})],
+                method=Method.MARKET_POTENTIAL,
+                indicator_weights={"population": D(1)},
+            ),
+            "children[a].indicators.population",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[
+                    Child("a", indicators={"population": D(5)}),
+                    Child("b", indicators={"income_per_head": D(5)}),
+                ],
+                method=Method.MARKET_POTENTIAL,
+                indicator_weights={"population": D(1)},
+            ),
+            "children[b].indicators.population",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", indicators={"outlet_count": D(0)}), Child("b", indicators={"outlet_count": D(0)})],
+                method=Method.MARKET_POTENTIAL,
+                indicator_weights={"outlet_count": D(1)},
+            ),
+            "children[*].indicators.outlet_count",
+        ),
         # blends
         (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND), "blend_weights"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"equal": D(0)}),
-         "blend_weights"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"equal": D(-1)}),
-         "blend_weights[equal]"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"blend": D(1)}),
-         "blend_weights[blend]"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"vibes": D(1)}),
-         "blend_weights[vibes]"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND,
-                      blend_weights={"equal": D(1), "historical_share": D(1)}, history_period="2024"),
-         "children[a].history"),
+        (
+            SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"equal": D(0)}),
+            "blend_weights",
+        ),
+        (
+            SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"equal": D(-1)}),
+            "blend_weights[equal]",
+        ),
+        (
+            SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"blend": D(1)}),
+            "blend_weights[blend]",
+        ),
+        (
+            SplitRequest(parent=D(10), children=[Child("a")], method=Method.BLEND, blend_weights={"vibes": D(1)}),
+            "blend_weights[vibes]",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a")],
+                method=Method.BLEND,
+                blend_weights={"equal": D(1), "historical_share": D(1)},
+                history_period="2024",
+            ),
+            "children[a].history",
+        ),
         # locks
-        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D(-1)), Child("b")]),
-         "children[a].locked_value"),
-        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D("2.5")), Child("b")]),
-         "children[a].locked_value"),
-        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D(8)), Child("b", locked_value=D(5)),
-                                              Child("c")]), "children[*].locked_value"),
-        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D(3)), Child("b", locked_value=D(5))]),
-         "children[*].locked_value"),
-        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D(4), manual_weight=D(1)),
-                                              Child("b", manual_weight=D(0))], method=Method.MANUAL),
-         "children[*].manual_weight"),
+        (SplitRequest(parent=D(10), children=[Child("a", locked_value=D(-1)), Child("b")]), "children[a].locked_value"),
+        (
+            SplitRequest(parent=D(10), children=[Child("a", locked_value=D("2.5")), Child("b")]),
+            "children[a].locked_value",
+        ),
+        (
+            SplitRequest(
+                parent=D(10), children=[Child("a", locked_value=D(8)), Child("b", locked_value=D(5)), Child("c")]
+            ),
+            "children[*].locked_value",
+        ),
+        (
+            SplitRequest(parent=D(10), children=[Child("a", locked_value=D(3)), Child("b", locked_value=D(5))]),
+            "children[*].locked_value",
+        ),
+        (
+            SplitRequest(
+                parent=D(10),
+                children=[Child("a", locked_value=D(4), manual_weight=D(1)), Child("b", manual_weight=D(0))],
+                method=Method.MANUAL,
+            ),
+            "children[*].manual_weight",
+        ),
         # growth bounds
-        (SplitRequest(parent=D(10), children=[Child("a", last_year=D(-1))],
-                      growth_bounds=GrowthBounds(max_growth=D("0.3"))), "children[a].last_year"),
+        (
+            SplitRequest(
+                parent=D(10), children=[Child("a", last_year=D(-1))], growth_bounds=GrowthBounds(max_growth=D("0.3"))
+            ),
+            "children[a].last_year",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(request_, field):

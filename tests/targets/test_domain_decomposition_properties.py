@@ -1,4 +1,5 @@
 """Properties of every split under random inputs: exact sums, whole steps, locks kept, near-proportional."""
+
 from decimal import Decimal as D
 from fractions import Fraction
 from math import ceil, floor
@@ -30,12 +31,12 @@ def manual_splits(draw, locks=True):
     locked = [None] * n
     if locks:
         locked = draw(st.lists(st.one_of(st.none(), st.integers(0, 10**6)), min_size=n, max_size=n))
-    spreadable = any(w for w, lock in zip(weights, locked) if lock is None)
+    spreadable = any(w for w, lock in zip(weights, locked, strict=False) if lock is None)
     extra = draw(st.integers(0, 10**8)) if spreadable else 0
     total = sum(lock for lock in locked if lock is not None) + extra
     children = [
         Child(f"c{i}", manual_weight=w, locked_value=None if lock is None else from_units(lock, step))
-        for i, (w, lock) in enumerate(zip(weights, locked))
+        for i, (w, lock) in enumerate(zip(weights, locked, strict=False))
     ]
     children = draw(st.permutations(children))
     return SplitRequest(parent=from_units(total, step), children=children, method=Method.MANUAL, step=step)
@@ -45,7 +46,7 @@ def manual_splits(draw, locks=True):
 def test_children_sum_exactly_in_whole_steps_and_keep_their_locks(split):
     result = decompose(split)
     assert sum(a.value for a in result) == split.parent
-    for child, allocation in zip(split.children, result):
+    for child, allocation in zip(split.children, result, strict=False):
         assert allocation.key == child.key
         assert allocation.value >= 0
         assert is_whole_steps(allocation.value, split.step)
@@ -58,7 +59,7 @@ def test_children_sum_exactly_in_whole_steps_and_keep_their_locks(split):
 def test_without_locks_each_child_is_within_one_step_of_its_exact_share(split):
     result = decompose(split)
     weight_sum = sum(Fraction(c.manual_weight) for c in split.children)
-    for child, allocation in zip(split.children, result):
+    for child, allocation in zip(split.children, result, strict=False):
         exact = Fraction(split.parent) * Fraction(child.manual_weight) / weight_sum
         assert abs(Fraction(allocation.value) - exact) < Fraction(split.step)
 
@@ -78,12 +79,21 @@ def bounded_splits(draw):
     low = draw(st.one_of(st.none(), st.integers(-100, 50).map(lambda p: D(p) / 100)))
     high = draw(st.one_of(st.none(), st.integers(-50, 200).map(lambda p: D(p) / 100)))
     children = [
-        Child(c.key, locked_value=c.locked_value, manual_weight=c.manual_weight,
-              last_year=draw(st.one_of(st.none(), st.integers(0, 10**8).map(lambda n: from_units(n, base.step)))))
+        Child(
+            c.key,
+            locked_value=c.locked_value,
+            manual_weight=c.manual_weight,
+            last_year=draw(st.one_of(st.none(), st.integers(0, 10**8).map(lambda n: from_units(n, base.step)))),
+        )
         for c in base.children
     ]
-    return SplitRequest(parent=base.parent, children=children, method=Method.MANUAL, step=base.step,
-                        growth_bounds=GrowthBounds(min_growth=low, max_growth=high))
+    return SplitRequest(
+        parent=base.parent,
+        children=children,
+        method=Method.MANUAL,
+        step=base.step,
+        growth_bounds=GrowthBounds(min_growth=low, max_growth=high),
+    )
 
 
 def limits(child, bounds, step):
@@ -105,7 +115,7 @@ def test_growth_bounds_hold_or_the_parent_is_truly_unreachable(split):
         result = decompose(split)
     except InvalidInput as error:
         pool = Fraction(split.parent - sum(c.locked_value or 0 for c in split.children)) / Fraction(step)
-        free = [(c, r) for c, r in zip(split.children, ranges) if c.locked_value is None]
+        free = [(c, r) for c, r in zip(split.children, ranges, strict=False) if c.locked_value is None]
         if error.field == "growth_bounds.min_growth":
             assert sum(low for _, (low, _) in free) > pool
         elif error.field == "growth_bounds.max_growth":
@@ -118,7 +128,7 @@ def test_growth_bounds_hold_or_the_parent_is_truly_unreachable(split):
             assert any(high is not None and low > high for low, high in ranges)
         return
     assert sum(a.value for a in result) == split.parent
-    for child, allocation, (low, high) in zip(split.children, result, ranges):
+    for child, allocation, (low, high) in zip(split.children, result, ranges, strict=False):
         units = Fraction(allocation.value) / Fraction(step)
         assert units.denominator == 1 and units >= low
         assert high is None or units <= high
@@ -126,8 +136,9 @@ def test_growth_bounds_hold_or_the_parent_is_truly_unreachable(split):
             assert allocation.value == child.locked_value
     # Before rounding, the unclamped children share one ratio value/weight (λ); a child held at its
     # ceiling would have wanted more at that λ and one held at its floor less: the clamp was needed.
-    free = [(Fraction(c.manual_weight), a.explanation) for c, a in zip(split.children, result)
-            if c.locked_value is None]
+    free = [
+        (Fraction(c.manual_weight), a.explanation) for c, a in zip(split.children, result, strict=False) if c.locked_value is None
+    ]
     ratios = [Fraction(e.raw_value) / w for w, e in free if e.clamp is None and w]
     if ratios:
         ratio = ratios[0]
@@ -150,12 +161,22 @@ def potential_splits(draw):
         indicators = {name: D(draw(st.integers(1, 10**6))) for name in names}
         history = {"2024": D(draw(st.integers(1, 10**6)))}
         children.append(Child(f"c{i}", indicators=indicators, history=history))
-    blend = {Method.HISTORICAL_SHARE: D(draw(st.integers(0, 3))), Method.MARKET_POTENTIAL: D(1),
-             Method.EQUAL: D(draw(st.integers(0, 3)))}
+    blend = {
+        Method.HISTORICAL_SHARE: D(draw(st.integers(0, 3))),
+        Method.MARKET_POTENTIAL: D(1),
+        Method.EQUAL: D(draw(st.integers(0, 3))),
+    }
     method = draw(st.sampled_from([Method.MARKET_POTENTIAL, Method.BLEND, Method.HISTORICAL_SHARE]))
     step = draw(STEPS)
-    return SplitRequest(parent=from_units(draw(st.integers(0, 10**9)), step), children=children, method=method,
-                        step=step, history_period="2024", indicator_weights=indicator_weights, blend_weights=blend)
+    return SplitRequest(
+        parent=from_units(draw(st.integers(0, 10**9)), step),
+        children=children,
+        method=method,
+        step=step,
+        history_period="2024",
+        indicator_weights=indicator_weights,
+        blend_weights=blend,
+    )
 
 
 @given(potential_splits())
@@ -171,7 +192,7 @@ def test_split_units_parts_are_floor_or_ceiling_of_the_quota(total, weights):
     parts = split_units(total, weights)
     assert sum(parts) == total
     weight_sum = sum(weights)
-    for part, weight in zip(parts, weights):
+    for part, weight in zip(parts, weights, strict=False):
         quota = Fraction(total * weight, weight_sum)
         assert floor(quota) <= part <= ceil(quota)
 
@@ -200,10 +221,10 @@ def test_cross_split_is_exact_at_every_level(step, leaf_units, shares, profile):
     leaves = {f"r{i}": from_units(u, step) for i, u in enumerate(leaf_units)}
     lines = {f"p{j}": s for j, s in enumerate(shares)}
     result = cross_split(leaves, lines, profile, step=step)
-    for leaf, units in zip(leaves, leaf_units):
+    for leaf, _units in zip(leaves, leaf_units, strict=False):
         line_values = [result.product_value(leaf, line) for line in lines]
         assert sum(line_values) == leaves[leaf]
-        for line, line_value in zip(lines, line_values):
+        for line, line_value in zip(lines, line_values, strict=False):
             months = [result.value(leaf, line, m) for m in MONTH_NUMBERS]
             assert sum(months) == line_value
             assert all(m >= 0 for m in months)

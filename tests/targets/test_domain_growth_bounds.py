@@ -1,4 +1,5 @@
 """Growth floors and ceilings versus last year: clamp, redistribute until stable, refuse the unreachable."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -35,8 +36,11 @@ def test_ceiling_clamps_and_the_excess_goes_to_the_sibling():
 
 def test_floor_lifts_a_child_and_the_shortfall_comes_from_the_others():
     # equal split 333.33 each; a may fall at most 10 % from 600 -> 540; the 460 left is 230 / 230.
-    result = split(1000, [Child("a", last_year=D(600)), Child("b", last_year=D(200)), Child("c", last_year=D(200))],
-                   bounds=GrowthBounds(min_growth=D("-0.10")))
+    result = split(
+        1000,
+        [Child("a", last_year=D(600)), Child("b", last_year=D(200)), Child("c", last_year=D(200))],
+        bounds=GrowthBounds(min_growth=D("-0.10")),
+    )
     assert values(result) == {"a": D(540), "b": D(230), "c": D(230)}
     assert result[0].explanation.clamp == "floor"
     assert "raised to 540 by the growth floor (-10.00 % on last year's 600)" in result[0].sentence
@@ -73,8 +77,11 @@ def test_bounds_round_inwards_to_the_step():
 
 def test_locked_children_are_not_bounded():
     # a is locked at 500 though its ceiling would be 130; b and c share 500 -> 250 each.
-    children = [Child("a", last_year=D(100), locked_value=D(500)), Child("b", last_year=D(200)),
-                Child("c", last_year=D(200))]
+    children = [
+        Child("a", last_year=D(100), locked_value=D(500)),
+        Child("b", last_year=D(200)),
+        Child("c", last_year=D(200)),
+    ]
     assert values(split(1000, children)) == {"a": D(500), "b": D(250), "c": D(250)}
 
 
@@ -87,8 +94,11 @@ def test_zero_last_year_is_not_bounded():
 def test_bounds_with_weights_and_rounding():
     # manual weights 1:1:2 over 1001 -> 250.25 / 250.25 / 500.5; c capped at 1.3 * 300 = 390;
     # 611 over a, b = 305.5 each -> floors 610, tie on remainder and weight -> "a" -> 306 / 305 / 390.
-    children = [Child("a", manual_weight=D(1)), Child("b", manual_weight=D(1)),
-                Child("c", manual_weight=D(2), last_year=D(300))]
+    children = [
+        Child("a", manual_weight=D(1)),
+        Child("b", manual_weight=D(1)),
+        Child("c", manual_weight=D(2), last_year=D(300)),
+    ]
     result = split(1001, children, method=Method.MANUAL)
     assert values(result) == {"a": D(306), "b": D(305), "c": D(390)}
     assert "would be 250.25; it is 305.5 once growth bounds held other siblings" in result[0].sentence
@@ -134,8 +144,12 @@ def test_bad_bounds_are_refused(bounds, field):
 def test_a_band_narrower_than_the_step_is_refused():
     # step 100: last year 150, band 0 %..+10 % -> 150..165 holds no multiple of 100.
     with pytest.raises(InvalidInput) as caught:
-        split(1000, [Child("a", last_year=D(150)), Child("b")], step=D(100),
-              bounds=GrowthBounds(min_growth=D(0), max_growth=D("0.1")))
+        split(
+            1000,
+            [Child("a", last_year=D(150)), Child("b")],
+            step=D(100),
+            bounds=GrowthBounds(min_growth=D(0), max_growth=D("0.1")),
+        )
     assert caught.value.field == "children[a].last_year"
 
 

@@ -1,11 +1,18 @@
 """Largest-remainder rounding in whole steps: steps 1, 100 and 0.01, ties, the fast path, refusals."""
+
 from decimal import Decimal as D
 
 import pytest
 
 from services.targets.domain.decomposition import Child, SplitRequest, decompose
 from services.targets.domain.rounding import (
-    check_step, from_units, integer_weights, split_amount, split_units, tie_order, to_units,
+    check_step,
+    from_units,
+    integer_weights,
+    split_amount,
+    split_units,
+    tie_order,
+    to_units,
 )
 from shared.errors import InvalidInput
 

@@ -1,8 +1,10 @@
 """Interval arithmetic of a person's assignments, hand-worked and as properties (no database)."""
+
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.targets.domain.assignments import Assignment, assign, assignment_end, assignment_on, changes
 from shared.errors import InvalidInput
@@ -28,8 +30,11 @@ def test_reassignment_closes_the_previous_one_on_the_effective_date():
 def test_back_dated_move_lasts_until_the_next_recorded_change_and_keeps_it():
     # A [01-01, 03-01), B [03-01, ∞); C back-dated to 02-01 fills only [02-01, 03-01): B's move stays.
     history = [a("A", "01-01", "03-01"), a("B", "03-01", None)]
-    assert assign(history, "C", d("02-01")) == [a("A", "01-01", "02-01"), a("C", "02-01", "03-01"),
-                                                a("B", "03-01", None)]
+    assert assign(history, "C", d("02-01")) == [
+        a("A", "01-01", "02-01"),
+        a("C", "02-01", "03-01"),
+        a("B", "03-01", None),
+    ]
 
 
 def test_same_day_change_replaces_the_assignment_starting_that_day():
@@ -40,14 +45,20 @@ def test_same_day_change_replaces_the_assignment_starting_that_day():
 def test_a_period_with_an_end_splits_the_assignment_it_falls_in():
     # Seconded to B for March: A [01-01, 03-01), B [03-01, 04-01), A again from 04-01.
     assert assign([a("A", "01-01", None)], "B", d("03-01"), d("04-01")) == [
-        a("A", "01-01", "03-01"), a("B", "03-01", "04-01"), a("A", "04-01", None)]
+        a("A", "01-01", "03-01"),
+        a("B", "03-01", "04-01"),
+        a("A", "04-01", None),
+    ]
 
 
 def test_an_overlapping_period_trims_both_neighbours_and_drops_what_it_covers():
     # D over [01-15, 03-15): A keeps [01-01, 01-15), B [02-01, 03-01) disappears, C resumes at 03-15.
     history = [a("A", "01-01", "02-01"), a("B", "02-01", "03-01"), a("C", "03-01", None)]
     assert assign(history, "D", d("01-15"), d("03-15")) == [
-        a("A", "01-01", "01-15"), a("D", "01-15", "03-15"), a("C", "03-15", None)]
+        a("A", "01-01", "01-15"),
+        a("D", "01-15", "03-15"),
+        a("C", "03-15", None),
+    ]
 
 
 def test_reassigning_to_the_same_unit_changes_nothing():
@@ -69,8 +80,11 @@ def test_an_assignment_before_the_first_one_runs_up_to_it():
 def test_an_assignment_in_a_gap_fills_it_up_to_the_next_period():
     # Left on 02-01, back on 04-01; C from 02-15 lasts until 04-01 and the gap [02-01, 02-15) stays.
     history = [a("A", "01-01", "02-01"), a("B", "04-01", None)]
-    assert assign(history, "C", d("02-15")) == [a("A", "01-01", "02-01"), a("C", "02-15", "04-01"),
-                                                a("B", "04-01", None)]
+    assert assign(history, "C", d("02-15")) == [
+        a("A", "01-01", "02-01"),
+        a("C", "02-15", "04-01"),
+        a("B", "04-01", None),
+    ]
 
 
 @pytest.mark.parametrize("end", ["03-01", "02-28"])
@@ -126,7 +140,7 @@ def test_an_assignment_changes_exactly_its_period_and_keeps_the_history_well_for
         inside = valid_from <= day and (end is None or day < end)
         assert unit_on(after, day) == (unit if inside else unit_on(history, day)), day
     # Sorted, non-overlapping, no empty periods, no two back-to-back periods in one unit.
-    for first, second in zip(after, after[1:]):
+    for first, second in zip(after, after[1:], strict=False):
         assert first.valid_to is not None and first.valid_to <= second.valid_from
         assert not (first.valid_to == second.valid_from and first.org_unit_id == second.org_unit_id)
     assert all(x.valid_to is None or x.valid_from < x.valid_to for x in after)

@@ -1,4 +1,5 @@
 """Which org unit may sit below which, where a moved subtree ends up, and when a move may take effect."""
+
 from datetime import date
 
 import pytest
@@ -7,14 +8,30 @@ from services.targets.domain.org_tree import check_child_kind, check_effective_d
 from shared.errors import InvalidInput
 
 
-@pytest.mark.parametrize("parent, child", [(None, "company"), ("company", "region"), ("region", "province"),
-                                           ("region", "office"), ("province", "office"), ("office", "team")])
+@pytest.mark.parametrize(
+    "parent, child",
+    [
+        (None, "company"),
+        ("company", "region"),
+        ("region", "province"),
+        ("region", "office"),
+        ("province", "office"),
+        ("office", "team"),
+    ],
+)
 def test_allowed_placements(parent, child):
     check_child_kind(parent, child)
 
 
-@pytest.mark.parametrize("parent, child, field", [(None, "region", "parent_id"), ("region", "company", "parent_id"),
-                                                  ("office", "region", "kind"), ("team", "team", "kind")])
+@pytest.mark.parametrize(
+    "parent, child, field",
+    [
+        (None, "region", "parent_id"),
+        ("region", "company", "parent_id"),
+        ("office", "region", "kind"),
+        ("team", "team", "kind"),
+    ],
+)
 def test_refused_placements_name_the_field(parent, child, field):
     with pytest.raises(InvalidInput) as caught:
         check_child_kind(parent, child)
@@ -22,8 +39,10 @@ def test_refused_placements_name_the_field(parent, child, field):
 
 
 # Paths are written with short labels here; in the service each label is an org unit id's hex.
-@pytest.mark.parametrize("path, ancestor, within", [("c.r.o", "c.r", True), ("c.r", "c.r", True),
-                                                     ("c.r2.o", "c.r", False), ("c.r", "c.r.o", False)])
+@pytest.mark.parametrize(
+    "path, ancestor, within",
+    [("c.r.o", "c.r", True), ("c.r", "c.r", True), ("c.r2.o", "c.r", False), ("c.r", "c.r.o", False)],
+)
 def test_is_within_compares_whole_labels(path, ancestor, within):
     assert is_within(path, ancestor) is within
 
@@ -35,19 +54,24 @@ def test_rebased_moves_a_descendant_with_its_subtree_root():
     assert rebased("c.r1.o2", "c.r1.o", "c.r2.o") == "c.r1.o2"
 
 
-@pytest.mark.parametrize("kind, new_parent_kind", [("office", "region"), ("office", "province"), ("team", "office"),
-                                                   ("province", "region"), ("region", "company")])
+@pytest.mark.parametrize(
+    "kind, new_parent_kind",
+    [("office", "region"), ("office", "province"), ("team", "office"), ("province", "region"), ("region", "company")],
+)
 def test_allowed_moves(kind, new_parent_kind):
     check_move(kind=kind, path="c.x.u", new_parent_kind=new_parent_kind, new_parent_path="c.y")
 
 
-@pytest.mark.parametrize("kind, path, new_parent_kind, new_parent_path", [
-    ("company", "c", "company", "c2"),          # a company is a root
-    ("region", "c.r", "province", "c.r.p"),     # below its own descendant (and a lower level)
-    ("office", "c.r.o", "office", "c.r.o"),     # below itself
-    ("office", "c.r.o", "team", "c.r2.o2.t"),   # a lower level
-    ("office", "c.r.o", "office", "c.r2.o2"),   # the same level
-])
+@pytest.mark.parametrize(
+    "kind, path, new_parent_kind, new_parent_path",
+    [
+        ("company", "c", "company", "c2"),  # a company is a root
+        ("region", "c.r", "province", "c.r.p"),  # below its own descendant (and a lower level)
+        ("office", "c.r.o", "office", "c.r.o"),  # below itself
+        ("office", "c.r.o", "team", "c.r2.o2.t"),  # a lower level
+        ("office", "c.r.o", "office", "c.r2.o2"),  # the same level
+    ],
+)
 def test_refused_moves_name_parent_id(kind, path, new_parent_kind, new_parent_path):
     with pytest.raises(InvalidInput) as caught:
         check_move(kind=kind, path=path, new_parent_kind=new_parent_kind, new_parent_path=new_parent_path)
@@ -59,14 +83,21 @@ def test_a_move_below_a_descendant_says_so():
         check_move(kind="region", path="c.r", new_parent_kind="company", new_parent_path="c.r.o")
 
 
-@pytest.mark.parametrize("effective, last_change", [(date(2026, 3, 1), None), (date(2026, 3, 1), date(2026, 3, 1)),
-                                                    (date(2026, 3, 14), date(2026, 3, 1))])
+@pytest.mark.parametrize(
+    "effective, last_change",
+    [(date(2026, 3, 1), None), (date(2026, 3, 1), date(2026, 3, 1)), (date(2026, 3, 14), date(2026, 3, 1))],
+)
 def test_effective_dates_from_the_last_change_to_today(effective, last_change):
     check_effective_date(effective, last_change=last_change, today=date(2026, 3, 14))
 
 
-@pytest.mark.parametrize("effective, last_change", [(date(2026, 3, 15), None),                # tomorrow
-                                                    (date(2026, 2, 28), date(2026, 3, 1))])   # rewrites history
+@pytest.mark.parametrize(
+    "effective, last_change",
+    [
+        (date(2026, 3, 15), None),  # tomorrow
+        (date(2026, 2, 28), date(2026, 3, 1)),
+    ],
+)  # rewrites history
 def test_refused_effective_dates_name_the_field(effective, last_change):
     with pytest.raises(InvalidInput) as caught:
         check_effective_date(effective, last_change=last_change, today=date(2026, 3, 14))

@@ -1,8 +1,15 @@
 """The plan lifecycle by status and by role: every allowed transition, and the forbidden ones."""
+
 import pytest
 
 from services.targets.domain.plan_lifecycle import (
-    PlanAction, PlanStatus, check_adjustable, check_authority, check_editable, check_open_to_proposals, next_status,
+    PlanAction,
+    PlanStatus,
+    check_adjustable,
+    check_authority,
+    check_editable,
+    check_open_to_proposals,
+    next_status,
 )
 from shared.errors import Conflict, Forbidden
 
@@ -21,8 +28,9 @@ def test_allowed_transitions_lead_where_the_lifecycle_says(status, action, targe
     assert next_status(status, action) is target
 
 
-FORBIDDEN = [(s, a) for s in PlanStatus for a in PlanAction
-             if (s, a) not in {(status, action) for status, action, _ in ALLOWED}]
+FORBIDDEN = [
+    (s, a) for s in PlanStatus for a in PlanAction if (s, a) not in {(status, action) for status, action, _ in ALLOWED}
+]
 
 
 @pytest.mark.parametrize(("status", "action"), FORBIDDEN)
@@ -59,8 +67,9 @@ def test_a_manager_above_the_root_approves_publishes_and_archives(action):
 
 
 def test_submit_needs_a_manager_at_or_above_the_root():
-    assert check_authority("submit", "region_manager", at_or_above_root=True, above_root=False).action is \
-        PlanAction.submit
+    assert (
+        check_authority("submit", "region_manager", at_or_above_root=True, above_root=False).action is PlanAction.submit
+    )
     with pytest.raises(Forbidden):
         check_authority("submit", "region_manager", at_or_above_root=False, above_root=False)
 

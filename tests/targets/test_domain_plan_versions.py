@@ -1,4 +1,5 @@
 """Adjustment requests, who decides them, proposals, and cell-by-cell differences between versions."""
+
 import uuid
 from decimal import Decimal as D
 
@@ -6,7 +7,12 @@ import pytest
 
 from services.targets.domain.plan_proposals import check_proposed_value
 from services.targets.domain.plan_versions import (
-    CellKey, check_changes, check_decider, check_pending, check_reason, diff_cells,
+    CellKey,
+    check_changes,
+    check_decider,
+    check_pending,
+    check_reason,
+    diff_cells,
 )
 from shared.errors import Conflict, Forbidden, InvalidInput
 
@@ -40,12 +46,15 @@ def test_a_reason_is_required_and_trimmed():
     assert caught.value.field == "reason"
 
 
-@pytest.mark.parametrize(("role", "is_requester", "above", "words"), [
-    ("rep", False, True, "may not decide"),
-    ("supervisor", False, True, "may not decide"),
-    ("director", True, True, "their own"),
-    ("region_manager", False, False, "above the requester"),
-])
+@pytest.mark.parametrize(
+    ("role", "is_requester", "above", "words"),
+    [
+        ("rep", False, True, "may not decide"),
+        ("supervisor", False, True, "may not decide"),
+        ("director", True, True, "their own"),
+        ("region_manager", False, False, "above the requester"),
+    ],
+)
 def test_only_a_manager_above_the_requester_decides(role, is_requester, above, words):
     with pytest.raises(Forbidden) as caught:
         check_decider(role, is_requester=is_requester, above_requester=above)
@@ -74,8 +83,12 @@ def test_diff_lists_changed_added_and_removed_cells_with_deltas():
 
 def test_a_proposal_differs_from_the_split_fits_the_parent_and_the_step():
     assert check_proposed_value(D(4000), D(3000), D(12000), D(100)) == D(4000)
-    for value, words in [(D(3000), "already the top-down"), (D(13000), "more than the parent"),
-                         (D(-1), "negative"), (D(4050), "not a multiple")]:
+    for value, words in [
+        (D(3000), "already the top-down"),
+        (D(13000), "more than the parent"),
+        (D(-1), "negative"),
+        (D(4050), "not a multiple"),
+    ]:
         with pytest.raises(InvalidInput) as caught:
             check_proposed_value(value, D(3000), D(12000), D(100))
         assert caught.value.field == "proposed_value" and words in caught.value.detail

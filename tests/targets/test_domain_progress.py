@@ -1,4 +1,5 @@
 """Progress figures by hand: time progress, gap, run-rate, forecast, status, periods, ranks and roll-up."""
+
 from datetime import date
 from decimal import Decimal as D
 from fractions import Fraction
@@ -7,8 +8,17 @@ import pytest
 
 from services.targets.domain.calendar import SellingCalendar
 from services.targets.domain.progress import (
-    Period, Status, competition_ranks, elapsed_until, measure, month_weight, periods_containing, resolve_period,
-    roll_up, rounded, status_of,
+    Period,
+    Status,
+    competition_ranks,
+    elapsed_until,
+    measure,
+    month_weight,
+    periods_containing,
+    resolve_period,
+    roll_up,
+    rounded,
+    status_of,
 )
 from shared.errors import InvalidInput
 
@@ -20,13 +30,13 @@ def march(actual: str, elapsed: int = 10):
 
 def test_behind_with_every_figure_worked_by_hand():
     p = march("8000.00")
-    assert p.achievement_rate == D("0.3636")        # 8000 / 22000 = 0.363636...
-    assert p.time_progress == D("0.4545")           # 10 / 22 = 0.454545...
-    assert p.gap == D("14000.00")                   # 22000 - 8000
-    assert p.remaining_selling_days == 12           # 22 - 10
+    assert p.achievement_rate == D("0.3636")  # 8000 / 22000 = 0.363636...
+    assert p.time_progress == D("0.4545")  # 10 / 22 = 0.454545...
+    assert p.gap == D("14000.00")  # 22000 - 8000
+    assert p.remaining_selling_days == 12  # 22 - 10
     assert p.required_daily_run_rate == D("1166.67")  # 14000 / 12 = 1166.666...
-    assert p.run_rate_forecast == D("17600.00")     # 8000 / 10 x 22
-    assert p.status is Status.behind                # 0.3636 < 0.4545 - 0.05 = 0.4045
+    assert p.run_rate_forecast == D("17600.00")  # 8000 / 10 x 22
+    assert p.status is Status.behind  # 0.3636 < 0.4545 - 0.05 = 0.4045
 
 
 def test_on_track_inside_the_margin():
@@ -73,30 +83,37 @@ def test_rounding_is_half_away_from_zero():
     assert rounded(Fraction(-1, 8), D("0.01")) == D("-0.13")
 
 
-@pytest.mark.parametrize("label,start,end", [
-    ("2026", date(2026, 1, 1), date(2026, 12, 31)),
-    ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
-    ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
-    ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
-])
+@pytest.mark.parametrize(
+    "label,start,end",
+    [
+        ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
+        ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
+    ],
+)
 def test_periods(label, start, end):
     assert resolve_period(2026, label, None, None) == Period(label, start, end)
 
 
 def test_default_period_is_the_fiscal_year_and_ranges_are_allowed():
     assert resolve_period(2026, None, None, None).label == "2026"
-    assert resolve_period(2026, None, date(2026, 3, 5), date(2026, 3, 20)) == \
-        Period("2026-03-05..2026-03-20", date(2026, 3, 5), date(2026, 3, 20))
+    assert resolve_period(2026, None, date(2026, 3, 5), date(2026, 3, 20)) == Period(
+        "2026-03-05..2026-03-20", date(2026, 3, 5), date(2026, 3, 20)
+    )
 
 
-@pytest.mark.parametrize("period,date_from,date_to,field", [
-    ("2025-03", None, None, "period"),
-    ("2026-13", None, None, "period"),
-    ("2026-03", date(2026, 3, 1), date(2026, 3, 2), "period"),
-    (None, date(2026, 3, 1), None, "date_to"),
-    (None, date(2026, 3, 5), date(2026, 3, 1), "date_to"),
-    (None, date(2025, 12, 30), date(2026, 1, 5), "date_from"),
-])
+@pytest.mark.parametrize(
+    "period,date_from,date_to,field",
+    [
+        ("2025-03", None, None, "period"),
+        ("2026-13", None, None, "period"),
+        ("2026-03", date(2026, 3, 1), date(2026, 3, 2), "period"),
+        (None, date(2026, 3, 1), None, "date_to"),
+        (None, date(2026, 3, 5), date(2026, 3, 1), "date_to"),
+        (None, date(2025, 12, 30), date(2026, 1, 5), "date_from"),
+    ],
+)
 def test_bad_periods_are_refused(period, date_from, date_to, field):
     with pytest.raises(InvalidInput) as refused:
         resolve_period(2026, period, date_from, date_to)

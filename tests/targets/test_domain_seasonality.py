@@ -1,4 +1,5 @@
 """Seasonality: 12 monthly weights, months sum to the year, quarters and year roll up from months."""
+
 from decimal import Decimal as D
 
 import pytest

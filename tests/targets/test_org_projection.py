@@ -1,6 +1,7 @@
 """The org tree projection other services keep (shared.org): events of different org units arrive on different
 partitions, so any interleaving that keeps each unit's own events in order must give the same tree, and a
 replay must change nothing. Run against inventory's real org_units table, rolled back afterwards."""
+
 from __future__ import annotations
 
 import random
@@ -33,16 +34,32 @@ def history_of_targets():
     c, r1, r2 = lab["c"], f"{lab['c']}.{lab['r1']}", f"{lab['c']}.{lab['r2']}"
 
     def created(name, kind, parent, path):
-        return OrgUnitCreated(org_unit_id=ids[name], parent_id=ids[parent] if parent else None, kind=kind,
-                              code=unique(name), name=name, path=path)
+        return OrgUnitCreated(
+            org_unit_id=ids[name],
+            parent_id=ids[parent] if parent else None,
+            kind=kind,
+            code=unique(name),
+            name=name,
+            path=path,
+        )
 
     def moved(name, old_parent, parent, old_path, path, units):
-        return OrgUnitMoved(org_unit_id=ids[name], old_parent_id=ids[old_parent], parent_id=ids[parent],
-                            old_path=old_path, path=path, effective_date=DAY, moved_units=units)
+        return OrgUnitMoved(
+            org_unit_id=ids[name],
+            old_parent_id=ids[old_parent],
+            parent_id=ids[parent],
+            old_path=old_path,
+            path=path,
+            effective_date=DAY,
+            moved_units=units,
+        )
 
     events = [
-        created("c", "company", None, c), created("r1", "region", "c", r1), created("r2", "region", "c", r2),
-        created("o", "office", "r1", f"{r1}.{lab['o']}"), created("o2", "office", "r1", f"{r1}.{lab['o2']}"),
+        created("c", "company", None, c),
+        created("r1", "region", "c", r1),
+        created("r2", "region", "c", r2),
+        created("o", "office", "r1", f"{r1}.{lab['o']}"),
+        created("o2", "office", "r1", f"{r1}.{lab['o2']}"),
         created("t", "team", "o", f"{r1}.{lab['o']}.{lab['t']}"),
         created("t3", "team", "o", f"{r1}.{lab['o']}.{lab['t3']}"),  # its event path goes stale with the move
         moved("o", "r1", "r2", f"{r1}.{lab['o']}", f"{r2}.{lab['o']}", 3),
@@ -50,9 +67,16 @@ def history_of_targets():
         moved("t", "o", "o2", f"{r2}.{lab['o']}.{lab['t']}", f"{r1}.{lab['o2']}.{lab['t']}", 1),
         OrgUnitRenamed(org_unit_id=ids["o"], old_name="o", name="o renamed"),
     ]
-    expected = {ids["c"]: c, ids["r1"]: r1, ids["r2"]: r2, ids["o"]: f"{r2}.{lab['o']}",
-                ids["o2"]: f"{r1}.{lab['o2']}", ids["t"]: f"{r1}.{lab['o2']}.{lab['t']}",
-                ids["t2"]: f"{r2}.{lab['o']}.{lab['t2']}", ids["t3"]: f"{r2}.{lab['o']}.{lab['t3']}"}
+    expected = {
+        ids["c"]: c,
+        ids["r1"]: r1,
+        ids["r2"]: r2,
+        ids["o"]: f"{r2}.{lab['o']}",
+        ids["o2"]: f"{r1}.{lab['o2']}",
+        ids["t"]: f"{r1}.{lab['o2']}.{lab['t']}",
+        ids["t2"]: f"{r2}.{lab['o']}.{lab['t2']}",
+        ids["t3"]: f"{r2}.{lab['o']}.{lab['t3']}",
+    }
     return events, expected, ids
 
 
@@ -108,15 +132,32 @@ def test_a_child_that_overtook_its_parent_is_re_anchored_below_it(engines):
     r1, r2 = f"{lab['c']}.{lab['r1']}", f"{lab['c']}.{lab['r2']}"
 
     def created(name, kind, parent, path):
-        return OrgUnitCreated(org_unit_id=ids[name], parent_id=ids[parent] if parent else None, kind=kind,
-                              code=unique(name), name=name, path=path)
+        return OrgUnitCreated(
+            org_unit_id=ids[name],
+            parent_id=ids[parent] if parent else None,
+            kind=kind,
+            code=unique(name),
+            name=name,
+            path=path,
+        )
 
-    order = [created("c", "company", None, lab["c"]), created("r1", "region", "c", r1),
-             created("r2", "region", "c", r2), created("p", "province", "r1", f"{r1}.{lab['p']}"),
-             OrgUnitMoved(org_unit_id=ids["p"], old_parent_id=ids["r1"], parent_id=ids["r2"],
-                          old_path=f"{r1}.{lab['p']}", path=f"{r2}.{lab['p']}", effective_date=DAY, moved_units=3),
-             created("k", "team", "x", f"{r1}.{lab['p']}.{lab['x']}.{lab['k']}"),
-             created("x", "office", "p", f"{r1}.{lab['p']}.{lab['x']}")]
+    order = [
+        created("c", "company", None, lab["c"]),
+        created("r1", "region", "c", r1),
+        created("r2", "region", "c", r2),
+        created("p", "province", "r1", f"{r1}.{lab['p']}"),
+        OrgUnitMoved(
+            org_unit_id=ids["p"],
+            old_parent_id=ids["r1"],
+            parent_id=ids["r2"],
+            old_path=f"{r1}.{lab['p']}",
+            path=f"{r2}.{lab['p']}",
+            effective_date=DAY,
+            moved_units=3,
+        ),
+        created("k", "team", "x", f"{r1}.{lab['p']}.{lab['x']}.{lab['k']}"),
+        created("x", "office", "p", f"{r1}.{lab['p']}.{lab['x']}"),
+    ]
     with engines["inventory"].connect() as conn, conn.begin() as transaction:
         for event in order:
             apply(conn, event)

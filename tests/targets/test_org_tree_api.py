@@ -1,9 +1,10 @@
 """Renaming and moving org units through the targets API: paths of every descendant, history rows, refused
 moves, scoping and one event per change (real database, no workers needed)."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +27,9 @@ def outbox_types(engines, key: str) -> list[str]:
 
 
 def move(client, headers, unit: dict, parent: dict, day: str = MOVE_DAY):
-    return client.post(f"/org-units/{unit['id']}/move", headers=headers,
-                       json={"parent_id": parent["id"], "effective_date": day})
+    return client.post(
+        f"/org-units/{unit['id']}/move", headers=headers, json={"parent_id": parent["id"], "effective_date": day}
+    )
 
 
 @pytest.fixture
@@ -48,21 +50,26 @@ def test_move_rewrites_every_descendant_path_and_records_history(clients, admin,
     assert answer.status_code == 200, answer.text
     body = answer.json()
     new_office_path = f"{tree['r2']['path']}.{label(tree['office'])}"
-    assert (body["moved_units"], body["old_path"], body["old_parent_id"]) == \
-           (3, tree["office"]["path"], tree["r1"]["id"])  # the office and its two teams
+    assert (body["moved_units"], body["old_path"], body["old_parent_id"]) == (
+        3,
+        tree["office"]["path"],
+        tree["r1"]["id"],
+    )  # the office and its two teams
     assert (body["org_unit"]["path"], body["org_unit"]["parent_id"]) == (new_office_path, tree["r2"]["id"])
-    listed = {u["id"]: u for u in api.get("/org-units", params={"under": tree["company"]["id"]},
-                                           headers=admin).json()}
+    listed = {u["id"]: u for u in api.get("/org-units", params={"under": tree["company"]["id"]}, headers=admin).json()}
     assert listed[tree["t1"]["id"]]["path"] == f"{new_office_path}.{label(tree['t1'])}"
     assert listed[tree["t2"]["id"]]["path"] == f"{new_office_path}.{label(tree['t2'])}"
     assert listed[tree["t1"]["id"]]["parent_id"] == tree["office"]["id"]  # a team keeps its parent
-    assert listed[tree["o2"]["id"]]["path"] == tree["o2"]["path"]         # the sibling office stays
-    assert api.get("/org-units", params={"under": tree["r1"]["id"]}, headers=admin).json() == \
-           [listed[tree["r1"]["id"]], listed[tree["o2"]["id"]]]
+    assert listed[tree["o2"]["id"]]["path"] == tree["o2"]["path"]  # the sibling office stays
+    assert api.get("/org-units", params={"under": tree["r1"]["id"]}, headers=admin).json() == [
+        listed[tree["r1"]["id"]],
+        listed[tree["o2"]["id"]],
+    ]
     team_history = api.get(f"/org-units/{tree['t1']['id']}/history", headers=admin).json()
     assert [(h["valid_from"], h["valid_to"], h["parent_id"], h["path"]) for h in team_history] == [
         (None, MOVE_DAY, tree["office"]["id"], tree["t1"]["path"]),
-        (MOVE_DAY, None, tree["office"]["id"], f"{new_office_path}.{label(tree['t1'])}")]
+        (MOVE_DAY, None, tree["office"]["id"], f"{new_office_path}.{label(tree['t1'])}"),
+    ]
     office_history = api.get(f"/org-units/{tree['office']['id']}/history", headers=admin).json()
     assert [h["parent_id"] for h in office_history] == [tree["r1"]["id"], tree["r2"]["id"]]
     # One event for the whole subtree, keyed by the moved unit.
@@ -76,7 +83,9 @@ def test_a_second_move_on_the_same_day_replaces_the_first(clients, admin, engine
     assert move(api, admin, tree["office"], tree["r3"]).status_code == 200
     history = api.get(f"/org-units/{tree['t2']['id']}/history", headers=admin).json()
     assert [(h["valid_from"], h["valid_to"], h["path"].split(".")[1]) for h in history] == [
-        (None, MOVE_DAY, label(tree["r1"])), (MOVE_DAY, None, label(tree["r3"]))]
+        (None, MOVE_DAY, label(tree["r1"])),
+        (MOVE_DAY, None, label(tree["r3"])),
+    ]
     assert outbox_types(engines, tree["office"]["id"]).count("targets.org_unit.moved") == 2
 
 
@@ -93,13 +102,20 @@ def test_a_unit_created_after_a_move_inherits_its_parents_history(clients, admin
     team = create_org_unit(api, admin, kind="team", parent_id=tree["office"]["id"])
     history = api.get(f"/org-units/{team['id']}/history", headers=admin).json()
     assert [(h["valid_from"], h["valid_to"], h["path"]) for h in history] == [
-        (None, MOVE_DAY, f"{tree['office']['path']}.{label(team)}"), (MOVE_DAY, None, team["path"])]
+        (None, MOVE_DAY, f"{tree['office']['path']}.{label(team)}"),
+        (MOVE_DAY, None, team["path"]),
+    ]
 
 
-@pytest.mark.parametrize("unit, parent", [("office", "t1"),    # below its own descendant
-                                          ("office", "o2"),    # below another office
-                                          ("r1", "r2"),        # a region below a region
-                                          ("company", "r2")])  # a company never moves
+@pytest.mark.parametrize(
+    "unit, parent",
+    [
+        ("office", "t1"),  # below its own descendant
+        ("office", "o2"),  # below another office
+        ("r1", "r2"),  # a region below a region
+        ("company", "r2"),
+    ],
+)  # a company never moves
 def test_refused_moves_are_422_naming_parent_id(clients, admin, engines, tree, unit, parent):
     answer = move(clients["targets"], admin, tree[unit], tree[parent])
     assert answer.status_code == 422, answer.text
@@ -109,7 +125,7 @@ def test_refused_moves_are_422_naming_parent_id(clients, admin, engines, tree, u
 
 def test_a_move_cannot_take_effect_tomorrow_or_before_the_last_change(clients, admin, tree):
     api = clients["targets"]
-    tomorrow = (datetime.now(timezone.utc).date() + timedelta(days=1)).isoformat()
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     assert move(api, admin, tree["office"], tree["r2"], tomorrow).json()["errors"][0]["field"] == "effective_date"
     assert move(api, admin, tree["office"], tree["r2"]).status_code == 200
     earlier = move(api, admin, tree["office"], tree["r3"], "2025-02-28")

@@ -1,4 +1,5 @@
 """Who may create or reassign whom (no database)."""
+
 import pytest
 
 from services.targets.domain.people import PERSON_ROLES, check_may_manage
@@ -16,9 +17,17 @@ def test_a_region_manager_staffs_the_levels_below(person):
     check_may_manage("region_manager", person)
 
 
-@pytest.mark.parametrize("caller, person", [("region_manager", "region_manager"), ("region_manager", "director"),
-                                            ("supervisor", "rep"), ("rep", "rep"), ("auditor", "rep"),
-                                            ("erp", "rep")])
+@pytest.mark.parametrize(
+    "caller, person",
+    [
+        ("region_manager", "region_manager"),
+        ("region_manager", "director"),
+        ("supervisor", "rep"),
+        ("rep", "rep"),
+        ("auditor", "rep"),
+        ("erp", "rep"),
+    ],
+)
 def test_everyone_else_is_refused_naming_the_role(caller, person):
     with pytest.raises(Forbidden) as caught:
         check_may_manage(caller, person)

@@ -1,10 +1,18 @@
 """Decomposition through the API with hand-worked expectations, explanations, and refusals naming the field."""
+
 from decimal import Decimal as D
 
 import pytest
 
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, cells, decomposed_plan, move, new_plan, standard_decomposition, yearly,
+    TARGETS,
+    auth,
+    cells,
+    decomposed_plan,
+    move,
+    new_plan,
+    standard_decomposition,
+    yearly,
 )
 
 
@@ -21,7 +29,13 @@ def test_each_level_splits_by_its_method_down_to_reps_lines_and_months(clients, 
     assert len(found) == 144 and sum(found.values()) == D(12000)
     # Provinces equally, offices by manual weight: a1 3000, a2 1500, b1 4500, c1 = c2 = c3 = 1000.
     assert {k: yearly(found, r) for k, r in org.reps.items()} == {
-        "a1": D(3000), "a2": D(1500), "b1": D(4500), "c1": D(1000), "c2": D(1000), "c3": D(1000)}
+        "a1": D(3000),
+        "a2": D(1500),
+        "b1": D(4500),
+        "c1": D(1000),
+        "c2": D(1000),
+        "c3": D(1000),
+    }
     # a1: line A = 3000 * 3/4 = 2250 -> 187.5 a month -> months 1-6 get the 6 leftover units: 188, then 187.
     a1 = org.reps["a1"]
     assert [found[(org.o1, a1, "A", m)] for m in range(1, 13)] == [D(188)] * 6 + [D(187)] * 6
@@ -34,13 +48,20 @@ def test_a_cell_explains_every_step_from_the_root_down(clients, org, planner):
     client = clients[TARGETS]
     plan = decomposed_plan(client, org, planner)
     a1 = org.reps["a1"]
-    answer = client.get(f"/plans/{plan['id']}/cells/explanation", headers=planner,
-                        params={"org_unit_id": org.o1, "person_id": a1, "product_line": "A", "month": 1})
+    answer = client.get(
+        f"/plans/{plan['id']}/cells/explanation",
+        headers=planner,
+        params={"org_unit_id": org.o1, "person_id": a1, "product_line": "A", "month": 1},
+    )
     assert answer.status_code == 200, answer.text
     why = answer.json()
     assert D(why["cell"]["value"]) == D(188)
     assert [(s["kind"], s["node_id"]) for s in why["steps"]] == [
-        ("org_split", org.p1), ("org_split", org.o1), ("org_split", a1), ("product_month", a1)]
+        ("org_split", org.p1),
+        ("org_split", org.o1),
+        ("org_split", a1),
+        ("product_month", a1),
+    ]
     assert why["steps"][0]["detail"]["method"] == "historical_share"
     assert why["steps"][0]["sentence"].startswith("Historical share (2026 actuals): 75.00 % of 12000 = 9000")
     assert why["steps"][1]["sentence"].startswith("Equal split: 50.00 % of 9000 = 4500")
@@ -50,19 +71,25 @@ def test_a_cell_explains_every_step_from_the_root_down(clients, org, planner):
     split = client.get(f"/plans/{plan['id']}/splits/{org.region}", headers=planner).json()
     assert split["method"] == "historical_share" and D(split["parent_value"]) == D(12000)
     assert {c["node_id"]: (D(c["value"]), D(c["weight"])) for c in split["children"]} == {
-        org.p1: (D(9000), D(300)), org.p2: (D(3000), D(100))}
+        org.p1: (D(9000), D(300)),
+        org.p2: (D(3000), D(100)),
+    }
 
 
 def test_locks_and_a_shallower_leaf_level(clients, org, planner):
     client = clients[TARGETS]
     body = standard_decomposition(org) | {"leaf_level": "office", "product_shares": []}
     body["nodes"] = [n for n in body["nodes"] if n["node_id"] in (org.p1, org.p2)] + [
-        {"node_id": org.o2, "locked_value": "5000"}]
+        {"node_id": org.o2, "locked_value": "5000"}
+    ]
     plan = decomposed_plan(client, org, planner, body)
     found = cells(client, planner, plan["id"])
     # P1 9000 with O2 locked at 5000 -> O1 gets the other 4000; P2 -> O3 3000. One line '', 12 equal months.
-    assert {u: yearly(found, u) for u in (org.o1, org.o2, org.o3)} == {org.o1: D(4000), org.o2: D(5000),
-                                                                         org.o3: D(3000)}
+    assert {u: yearly(found, u) for u in (org.o1, org.o2, org.o3)} == {
+        org.o1: D(4000),
+        org.o2: D(5000),
+        org.o3: D(3000),
+    }
     assert {(person, line) for _, person, line, _ in found} == {(None, "")}
     # O2: 5000 / 12 = 416.67 -> 416 x 12 = 4992, the 8 leftover units to months 1-8.
     assert [found[(org.o2, None, "", m)] for m in range(1, 13)] == [D(417)] * 8 + [D(416)] * 4
@@ -72,23 +99,28 @@ def test_growth_ceiling_holds_a_child_and_the_sibling_takes_the_rest(clients, or
     client = clients[TARGETS]
     body = standard_decomposition(org) | {"leaf_level": "province"}
     body["levels"][0]["growth_bounds"] = {"max_growth": "0.2"}
-    body["nodes"] = [{"node_id": org.p1, "history": {"2026": "300"}, "last_year": "7000"},
-                     {"node_id": org.p2, "history": {"2026": "100"}}]
+    body["nodes"] = [
+        {"node_id": org.p1, "history": {"2026": "300"}, "last_year": "7000"},
+        {"node_id": org.p2, "history": {"2026": "100"}},
+    ]
     plan = decomposed_plan(client, org, planner, body)
     found = cells(client, planner, plan["id"])
     # P1 would get 9000 but its ceiling is 7000 * 1.2 = 8400; P2 (no last year, so unbounded) takes 3600.
     assert (yearly(found, org.p1), yearly(found, org.p2)) == (D(8400), D(3600))
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ("no_history", "nodes[{p2}].history", "no actual for 2026"),
-    ("zero_weights", "nodes[*].manual_weight", "every manual weight is zero"),
-    ("locks_exceed", "nodes[*].locked_value", "more than the parent 9000"),
-    ("negative", "parent_value", "negative"),
-    ("outside", "nodes[0].node_id", "not in the plan's tree"),
-    ("silent_months", "seasonality", "every monthly weight"),
-    ("duplicate_line", "product_shares[2].product_line", "given twice"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ("no_history", "nodes[{p2}].history", "no actual for 2026"),
+        ("zero_weights", "nodes[*].manual_weight", "every manual weight is zero"),
+        ("locks_exceed", "nodes[*].locked_value", "more than the parent 9000"),
+        ("negative", "parent_value", "negative"),
+        ("outside", "nodes[0].node_id", "not in the plan's tree"),
+        ("silent_months", "seasonality", "every monthly weight"),
+        ("duplicate_line", "product_shares[2].product_line", "given twice"),
+    ],
+)
 def test_invalid_input_is_422_naming_the_field_and_writes_nothing(clients, org, planner, change, field, words):
     client = clients[TARGETS]
     body = standard_decomposition(org)
@@ -121,20 +153,31 @@ def test_invalid_input_is_422_naming_the_field_and_writes_nothing(clients, org, 
 def test_a_value_off_the_plans_step_is_refused(clients, org, planner):
     client = clients[TARGETS]
     plan = new_plan(client, planner, org.region, step="100")
-    answer = client.post(f"/plans/{plan['id']}/decomposition", headers=planner,
-                         json=standard_decomposition(org, value="12050"))
+    answer = client.post(
+        f"/plans/{plan['id']}/decomposition", headers=planner, json=standard_decomposition(org, value="12050")
+    )
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "parent_value"
-    bad_step = client.post("/plans", headers=planner, json={
-        "name": "x", "metric": "volume", "fiscal_year": 2027, "unit": "cases", "rounding_step": "0.005",
-        "root_org_unit_id": org.region})
+    bad_step = client.post(
+        "/plans",
+        headers=planner,
+        json={
+            "name": "x",
+            "metric": "volume",
+            "fiscal_year": 2027,
+            "unit": "cases",
+            "rounding_step": "0.005",
+            "root_org_unit_id": org.region,
+        },
+    )
     assert bad_step.status_code == 422 and bad_step.json()["errors"][0]["field"] == "rounding_step"
 
 
 def test_decomposing_again_replaces_the_draft_and_only_a_draft_is_decomposed(clients, infra, org, planner):
     client = clients[TARGETS]
     plan = decomposed_plan(client, org, planner)
-    again = client.post(f"/plans/{plan['id']}/decomposition", headers=planner,
-                        json=standard_decomposition(org, value="24000"))
+    again = client.post(
+        f"/plans/{plan['id']}/decomposition", headers=planner, json=standard_decomposition(org, value="24000")
+    )
     assert again.status_code == 200
     found = cells(client, planner, plan["id"])
     assert len(found) == 144 and sum(found.values()) == D(24000)

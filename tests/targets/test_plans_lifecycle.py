@@ -1,4 +1,5 @@
 """The plan lifecycle through the API: every transition, the forbidden ones by role and by status, events."""
+
 import json
 import uuid
 
@@ -31,23 +32,43 @@ def test_the_whole_lifecycle_draft_to_archived_with_a_return_on_the_way(clients,
     assert status_of(move(client, director, pid, "archive")) == "archived"
     history = client.get(f"/plans/{pid}/status-changes", headers=planner).json()
     assert [(h["action"], h["from_status"], h["to_status"]) for h in history] == [
-        ("submit", "draft", "submitted"), ("return", "submitted", "draft"), ("submit", "draft", "submitted"),
-        ("approve", "submitted", "approved"), ("return", "approved", "draft"), ("submit", "draft", "submitted"),
-        ("approve", "submitted", "approved"), ("publish", "approved", "published"),
-        ("archive", "published", "archived")]
+        ("submit", "draft", "submitted"),
+        ("return", "submitted", "draft"),
+        ("submit", "draft", "submitted"),
+        ("approve", "submitted", "approved"),
+        ("return", "approved", "draft"),
+        ("submit", "draft", "submitted"),
+        ("approve", "submitted", "approved"),
+        ("publish", "approved", "published"),
+        ("archive", "published", "archived"),
+    ]
     assert history[1]["note"] == "P2 looks too low"
 
 
-@pytest.mark.parametrize(("status_path", "action"), [
-    ([], "approve"), ([], "publish"), ([], "archive"), ([], "return"),
-    (["submit"], "submit"), (["submit"], "publish"), (["submit"], "archive"),
-    (["submit", "approve"], "submit"), (["submit", "approve"], "approve"), (["submit", "approve"], "archive"),
-    (["submit", "approve", "publish"], "submit"), (["submit", "approve", "publish"], "approve"),
-    (["submit", "approve", "publish"], "return"), (["submit", "approve", "publish"], "publish"),
-    (["submit", "approve", "publish", "archive"], "archive"), (["submit", "approve", "publish", "archive"], "submit"),
-])
-def test_a_transition_not_allowed_from_the_status_is_409_naming_it(clients, org, planner, director, status_path,
-                                                                     action):
+@pytest.mark.parametrize(
+    ("status_path", "action"),
+    [
+        ([], "approve"),
+        ([], "publish"),
+        ([], "archive"),
+        ([], "return"),
+        (["submit"], "submit"),
+        (["submit"], "publish"),
+        (["submit"], "archive"),
+        (["submit", "approve"], "submit"),
+        (["submit", "approve"], "approve"),
+        (["submit", "approve"], "archive"),
+        (["submit", "approve", "publish"], "submit"),
+        (["submit", "approve", "publish"], "approve"),
+        (["submit", "approve", "publish"], "return"),
+        (["submit", "approve", "publish"], "publish"),
+        (["submit", "approve", "publish", "archive"], "archive"),
+        (["submit", "approve", "publish", "archive"], "submit"),
+    ],
+)
+def test_a_transition_not_allowed_from_the_status_is_409_naming_it(
+    clients, org, planner, director, status_path, action
+):
     client = clients[TARGETS]
     plan = decomposed_plan(client, org, planner)
     for step in status_path:
@@ -95,8 +116,9 @@ def test_publishing_records_status_and_published_events_in_the_outbox(clients, e
     for headers, action in [(planner, "submit"), (director, "approve"), (director, "publish")]:
         status_of(move(client, headers, plan["id"], action))
     with engines[TARGETS].connect() as conn:
-        rows = conn.execute(select(db.outbox.c.topic, db.outbox.c.value).where(db.outbox.c.key == plan["id"])
-                            .order_by(db.outbox.c.id)).all()
+        rows = conn.execute(
+            select(db.outbox.c.topic, db.outbox.c.value).where(db.outbox.c.key == plan["id"]).order_by(db.outbox.c.id)
+        ).all()
     envelopes = [json.loads(r.value) for r in rows]
     assert {r.topic for r in rows} == {"targets.plans.v1"}
     assert [e["type"] for e in envelopes] == ["targets.plan.status_changed"] * 3 + ["targets.plan.published"]
@@ -106,8 +128,14 @@ def test_publishing_records_status_and_published_events_in_the_outbox(clients, e
 
 def test_create_is_idempotent_and_checks_scope(clients, infra, org, planner):
     client = clients[TARGETS]
-    body = {"name": "Region volume 2027", "metric": "volume", "fiscal_year": 2027, "unit": "cases",
-            "rounding_step": "10", "root_org_unit_id": org.region}
+    body = {
+        "name": "Region volume 2027",
+        "metric": "volume",
+        "fiscal_year": 2027,
+        "unit": "cases",
+        "rounding_step": "10",
+        "root_org_unit_id": org.region,
+    }
     key = {"Idempotency-Key": uuid.uuid4().hex}
     first = client.post("/plans", headers={**planner, **key}, json=body)
     again = client.post("/plans", headers={**planner, **key}, json=body)

@@ -1,4 +1,5 @@
 """Bottom-up proposals before approval: the parent sees them beside the split and accepts, rejects or rebalances."""
+
 import uuid
 from decimal import Decimal as D
 
@@ -13,8 +14,11 @@ def p2_manager(infra, org):
 
 
 def propose(client, headers, plan_id, unit, value, reason="Two large dealers are closing"):
-    return client.post(f"/plans/{plan_id}/proposals", headers=headers,
-                       json={"org_unit_id": unit, "proposed_value": value, "reason": reason})
+    return client.post(
+        f"/plans/{plan_id}/proposals",
+        headers=headers,
+        json={"org_unit_id": unit, "proposed_value": value, "reason": reason},
+    )
 
 
 def subtree_total(found, units) -> D:
@@ -28,15 +32,17 @@ def test_accepting_locks_the_child_and_the_siblings_absorb_the_difference(client
     asked = propose(client, p2_manager, pid, org.p2, "4000")
     assert asked.status_code == 201, asked.text
     proposal = asked.json()
-    assert (D(proposal["split_value"]), D(proposal["proposed_value"]), proposal["parent_id"]) == \
-           (D(3000), D(4000), org.region)
+    assert (D(proposal["split_value"]), D(proposal["proposed_value"]), proposal["parent_id"]) == (
+        D(3000),
+        D(4000),
+        org.region,
+    )
     split = client.get(f"/plans/{pid}/splits/{org.region}", headers=planner).json()
     beside = {c["node_id"]: (D(c["value"]), [p["id"] for p in c["proposals"]]) for c in split["children"]}
     assert beside == {org.p1: (D(9000), []), org.p2: (D(3000), [proposal["id"]])}
     own = client.post(f"/plans/{pid}/proposals/{proposal['id']}/accept", headers=p2_manager)
     assert own.status_code == 403  # a supervisor does not decide, and P2 is not above itself
-    accepted = client.post(f"/plans/{pid}/proposals/{proposal['id']}/accept", headers=planner,
-                           json={"note": "fair"})
+    accepted = client.post(f"/plans/{pid}/proposals/{proposal['id']}/accept", headers=planner, json={"note": "fair"})
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["status"], D(accepted.json()["final_value"])) == ("accepted", D(4000))
     found = cells(client, planner, pid)
@@ -45,15 +51,21 @@ def test_accepting_locks_the_child_and_the_siblings_absorb_the_difference(client
     assert sum(found.values()) == D(12000)
     assert subtree_total(found, {org.p1, org.o1, org.o2}) == D(8000)
     assert subtree_total(found, {org.p2, org.o3}) == D(4000)
-    assert (yearly(found, org.reps["a1"]), yearly(found, org.reps["a2"]), yearly(found, org.reps["b1"])) == \
-           (D(2667), D(1333), D(4000))
+    assert (yearly(found, org.reps["a1"]), yearly(found, org.reps["a2"]), yearly(found, org.reps["b1"])) == (
+        D(2667),
+        D(1333),
+        D(4000),
+    )
     c_reps = sorted(org.reps[k] for k in ("c1", "c2", "c3"))
     assert [yearly(found, r) for r in c_reps] == [D(1334), D(1333), D(1333)]
     after = client.get(f"/plans/{pid}/splits/{org.region}", headers=planner).json()
     locked = {c["node_id"]: (D(c["value"]), c["locked"]) for c in after["children"]}
     assert locked == {org.p1: (D(8000), False), org.p2: (D(4000), True)}
-    why = client.get(f"/plans/{pid}/cells/explanation", headers=planner, params={
-        "org_unit_id": org.o3, "person_id": c_reps[0], "product_line": "A", "month": 1}).json()
+    why = client.get(
+        f"/plans/{pid}/cells/explanation",
+        headers=planner,
+        params={"org_unit_id": org.o3, "person_id": c_reps[0], "product_line": "A", "month": 1},
+    ).json()
     assert why["steps"][0]["sentence"].startswith("Locked at 4000 by the manager")
     again = client.post(f"/plans/{pid}/proposals/{proposal['id']}/reject", headers=planner)
     assert again.status_code == 409 and "already accepted" in again.json()["detail"]
@@ -64,13 +76,17 @@ def test_rejecting_keeps_the_split_and_rebalancing_settles_on_the_parents_value(
     plan = decomposed_plan(client, org, planner)
     pid = plan["id"]
     first = propose(client, p2_manager, pid, org.p2, "5000").json()
-    rejected = client.post(f"/plans/{pid}/proposals/{first['id']}/reject", headers=planner,
-                           json={"note": "the market does not support it"})
+    rejected = client.post(
+        f"/plans/{pid}/proposals/{first['id']}/reject", headers=planner, json={"note": "the market does not support it"}
+    )
     assert rejected.json()["status"] == "rejected" and rejected.json()["final_value"] is None
     assert subtree_total(cells(client, planner, pid), {org.o3}) == D(3000)
     second = propose(client, p2_manager, pid, org.p2, "5000").json()
-    settled = client.post(f"/plans/{pid}/proposals/{second['id']}/rebalance", headers=planner,
-                          json={"value": "4000", "note": "meet halfway"})
+    settled = client.post(
+        f"/plans/{pid}/proposals/{second['id']}/rebalance",
+        headers=planner,
+        json={"value": "4000", "note": "meet halfway"},
+    )
     assert settled.status_code == 200, settled.text
     assert (settled.json()["status"], D(settled.json()["final_value"])) == ("rebalanced", D(4000))
     found = cells(client, planner, pid)

@@ -1,10 +1,17 @@
 """Plans are read and written within the caller's subtree: other regions' plans are 404, reps see their own cells."""
-from decimal import Decimal as D
 
+from decimal import Decimal as D
 
 from tests.support import create_org_unit
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, cells, decomposed_plan, new_plan, published_plan, standard_decomposition, yearly,
+    TARGETS,
+    auth,
+    cells,
+    decomposed_plan,
+    new_plan,
+    published_plan,
+    standard_decomposition,
+    yearly,
 )
 
 
@@ -15,8 +22,13 @@ def test_a_manager_in_one_region_cannot_see_another_regions_plan(clients, admin,
     theirs = new_plan(client, other_planner, other_region["id"], name="Other region 2027")
     mine = decomposed_plan(client, org, planner)
     pid = theirs["id"]
-    for path in (f"/plans/{pid}", f"/plans/{pid}/cells", f"/plans/{pid}/versions", f"/plans/{pid}/export.csv",
-                 f"/plans/{pid}/status-changes"):
+    for path in (
+        f"/plans/{pid}",
+        f"/plans/{pid}/cells",
+        f"/plans/{pid}/versions",
+        f"/plans/{pid}/export.csv",
+        f"/plans/{pid}/status-changes",
+    ):
         assert client.get(path, headers=planner).status_code == 404, path
     decompose = client.post(f"/plans/{pid}/decomposition", headers=planner, json=standard_decomposition(org))
     assert decompose.status_code == 404
@@ -50,17 +62,31 @@ def test_a_rep_reads_only_their_own_published_targets(clients, infra, org, plann
     own = cells(client, rep, pid)
     assert len(own) == 24 and {person for _, person, _, _ in own} == {a1} and yearly(own, a1) == D(3000)
     assert cells(client, rep, pid, person_id=a2) == {}
-    officemate = client.get(f"/plans/{pid}/cells/explanation", headers=rep, params={
-        "org_unit_id": org.o1, "person_id": a2, "product_line": "A", "month": 1})
+    officemate = client.get(
+        f"/plans/{pid}/cells/explanation",
+        headers=rep,
+        params={"org_unit_id": org.o1, "person_id": a2, "product_line": "A", "month": 1},
+    )
     assert officemate.status_code == 404
-    mine = client.get(f"/plans/{pid}/cells/explanation", headers=rep, params={
-        "org_unit_id": org.o1, "person_id": a1, "product_line": "A", "month": 1})
+    mine = client.get(
+        f"/plans/{pid}/cells/explanation",
+        headers=rep,
+        params={"org_unit_id": org.o1, "person_id": a1, "product_line": "A", "month": 1},
+    )
     assert mine.status_code == 200 and "rounded to 188" in mine.json()["sentence"]
     exported = client.get(f"/plans/{pid}/export.csv", headers=rep).content.decode("utf-8-sig").splitlines()
     assert len(exported) == 1 + 2 + 1 and all(a1 in line for line in exported[1:3])  # header, A and B, totals
     other_office = auth(infra, "rep", org.o3, person_id=c1)
     assert a1 not in {person for _, person, _, _ in cells(client, other_office, pid)}
     assert cells(client, auth(infra, "rep", org.o1), pid) == {}  # a rep token without a person sees nothing
-    assert client.post(f"/plans/{pid}/adjustments", headers=rep, json={
-        "reason": "mine is too high", "changes": [{"org_unit_id": org.o1, "person_id": a1, "month": 1,
-                                                   "product_line": "A", "value": "1"}]}).status_code == 403
+    assert (
+        client.post(
+            f"/plans/{pid}/adjustments",
+            headers=rep,
+            json={
+                "reason": "mine is too high",
+                "changes": [{"org_unit_id": org.o1, "person_id": a1, "month": 1, "product_line": "A", "value": "1"}],
+            },
+        ).status_code
+        == 403
+    )

@@ -1,4 +1,5 @@
 """Spreadsheets: export as .xlsx and CSV with totals, round trips, and all-or-nothing imports with row errors."""
+
 import csv
 import io
 from decimal import Decimal as D
@@ -7,13 +8,19 @@ from openpyxl import load_workbook
 
 from services.targets.plan_spreadsheets import HEADERS, XLSX_MEDIA_TYPE
 from tests.targets.test_plans_fixtures import (
-    TARGETS, auth, cells, decomposed_plan, published_plan, standard_decomposition,
+    TARGETS,
+    auth,
+    cells,
+    decomposed_plan,
+    published_plan,
+    standard_decomposition,
 )
 
 
 def upload(client, headers, plan_id, content: bytes, kind="targets", media=XLSX_MEDIA_TYPE, **params):
-    return client.post(f"/plans/{plan_id}/imports/{kind}", headers={**headers, "Content-Type": media},
-                       content=content, params=params)
+    return client.post(
+        f"/plans/{plan_id}/imports/{kind}", headers={**headers, "Content-Type": media}, content=content, params=params
+    )
 
 
 def csv_bytes(rows) -> bytes:
@@ -71,21 +78,28 @@ def test_any_bad_row_refuses_the_whole_import_listing_each_row_and_column(client
     plan = decomposed_plan(client, org, planner)
     before = cells(client, planner, plan["id"])
     o1, a1 = org.codes[org.o1], org.reps["a1"]
-    rows = [["org_unit_code", "person_id", "product_line", "m01", "m02", "m03", "m04"],
-            [o1, a1, "A", "100", "", "", ""],                # row 2: valid
-            ["NOPE", "", "A", "1", "", "", ""],              # row 3: unknown unit
-            [o1, a1, "B", "", "-4", "", ""],                 # row 4: negative
-            [o1, org.reps["a2"], "A", "", "", "lots", ""],   # row 5: not a number
-            [o1, org.reps["a2"], "B", "", "", "", "1.5"],    # row 6: not a multiple of the step 1
-            [o1, a1, "A", "", "", "", "7"],                  # row 7: same unit, rep and line as row 2
-            [o1, "not-a-uuid", "A", "1", "", "", ""],        # row 8: bad person id
-            ["TOTAL", "", "", "1", "", "", ""]]              # the totals line is skipped
+    rows = [
+        ["org_unit_code", "person_id", "product_line", "m01", "m02", "m03", "m04"],
+        [o1, a1, "A", "100", "", "", ""],  # row 2: valid
+        ["NOPE", "", "A", "1", "", "", ""],  # row 3: unknown unit
+        [o1, a1, "B", "", "-4", "", ""],  # row 4: negative
+        [o1, org.reps["a2"], "A", "", "", "lots", ""],  # row 5: not a number
+        [o1, org.reps["a2"], "B", "", "", "", "1.5"],  # row 6: not a multiple of the step 1
+        [o1, a1, "A", "", "", "", "7"],  # row 7: same unit, rep and line as row 2
+        [o1, "not-a-uuid", "A", "1", "", "", ""],  # row 8: bad person id
+        ["TOTAL", "", "", "1", "", "", ""],
+    ]  # the totals line is skipped
     answer = upload(client, planner, plan["id"], csv_bytes(rows), media="text/csv")
     assert answer.status_code == 422
     problem = answer.json()
     assert [e["field"] for e in problem["errors"]] == [
-        "rows[3].org_unit_code", "rows[4].m02", "rows[5].m03", "rows[6].m04", "rows[7].org_unit_code",
-        "rows[8].person_id"]
+        "rows[3].org_unit_code",
+        "rows[4].m02",
+        "rows[5].m03",
+        "rows[6].m04",
+        "rows[7].org_unit_code",
+        "rows[8].person_id",
+    ]
     assert "nothing was imported" in problem["detail"]
     assert cells(client, planner, plan["id"]) == before  # not even row 2
 
@@ -93,13 +107,23 @@ def test_any_bad_row_refuses_the_whole_import_listing_each_row_and_column(client
 def test_imported_weights_feed_the_manual_method(clients, org, planner):
     client = clients[TARGETS]
     plan = decomposed_plan(client, org, planner)
-    bad = upload(client, planner, plan["id"], csv_bytes([["org_unit_code", "weight"], [org.codes[org.p1], "x"],
-                                                         [org.codes[org.p2], "-1"]]), kind="weights",
-                 media="text/csv")
+    bad = upload(
+        client,
+        planner,
+        plan["id"],
+        csv_bytes([["org_unit_code", "weight"], [org.codes[org.p1], "x"], [org.codes[org.p2], "-1"]]),
+        kind="weights",
+        media="text/csv",
+    )
     assert [e["field"] for e in bad.json()["errors"]] == ["rows[2].weight", "rows[3].weight"]
-    good = upload(client, planner, plan["id"], csv_bytes([["org_unit_code", "weight"], [org.codes[org.p1], "1"],
-                                                          [org.codes[org.p2], "3"]]), kind="weights",
-                  media="text/csv")
+    good = upload(
+        client,
+        planner,
+        plan["id"],
+        csv_bytes([["org_unit_code", "weight"], [org.codes[org.p1], "1"], [org.codes[org.p2], "3"]]),
+        kind="weights",
+        media="text/csv",
+    )
     assert good.status_code == 200 and good.json()["weights_written"] == 2
     body = standard_decomposition(org) | {"leaf_level": "province"}
     body["levels"] = [{"parent_kind": "region", "method": "manual"}]
@@ -112,8 +136,9 @@ def test_imported_weights_feed_the_manual_method(clients, org, planner):
 def test_importing_into_a_published_plan_opens_an_adjustment(clients, infra, org, planner):
     client = clients[TARGETS]
     plan = published_plan(client, org, planner, auth(infra, "director", org.company))
-    content = csv_bytes([["org_unit_code", "person_id", "product_line", "m01"],
-                         [org.codes[org.o1], org.reps["a1"], "A", "150"]])
+    content = csv_bytes(
+        [["org_unit_code", "person_id", "product_line", "m01"], [org.codes[org.o1], org.reps["a1"], "A", "150"]]
+    )
     silent = upload(client, planner, plan["id"], content, media="text/csv")
     assert silent.status_code == 422 and silent.json()["errors"][0]["field"] == "reason"
     opened = upload(client, planner, plan["id"], content, media="text/csv", reason="dealer lost")

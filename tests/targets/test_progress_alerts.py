@@ -1,4 +1,5 @@
 """Alerts for nodes behind time progress: written to the outbox once per node, plan, period and day."""
+
 from __future__ import annotations
 
 import json
@@ -31,17 +32,35 @@ def test_behind_nodes_are_alerted_once_per_day(clients, admin, engines):
     # the region 0.48 are not. Q1 (52 of 64 days = 0.8125): all six nodes are behind. Year (52/261 = 0.1992):
     # nobody (r1 4,000/21,000 = 0.19 is inside the margin). 6 nodes x 3 periods evaluated.
     assert first.json() | {"plan_id": None} == {
-        "plan_id": None, "as_of": "2026-03-13", "periods": ["2026-03", "2026-Q1", "2026"],
-        "nodes_evaluated": 18, "behind": 8, "alerts_published": 8}
+        "plan_id": None,
+        "as_of": "2026-03-13",
+        "periods": ["2026-03", "2026-Q1", "2026"],
+        "nodes_evaluated": 18,
+        "behind": 8,
+        "alerts_published": 8,
+    }
     published = alerts_in_outbox(engines, w.plan)
     assert Counter((a["period"], a["node_id"]) for a in published) == Counter(
-        {("2026-03", str(w.r1)): 1, ("2026-03", str(w.r2)): 1,
-         **{("2026-Q1", str(n)): 1 for n in (w.region, w.o1, w.o2, w.r1, w.r2, w.r3)}})
+        {
+            ("2026-03", str(w.r1)): 1,
+            ("2026-03", str(w.r2)): 1,
+            **{("2026-Q1", str(n)): 1 for n in (w.region, w.o1, w.o2, w.r1, w.r2, w.r3)},
+        }
+    )
     r1_march = next(a for a in published if a["period"] == "2026-03" and a["node_id"] == str(w.r1))
-    assert {k: r1_march[k] for k in ("type", "node_kind", "org_unit_id", "target", "actual", "achievement_rate",
-                                     "time_progress", "margin")} == {
-        "type": "targets.progress.behind", "node_kind": "person", "org_unit_id": str(w.o1), "target": "11000.00",
-        "actual": "4000.00", "achievement_rate": "0.3636", "time_progress": "0.4545", "margin": "0.05"}
+    assert {
+        k: r1_march[k]
+        for k in ("type", "node_kind", "org_unit_id", "target", "actual", "achievement_rate", "time_progress", "margin")
+    } == {
+        "type": "targets.progress.behind",
+        "node_kind": "person",
+        "org_unit_id": str(w.o1),
+        "target": "11000.00",
+        "actual": "4000.00",
+        "achievement_rate": "0.3636",
+        "time_progress": "0.4545",
+        "margin": "0.05",
+    }
 
     again = evaluate(api, admin, w.plan, "2026-03-13")
     assert (again.json()["behind"], again.json()["alerts_published"]) == (8, 0)

@@ -1,4 +1,5 @@
 """Response bodies of the audit API."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Request and response bodies of the inventory API."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,9 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DealerCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"code": "D-0001", "name": "Hangzhou Xinhua Trading",
-                      "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "D-0001",
+                    "name": "Hangzhou Xinhua Trading",
+                    "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                }
+            ]
+        },
+    )
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=200)

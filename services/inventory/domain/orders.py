@@ -1,4 +1,5 @@
 """Rules for dealer orders pushed by an ERP: pricing and which version wins."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,7 +37,7 @@ def content_hash(document: dict) -> str:
 
 
 class VersionDecision(Enum):
-    apply = "apply"        # new order, or a newer version of a known one
+    apply = "apply"  # new order, or a newer version of a known one
     unchanged = "unchanged"  # the same version again (redelivery), or an older one arriving late
 
 

@@ -1,4 +1,5 @@
 """Request and response bodies of the dealer-coverage and reconciliation endpoints."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,15 +25,27 @@ class CoveringRep(BaseModel):
 
 
 class CoverageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "valid_from": "2026-03-01", "valid_to": None,
-        "reps": [{"person_id": "4a3e1b52-8f0e-4c55-9d0c-1a2b3c4d5e6f", "share": "0.6"},
-                 {"person_id": "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e", "share": "0.4"}]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "valid_from": "2026-03-01",
+                    "valid_to": None,
+                    "reps": [
+                        {"person_id": "4a3e1b52-8f0e-4c55-9d0c-1a2b3c4d5e6f", "share": "0.6"},
+                        {"person_id": "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e", "share": "0.4"},
+                    ],
+                }
+            ]
+        },
+    )
 
     valid_from: IsoDate
     valid_to: IsoDate | None = Field(None, description="Exclusive; none = until further notice")
-    reps: list[CoveringRep] = Field(max_length=50, description="Shares must sum to 1; an empty list uncovers "
-                                                               "the dealer for the period")
+    reps: list[CoveringRep] = Field(
+        max_length=50, description="Shares must sum to 1; an empty list uncovers the dealer for the period"
+    )
 
 
 class CoverageSpanOut(BaseModel):
@@ -71,7 +84,8 @@ class UnattributedOrder(BaseModel):
 class UnattributedGroup(BaseModel):
     reason: Literal["unknown_dealer", "unknown_org_unit", "no_covering_rep"] = Field(
         description="unknown_dealer / unknown_org_unit: in no org unit's actuals; no_covering_rep: in its org "
-                    "unit's actuals but no rep's")
+        "unit's actuals but no rep's"
+    )
     totals: Totals
     items: list[UnattributedOrder] = Field(description="One page (limit/offset) of the orders, oldest first")
 

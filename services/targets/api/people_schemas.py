@@ -1,4 +1,5 @@
 """Request and response bodies of the people endpoints."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,8 +14,12 @@ OFFICE_ID = "5f0c2b1e-8d4a-4c55-9b1e-2f7d3c9a6e01"
 
 
 class PersonCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"name": "Wang Fang", "role": "rep", "org_unit_id": OFFICE_ID, "valid_from": "2026-01-01"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Wang Fang", "role": "rep", "org_unit_id": OFFICE_ID, "valid_from": "2026-01-01"}]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=200)
     role: PersonRole
@@ -24,14 +29,23 @@ class PersonCreate(BaseModel):
 
 
 class AssignmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"org_unit_id": OFFICE_ID, "valid_from": "2026-03-01"},
-                     {"org_unit_id": OFFICE_ID, "valid_from": "2026-03-01", "valid_to": "2026-04-01"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"org_unit_id": OFFICE_ID, "valid_from": "2026-03-01"},
+                {"org_unit_id": OFFICE_ID, "valid_from": "2026-03-01", "valid_to": "2026-04-01"},
+            ]
+        },
+    )
 
     org_unit_id: uuid.UUID
     valid_from: IsoDate = Field(description="First day in the unit (may be in the past or the future).")
-    valid_to: IsoDate | None = Field(None, description="First day no longer in the unit; when omitted, the "
-                                                       "assignment lasts until the person's next recorded change.")
+    valid_to: IsoDate | None = Field(
+        None,
+        description="First day no longer in the unit; when omitted, the "
+        "assignment lasts until the person's next recorded change.",
+    )
 
 
 class AssignmentOut(BaseModel):
@@ -47,8 +61,9 @@ class PersonOut(BaseModel):
     name: str
     role: PersonRole
     created_at: datetime
-    assignment: AssignmentOut | None = Field(description="The assignment in force on the date asked about "
-                                                         "(today unless given); on create, the first one.")
+    assignment: AssignmentOut | None = Field(
+        description="The assignment in force on the date asked about (today unless given); on create, the first one."
+    )
 
 
 class PersonHistoryOut(BaseModel):

@@ -1,4 +1,5 @@
 """Request and response bodies of the target plan endpoints."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,9 +30,21 @@ class Strict(BaseModel):
 
 
 class PlanCreate(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "name": "East region sales 2027", "metric": "sales_amount", "fiscal_year": 2027, "unit": "CNY",
-        "rounding_step": "100", "root_org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "East region sales 2027",
+                    "metric": "sales_amount",
+                    "fiscal_year": 2027,
+                    "unit": "CNY",
+                    "rounding_step": "100",
+                    "root_org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                }
+            ]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=200)
     metric: Metric
@@ -89,12 +102,19 @@ class SplitIn(Strict):
     """How a parent's value is split over its children."""
 
     method: SplitMethod = "equal"
-    history_period: str | None = Field(None, min_length=1, max_length=40, examples=["2026"],
-                                       description="historical_share: whose actuals (nodes[].history keys) weigh")
+    history_period: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        examples=["2026"],
+        description="historical_share: whose actuals (nodes[].history keys) weigh",
+    )
     indicator_weights: dict[str, Number] | None = Field(
-        None, max_length=20, examples=[{"population": "2", "income_per_head": "1", "outlet_count": "1"}])
+        None, max_length=20, examples=[{"population": "2", "income_per_head": "1", "outlet_count": "1"}]
+    )
     blend_weights: dict[str, Number] | None = Field(
-        None, max_length=5, examples=[{"historical_share": "0.7", "market_potential": "0.3"}])
+        None, max_length=5, examples=[{"historical_share": "0.7", "market_potential": "0.3"}]
+    )
     growth_bounds: GrowthBoundsIn | None = None
 
 
@@ -128,14 +148,33 @@ class ProductSeasonalityIn(Strict):
 
 
 class DecompositionIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "parent_value": "1200000", "leaf_level": "rep", "split": {"method": "equal"},
-        "levels": [{"parent_kind": "region", "method": "market_potential",
-                    "indicator_weights": {"population": "2", "outlet_count": "1"}}],
-        "nodes": [{"node_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "indicators": {
-            "population": "8300000", "outlet_count": "412"}}],
-        "product_shares": [{"product_line": "P01", "share": "3"}, {"product_line": "P02", "share": "1"}],
-        "seasonality": ["14", "6", "8", "8", "8", "8", "8", "8", "8", "8", "8", "8"]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "parent_value": "1200000",
+                    "leaf_level": "rep",
+                    "split": {"method": "equal"},
+                    "levels": [
+                        {
+                            "parent_kind": "region",
+                            "method": "market_potential",
+                            "indicator_weights": {"population": "2", "outlet_count": "1"},
+                        }
+                    ],
+                    "nodes": [
+                        {
+                            "node_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                            "indicators": {"population": "8300000", "outlet_count": "412"},
+                        }
+                    ],
+                    "product_shares": [{"product_line": "P01", "share": "3"}, {"product_line": "P02", "share": "1"}],
+                    "seasonality": ["14", "6", "8", "8", "8", "8", "8", "8", "8", "8", "8", "8"],
+                }
+            ]
+        },
+    )
 
     parent_value: Number = Field(description="The yearly target handed to the plan's root unit")
     leaf_level: LeafLevel = Field("rep", description="The deepest level to split down to")
@@ -144,9 +183,11 @@ class DecompositionIn(Strict):
     parent_splits: list[ParentSplitIn] = Field(default_factory=list, max_length=5000)
     nodes: list[NodeIn] = Field(default_factory=list, max_length=50000)
     product_shares: list[ProductShareIn] = Field(
-        default_factory=list, max_length=1000, description="Share of each product line; none = one line ''")
-    seasonality: list[Number] | None = Field(None, min_length=12, max_length=12,
-                                             description="12 monthly weights; none = equal months")
+        default_factory=list, max_length=1000, description="Share of each product line; none = one line ''"
+    )
+    seasonality: list[Number] | None = Field(
+        None, min_length=12, max_length=12, description="12 monthly weights; none = equal months"
+    )
     product_seasonality: list[ProductSeasonalityIn] = Field(default_factory=list, max_length=1000)
     as_of: IsoDate | None = Field(None, description="Reps assigned on this date (default: today)")
 
@@ -238,10 +279,24 @@ class CellChangeIn(Strict):
 
 
 class AdjustmentIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "reason": "Typhoon closed the Ningbo port for three weeks", "changes": [
-            {"org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "product_line": "P01", "month": 8,
-             "value": "7200"}]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "Typhoon closed the Ningbo port for three weeks",
+                    "changes": [
+                        {
+                            "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                            "product_line": "P01",
+                            "month": 8,
+                            "value": "7200",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
     reason: Reason
     changes: list[CellChangeIn] = Field(min_length=1, max_length=20000)
@@ -295,9 +350,18 @@ class DiffOut(BaseModel):
 
 
 class ProposalIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "proposed_value": "280000",
-        "reason": "Two of our largest dealers are closing in Q2"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                    "proposed_value": "280000",
+                    "reason": "Two of our largest dealers are closing in Q2",
+                }
+            ]
+        },
+    )
 
     org_unit_id: uuid.UUID = Field(description="The child unit whose yearly number is proposed")
     proposed_value: Number

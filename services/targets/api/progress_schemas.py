@@ -1,4 +1,5 @@
 """Request and response bodies of the progress and selling-calendar endpoints."""
+
 from __future__ import annotations
 
 import uuid
@@ -39,10 +40,10 @@ class Figures(BaseModel):
     selling_days: int = Field(examples=[20])
     elapsed_selling_days: int = Field(examples=[9])
     remaining_selling_days: int = Field(examples=[11])
-    required_daily_run_rate: Decimal | None = Field(examples=["6818.18"],
-                                                    description="gap / remaining selling days")
-    run_rate_forecast: Decimal | None = Field(examples=["100000.00"],
-                                              description="actual / elapsed selling days x selling days")
+    required_daily_run_rate: Decimal | None = Field(examples=["6818.18"], description="gap / remaining selling days")
+    run_rate_forecast: Decimal | None = Field(
+        examples=["100000.00"], description="actual / elapsed selling days x selling days"
+    )
     status: Literal["ahead", "on_track", "behind"]
 
 
@@ -69,24 +70,52 @@ class ProgressHeader(BaseModel):
 
 
 class NodeProgressOut(ProgressHeader):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "plan_id": "6f1d1c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "metric": "sales_amount", "version": 2,
-        "period": {"label": "2026-03", "start": "2026-03-01", "end": "2026-03-31"}, "as_of": "2026-03-13",
-        "margin": "0.05",
-        "node": {"kind": "org_unit", "id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "name": "Hangzhou office",
-                 "org_unit_kind": "office", "org_unit_id": None},
-        "figures": {"target": "120000.00", "actual": "45000.00", "gap": "75000.00", "achievement_rate": "0.3750",
-                    "time_progress": "0.4500", "selling_days": 22, "elapsed_selling_days": 10,
-                    "remaining_selling_days": 12, "required_daily_run_rate": "6250.00",
-                    "run_rate_forecast": "99000.00", "status": "behind"},
-        "rank": 3, "rank_of": 5, "ancestors": []}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_id": "6f1d1c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                    "metric": "sales_amount",
+                    "version": 2,
+                    "period": {"label": "2026-03", "start": "2026-03-01", "end": "2026-03-31"},
+                    "as_of": "2026-03-13",
+                    "margin": "0.05",
+                    "node": {
+                        "kind": "org_unit",
+                        "id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                        "name": "Hangzhou office",
+                        "org_unit_kind": "office",
+                        "org_unit_id": None,
+                    },
+                    "figures": {
+                        "target": "120000.00",
+                        "actual": "45000.00",
+                        "gap": "75000.00",
+                        "achievement_rate": "0.3750",
+                        "time_progress": "0.4500",
+                        "selling_days": 22,
+                        "elapsed_selling_days": 10,
+                        "remaining_selling_days": 12,
+                        "required_daily_run_rate": "6250.00",
+                        "run_rate_forecast": "99000.00",
+                        "status": "behind",
+                    },
+                    "rank": 3,
+                    "rank_of": 5,
+                    "ancestors": [],
+                }
+            ]
+        }
+    )
 
     node: NodeRef
     figures: Figures
     rank: int
     rank_of: int
-    ancestors: list[RankedNode] = Field(description="From the plan's root down to the parent, as far as the "
-                                                    "caller may see; each with its own figures and rank")
+    ancestors: list[RankedNode] = Field(
+        description="From the plan's root down to the parent, as far as the "
+        "caller may see; each with its own figures and rank"
+    )
 
 
 class RankingOut(ProgressHeader):
@@ -105,17 +134,20 @@ class AlertEvaluationOut(BaseModel):
 
 
 class CalendarSettingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"weekend_days": [6, 7], "behind_margin": "0.05"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"weekend_days": [6, 7], "behind_margin": "0.05"}]}
+    )
 
     weekend_days: list[Weekday] = Field(
-        max_length=7, description="ISO weekdays that are not selling days (6 = Saturday, 7 = Sunday)")
+        max_length=7, description="ISO weekdays that are not selling days (6 = Saturday, 7 = Sunday)"
+    )
     behind_margin: Margin
 
 
 class CalendarDayIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"selling": False, "reason": "Spring Festival"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"selling": False, "reason": "Spring Festival"}]}
+    )
 
     selling: bool = Field(strict=True, description="false: a holiday; true: a make-up working day on a weekend")
     reason: str = Field(min_length=1, max_length=200)

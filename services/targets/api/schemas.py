@@ -1,4 +1,5 @@
 """Request and response bodies of the targets API."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,14 +8,24 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate
 from shared.events.targets import OrgUnitKind
+from shared.types import IsoDate
 
 
 class OrgUnitCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"kind": "region", "code": "EAST", "name": "East China region",
-                      "parent_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "region",
+                    "code": "EAST",
+                    "name": "East China region",
+                    "parent_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                }
+            ]
+        },
+    )
 
     kind: OrgUnitKind
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -40,12 +51,18 @@ class OrgUnitRename(BaseModel):
 
 
 class OrgUnitMove(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"parent_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "effective_date": "2026-11-01"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"parent_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "effective_date": "2026-11-01"}]
+        },
+    )
 
     parent_id: uuid.UUID = Field(description="The new parent; the unit keeps its whole subtree.")
-    effective_date: IsoDate = Field(description="First day in the new place: today or earlier, and not before "
-                                                "the subtree's or the new parent's last recorded change.")
+    effective_date: IsoDate = Field(
+        description="First day in the new place: today or earlier, and not before "
+        "the subtree's or the new parent's last recorded change."
+    )
 
 
 class OrgUnitMoveOut(BaseModel):

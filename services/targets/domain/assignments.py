@@ -2,6 +2,7 @@
 
 Intervals are half-open: `valid_from` inclusive, `valid_to` exclusive, `valid_to=None` meaning "still".
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
@@ -35,8 +36,9 @@ def assignment_end(history: Sequence[Assignment], valid_from: date, valid_to: da
     return min((a.valid_from for a in history if a.valid_from > valid_from), default=None)
 
 
-def assign(history: Sequence[Assignment], org_unit_id: Hashable, valid_from: date,
-           valid_to: date | None = None) -> list[Assignment]:
+def assign(
+    history: Sequence[Assignment], org_unit_id: Hashable, valid_from: date, valid_to: date | None = None
+) -> list[Assignment]:
     """The history with the person in `org_unit_id` over [valid_from, end): what overlaps is cut back, an
     assignment spanning the whole period resumes after it, and back-to-back periods in one unit merge.
 

@@ -5,6 +5,7 @@ tomorrow a payment (collections) or a stock report (sell-through) goes through t
 source name. The fact belongs to the org unit that owned the dealer when it happened (the producer stamps it)
 and is split over the reps covering the dealer on its day by their contribution shares, in exact cents.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -43,9 +44,9 @@ METRIC_MEASURES: dict[str, tuple[Source, Measure]] = {
 
 
 class UnattributedReason(StrEnum):
-    unknown_dealer = "unknown_dealer"          # the producer did not know the dealer, so no org unit owns it
-    unknown_org_unit = "unknown_org_unit"      # an org unit the tree does not (yet) have
-    no_covering_rep = "no_covering_rep"        # attributed to the org unit only
+    unknown_dealer = "unknown_dealer"  # the producer did not know the dealer, so no org unit owns it
+    unknown_org_unit = "unknown_org_unit"  # an org unit the tree does not (yet) have
+    no_covering_rep = "no_covering_rep"  # attributed to the org unit only
 
 
 def counts_as_sale(status: str) -> bool:
@@ -58,8 +59,9 @@ def measure_of(metric: str) -> tuple[Source, Measure]:
         return METRIC_MEASURES[metric]
     except KeyError:
         known = ", ".join(sorted(METRIC_MEASURES))
-        raise InvalidInput(f"no actuals are recorded for metric {metric!r} yet (progress is measured for: {known})",
-                           field="metric") from None
+        raise InvalidInput(
+            f"no actuals are recorded for metric {metric!r} yet (progress is measured for: {known})", field="metric"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ def check_shares(shares: Sequence[Share]) -> None:
         raise InvalidInput("a rep is listed twice for the dealer", field="reps")
     for index, share in enumerate(shares):
         if not Decimal(0) < share.share <= Decimal(1):
-            raise InvalidInput(f"a share must be above 0 and at most 1, got {share.share}",
-                               field=f"reps[{index}].share")
+            raise InvalidInput(
+                f"a share must be above 0 and at most 1, got {share.share}", field=f"reps[{index}].share"
+            )
     total = sum((s.share for s in shares), Decimal(0))
     if total != 1:
         raise InvalidInput(f"the reps' shares of a dealer must sum to 1, they sum to {total}", field="reps")
@@ -97,8 +100,9 @@ def _split_signed(value: Decimal, weights: list[Decimal], step: Decimal) -> list
     return [-p for p in parts] if value < 0 else parts
 
 
-def attribute(org_unit_id: uuid.UUID | None, shares: Sequence[Share], amount: Decimal,
-              quantity: Decimal) -> list[Attribution]:
+def attribute(
+    org_unit_id: uuid.UUID | None, shares: Sequence[Share], amount: Decimal, quantity: Decimal
+) -> list[Attribution]:
     """Split a fact over its covering reps by share (largest remainder, exact cents and thousandths)."""
     if not shares:
         return [Attribution(org_unit_id, None, amount, quantity)]
@@ -106,7 +110,7 @@ def attribute(org_unit_id: uuid.UUID | None, shares: Sequence[Share], amount: De
     weights = [s.share for s in ordered]
     amounts = _split_signed(amount, weights, AMOUNT_STEP)
     quantities = _split_signed(quantity, weights, QUANTITY_STEP)
-    return [Attribution(org_unit_id, s.person_id, a, q) for s, a, q in zip(ordered, amounts, quantities)]
+    return [Attribution(org_unit_id, s.person_id, a, q) for s, a, q in zip(ordered, amounts, quantities, strict=False)]
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,9 @@ def shares_on(timeline: Sequence[CoverageSpan], day: date) -> list[Share]:
     return [Share(s.person_id, s.share) for s in timeline if s.covers(day)]
 
 
-def replace_coverage(timeline: Sequence[CoverageSpan], valid_from: date, valid_to: date | None,
-                     shares: Sequence[Share]) -> list[CoverageSpan]:
+def replace_coverage(
+    timeline: Sequence[CoverageSpan], valid_from: date, valid_to: date | None, shares: Sequence[Share]
+) -> list[CoverageSpan]:
     """The dealer's coverage with [valid_from, valid_to) given to `shares`; spans around it are cut, not lost."""
     if valid_to is not None and valid_to <= valid_from:
         raise InvalidInput("valid_to must be after valid_from", field="valid_to")

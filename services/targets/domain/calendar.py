@@ -4,6 +4,7 @@ A company's calendar is its weekend days (ISO weekday numbers, default Saturday 
 exceptions that override the weekday rule either way: a holiday on a Tuesday is not a selling day, a make-up
 working Saturday (调休) is.
 """
+
 from __future__ import annotations
 
 import calendar as _gregorian

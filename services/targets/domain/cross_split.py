@@ -5,19 +5,28 @@ v = a·W + b units over weights w (sum W) gives a·w + split(b): the remainders 
 so one largest-remainder run per distinct b serves every cell. Explanations are not stored per
 cell; `explain` recomputes one cell's arithmetic on demand.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any
 
-from shared.errors import InvalidInput
 from services.targets.domain.explanation import percent, show
 from services.targets.domain.rounding import (
-    check_step, fraction_to_decimal, from_units, integer_weights, non_negative, split_units, tie_order, to_units,
+    check_step,
+    fraction_to_decimal,
+    from_units,
+    integer_weights,
+    non_negative,
+    split_units,
+    tie_order,
+    to_units,
 )
 from services.targets.domain.seasonality import QUARTER_MONTHS, check_profile
+from shared.errors import InvalidInput
 
 MONTH_NUMBERS = tuple(range(1, 13))
 
@@ -95,9 +104,9 @@ class CrossSplit:
     def cells(self) -> Iterator[tuple[Hashable, Hashable, int, Decimal]]:
         """Every (leaf, product, month, value), for bulk writes."""
         step = self.step
-        for leaf, per_product in zip(self.leaf_keys, self.units):
-            for product, months in zip(self.product_keys, per_product):
-                for month, units in zip(MONTH_NUMBERS, months):
+        for leaf, per_product in zip(self.leaf_keys, self.units, strict=False):
+            for product, months in zip(self.product_keys, per_product, strict=False):
+                for month, units in zip(MONTH_NUMBERS, months, strict=False):
                     yield leaf, product, month, from_units(units, step)
 
     def explain(self, leaf: Hashable, product: Hashable, month: int) -> CellExplanation:
@@ -112,7 +121,10 @@ class CrossSplit:
         month_raw = product_units * month_share
         month_units = self.units[i][p][month - 1]
         return CellExplanation(
-            leaf=leaf, product=product, month=month, step=self.step,
+            leaf=leaf,
+            product=product,
+            month=month,
+            step=self.step,
             leaf_value=from_units(self.leaf_units[i], self.step),
             product_share=fraction_to_decimal(product_share),
             product_raw_value=fraction_to_decimal(product_raw * unit),
@@ -139,7 +151,7 @@ def month_splitter(weights: Sequence[int]) -> Callable[[int], list[int]]:
             tail = tails[rest] = tuple(split_units(rest, weights, order))
         if not whole:
             return list(tail)
-        return [whole * w + t for w, t in zip(weights, tail)]
+        return [whole * w + t for w, t in zip(weights, tail, strict=False)]
 
     return split
 
@@ -177,7 +189,8 @@ def cross_split(
     base = tuple(integer_weights(check_profile(month_profile, field="month_profile")))
     profiles = [
         tuple(integer_weights(check_profile(overrides[k], field=f"product_month_profiles[{k}]")))
-        if k in overrides else base
+        if k in overrides
+        else base
         for k in product_keys
     ]
     splitters: dict[tuple[int, ...], Callable[[int], list[int]]] = {}
@@ -198,11 +211,16 @@ def cross_split(
         for total in leaf_units:
             per_product = split_units(total, product_weights, product_order)
             product_units.append(per_product)
-            units.append([split(u) for split, u in zip(per_line, per_product)])
+            units.append([split(u) for split, u in zip(per_line, per_product, strict=False)])
     return CrossSplit(
-        step=step, leaf_keys=leaf_keys, product_keys=product_keys, leaf_units=leaf_units,
-        product_weights=tuple(product_weights), month_weights=tuple(profiles),
-        product_units=product_units, units=units,
+        step=step,
+        leaf_keys=leaf_keys,
+        product_keys=product_keys,
+        leaf_units=leaf_units,
+        product_weights=tuple(product_weights),
+        month_weights=tuple(profiles),
+        product_units=product_units,
+        units=units,
         leaf_index={k: i for i, k in enumerate(leaf_keys)},
         product_index={k: i for i, k in enumerate(product_keys)},
     )

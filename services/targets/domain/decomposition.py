@@ -4,25 +4,40 @@ Locked children keep their value; the rest of the parent (the pool) is spread ov
 children by their weights, within optional growth bounds, then rounded to the plan's step by the
 largest-remainder method (ties: larger weight first, then smaller key).
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Hashable, Mapping, Sequence
+from typing import Any
 
-from shared.errors import InvalidInput
 from services.targets.domain.explanation import Allocation, Explanation
 from services.targets.domain.growth_bounds import Limit, fit_within_limits, growth_limits
 from services.targets.domain.model import Child, GrowthBounds, Method, SplitRequest
 from services.targets.domain.rounding import (
-    check_step, fraction_to_decimal, from_units, non_negative, round_to_total, to_units,
+    check_step,
+    fraction_to_decimal,
+    from_units,
+    non_negative,
+    round_to_total,
+    to_units,
 )
 from services.targets.domain.weights import Weighting, normalise, weigh_children
+from shared.errors import InvalidInput
 
 __all__ = [
-    "Allocation", "Child", "Explanation", "GrowthBounds", "Method", "SplitRequest",
-    "check_children", "decompose", "split_by_product_share", "split_by_weights",
+    "Allocation",
+    "Child",
+    "Explanation",
+    "GrowthBounds",
+    "Method",
+    "SplitRequest",
+    "check_children",
+    "decompose",
+    "split_by_product_share",
+    "split_by_weights",
 ]
 
 
@@ -170,8 +185,14 @@ def decompose(request: SplitRequest) -> list[Allocation]:
     limits = growth_limits(children, request.growth_bounds, step) if request.growth_bounds else None
     keys = [child.key for child in children]
     spread = spread_pool(
-        total, weighting.shares, keys, locks, step=step, limits=limits,
-        zero_field=weighting.zero_field, locks_field="children[*].locked_value",
+        total,
+        weighting.shares,
+        keys,
+        locks,
+        step=step,
+        limits=limits,
+        zero_field=weighting.zero_field,
+        locks_field="children[*].locked_value",
     )
     last_years = [
         None if c.last_year is None else non_negative(c.last_year, field=f"children[{c.key}].last_year")
@@ -228,6 +249,11 @@ def split_by_product_share(
 ) -> list[Allocation]:
     """Split a target over product lines by their shares (any non-negative weights, normalised)."""
     return split_by_weights(
-        parent, list(product_shares.items()), step=step, method=Method.PRODUCT_SHARE,
-        field="product_shares", locked=locked_products, locked_field="locked_products",
+        parent,
+        list(product_shares.items()),
+        step=step,
+        method=Method.PRODUCT_SHARE,
+        field="product_shares",
+        locked=locked_products,
+        locked_field="locked_products",
     )

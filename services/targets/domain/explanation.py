@@ -1,9 +1,11 @@
 """Why a child's number is what it is: a structured record plus one sentence a rep can read."""
+
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Hashable
+from typing import Any
 
 from services.targets.domain.model import Method
 
@@ -54,6 +56,7 @@ class Explanation:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready view (numbers as strings so nothing is lost)."""
+
         def text(value: Any) -> Any:
             return None if value is None else str(value)
 
@@ -112,8 +115,7 @@ def describe(e: Explanation) -> str:
     s = e.step
     if e.locked:
         return (
-            f"Locked at {show(e.value, s)} by the manager; "
-            f"the unlocked siblings share the rest of {show(e.parent, s)}."
+            f"Locked at {show(e.value, s)} by the manager; the unlocked siblings share the rest of {show(e.parent, s)}."
         )
     head = METHOD_LABELS[e.method] + (f" ({e.basis})" if e.basis else "")
     if e.clamp is not None:

@@ -1,15 +1,16 @@
 """Floors and ceilings on growth versus last year, and the proportional split that respects them."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
-from typing import Sequence
 
-from shared.errors import InvalidInput
 from services.targets.domain.model import Child, GrowthBounds
 from services.targets.domain.rounding import as_decimal, from_units, non_negative
+from shared.errors import InvalidInput
 
 MIN_FIELD = "growth_bounds.min_growth"
 MAX_FIELD = "growth_bounds.max_growth"
@@ -82,7 +83,7 @@ def fit_within_limits(
     """
     least = sum(limit.floor for limit in limits)
     most: int | None = 0
-    for weight, limit in zip(weights, limits):
+    for weight, limit in zip(weights, limits, strict=False):
         if weight == 0:
             most += limit.floor
         elif limit.ceiling is None:
@@ -113,8 +114,11 @@ def fit_within_limits(
                 raw[i], clamps[i] = Fraction(limits[i].floor), ("floor" if limits[i].floor else None)
             break
         scale = Fraction(rest) / weight_sum
-        over = {i: scale * weights[i] - limits[i].ceiling for i in free
-                if limits[i].ceiling is not None and scale * weights[i] > limits[i].ceiling}
+        over = {
+            i: scale * weights[i] - limits[i].ceiling
+            for i in free
+            if limits[i].ceiling is not None and scale * weights[i] > limits[i].ceiling
+        }
         under = {i: limits[i].floor - scale * weights[i] for i in free if scale * weights[i] < limits[i].floor}
         if not over and not under:
             for i in free:

@@ -1,10 +1,11 @@
 """What a decomposition is asked to do: the parent, its children and the method."""
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Hashable, Mapping, Sequence
 
 
 class Method(StrEnum):

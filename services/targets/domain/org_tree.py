@@ -1,4 +1,5 @@
 """Rules of the sales organisation tree."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,14 +23,14 @@ def check_child_kind(parent_kind: str | None, kind: str) -> None:
 def is_within(path: str, ancestor_path: str) -> bool:
     """True when `path` is `ancestor_path` or lies below it (ltree's `<@`, label by label)."""
     labels, ancestor = path.split("."), ancestor_path.split(".")
-    return labels[:len(ancestor)] == ancestor
+    return labels[: len(ancestor)] == ancestor
 
 
 def rebased(path: str, old_root: str, new_root: str) -> str:
     """Where a unit at `path` ends up when the subtree rooted at `old_root` moves to `new_root`."""
     if not is_within(path, old_root):
         return path
-    return ".".join(new_root.split(".") + path.split(".")[len(old_root.split(".")):])
+    return ".".join(new_root.split(".") + path.split(".")[len(old_root.split(".")) :])
 
 
 def check_move(*, kind: str, path: str, new_parent_kind: str, new_parent_path: str) -> None:
@@ -48,5 +49,7 @@ def check_effective_date(effective_date: date, *, last_change: date | None, toda
     if effective_date > today:
         raise InvalidInput(f"a move takes effect on or before today ({today})", field="effective_date")
     if last_change is not None and effective_date < last_change:
-        raise InvalidInput(f"the subtree or its new parent last changed on {last_change}; a move cannot take "
-                           "effect before that", field="effective_date")
+        raise InvalidInput(
+            f"the subtree or its new parent last changed on {last_change}; a move cannot take effect before that",
+            field="effective_date",
+        )

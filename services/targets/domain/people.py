@@ -1,4 +1,5 @@
 """Rules about people and who may manage them."""
+
 from __future__ import annotations
 
 from shared.errors import Forbidden

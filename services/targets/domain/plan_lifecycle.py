@@ -4,6 +4,7 @@ The planner (a manager at or above the plan's root unit: the region manager hand
 decomposes and submits; a manager strictly above the root (the director, or an admin) approves, returns,
 publishes and archives. Reps, supervisors, auditors and ERP never move a plan.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,8 +55,12 @@ TRANSITIONS = {
     for t in (
         Transition(PlanAction.submit, frozenset({PlanStatus.draft}), PlanStatus.submitted, Authority.planner),
         Transition(PlanAction.approve, frozenset({PlanStatus.submitted}), PlanStatus.approved, Authority.above),
-        Transition(PlanAction.return_, frozenset({PlanStatus.submitted, PlanStatus.approved}), PlanStatus.draft,
-                   Authority.above),
+        Transition(
+            PlanAction.return_,
+            frozenset({PlanStatus.submitted, PlanStatus.approved}),
+            PlanStatus.draft,
+            Authority.above,
+        ),
         Transition(PlanAction.publish, frozenset({PlanStatus.approved}), PlanStatus.published, Authority.above),
         Transition(PlanAction.archive, frozenset({PlanStatus.published}), PlanStatus.archived, Authority.above),
     )
@@ -85,8 +90,10 @@ def next_status(status: PlanStatus | str, action: PlanAction | str) -> PlanStatu
     transition = TRANSITIONS[PlanAction(action)]
     if status not in transition.sources:
         allowed = ", ".join(sorted(s.value for s in transition.sources))
-        raise Conflict(f"cannot {transition.action.value} a plan that is {status.value}; only a plan that is "
-                       f"{allowed} can be", field="status")
+        raise Conflict(
+            f"cannot {transition.action.value} a plan that is {status.value}; only a plan that is {allowed} can be",
+            field="status",
+        )
     return transition.target
 
 

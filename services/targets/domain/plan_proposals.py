@@ -3,6 +3,7 @@
 Accepting locks the child at the proposed value and re-splits the parent, so the unlocked siblings absorb
 the difference and the parent's total is unchanged; rebalancing does the same with a value the parent picks.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,8 +12,9 @@ from services.targets.domain.rounding import as_decimal, check_step, to_units
 from shared.errors import InvalidInput
 
 
-def check_proposed_value(value: object, split_value: Decimal, parent_value: Decimal, step: Decimal, *,
-                         field: str = "proposed_value") -> Decimal:
+def check_proposed_value(
+    value: object, split_value: Decimal, parent_value: Decimal, step: Decimal, *, field: str = "proposed_value"
+) -> Decimal:
     """A proposal is a non-negative multiple of the step, differs from the split, and fits in the parent."""
     amount = as_decimal(value, field=field)
     if amount < 0:

@@ -4,6 +4,7 @@ Each parent's value is split over its children with the existing engine (`decomp
 from the parent's own override, else its kind's, else the plan's default. The result keeps, per parent,
 the exact request it was split with, so any child's number can be explained again later.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,7 @@ class PlanTree:
             queue.extend(self.kids(node))
         return out
 
-    def cut_at(self, leaf_level: str) -> "PlanTree":
+    def cut_at(self, leaf_level: str) -> PlanTree:
         """The same tree with nothing below nodes of `leaf_level` (reps are the deepest level)."""
         if leaf_level not in LEVELS:
             raise InvalidInput(f"unknown level {leaf_level!r}", field="leaf_level")
@@ -141,8 +142,14 @@ class TreeSplit:
 def child_inputs(key: str, inputs: NodeInputs | None) -> Child:
     if inputs is None:
         return Child(key)
-    return Child(key, locked_value=inputs.locked_value, history=inputs.history, indicators=inputs.indicators,
-                 manual_weight=inputs.manual_weight, last_year=inputs.last_year)
+    return Child(
+        key,
+        locked_value=inputs.locked_value,
+        history=inputs.history,
+        indicators=inputs.indicators,
+        manual_weight=inputs.manual_weight,
+        last_year=inputs.last_year,
+    )
 
 
 _ENGINE_FIELD = re.compile(r"^children\[([^\]]*)\]")
@@ -163,15 +170,21 @@ def split_parent(tree: PlanTree, key: str, value: Decimal, spec: TreeSpec, step:
     level, source = spec.split_for(parent)
     children = [child_inputs(k, spec.nodes.get(k)) for k in tree.kids(key)]
     request = SplitRequest(
-        parent=value, children=children, method=level.method, step=step, history_period=level.history_period,
-        indicator_weights=level.indicator_weights, blend_weights=level.blend_weights,
+        parent=value,
+        children=children,
+        method=level.method,
+        step=step,
+        history_period=level.history_period,
+        indicator_weights=level.indicator_weights,
+        blend_weights=level.blend_weights,
         growth_bounds=level.growth_bounds,
     )
     try:
         allocations = decompose(request)
     except InvalidInput as refused:
-        raise InvalidInput(f"splitting {parent.kind} {key}: {refused.detail}",
-                           field=request_field(refused.field, source)) from refused
+        raise InvalidInput(
+            f"splitting {parent.kind} {key}: {refused.detail}", field=request_field(refused.field, source)
+        ) from refused
     return ParentSplit(key, parent.kind, request, allocations)
 
 

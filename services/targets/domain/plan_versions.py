@@ -1,4 +1,5 @@
 """Versions of a published plan: adjustment requests, who may decide them, and cell-by-cell differences."""
+
 from __future__ import annotations
 
 import uuid
@@ -49,8 +50,9 @@ class CellDiff:
         return (self.new_value or Decimal(0)) - (self.old_value or Decimal(0))
 
 
-def check_changes(changes: Sequence[tuple[CellKey, object]], step: Decimal, *,
-                  field: str = "changes") -> list[tuple[CellKey, Decimal]]:
+def check_changes(
+    changes: Sequence[tuple[CellKey, object]], step: Decimal, *, field: str = "changes"
+) -> list[tuple[CellKey, Decimal]]:
     """Each change sets one cell to a non-negative multiple of the plan's step; no cell twice, at least one."""
     step = check_step(step)
     if not changes:

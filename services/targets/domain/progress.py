@@ -10,6 +10,7 @@
   on_track. With a zero target a node is ahead once it sells anything.
 Rates are shown to 4 decimals, amounts to the cent (half up); status and ranks use the exact values.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,9 @@ def resolve_period(fiscal_year: int, period: str | None, date_from: date | None,
         raise InvalidInput("give either period or date_from and date_to, not both", field="period")
     if date_from or date_to:
         if date_from is None or date_to is None:
-            raise InvalidInput("a date range needs both date_from and date_to",
-                               field="date_from" if date_from is None else "date_to")
+            raise InvalidInput(
+                "a date range needs both date_from and date_to", field="date_from" if date_from is None else "date_to"
+            )
         if date_to < date_from:
             raise InvalidInput("date_to is before date_from", field="date_to")
         if date_from.year != fiscal_year or date_to.year != fiscal_year:
@@ -77,8 +79,10 @@ def resolve_period(fiscal_year: int, period: str | None, date_from: date | None,
 def periods_containing(fiscal_year: int, day: date) -> list[Period]:
     """The month, quarter and year of the fiscal year that contain a day (what alerts are evaluated for)."""
     quarter = (day.month - 1) // 3 + 1
-    return [resolve_period(fiscal_year, label, None, None)
-            for label in (f"{day.year}-{day.month:02d}", f"{day.year}-Q{quarter}", str(day.year))]
+    return [
+        resolve_period(fiscal_year, label, None, None)
+        for label in (f"{day.year}-{day.month:02d}", f"{day.year}-Q{quarter}", str(day.year))
+    ]
 
 
 def month_weight(calendar: SellingCalendar, part_start: date, part_end: date) -> Fraction:
@@ -133,8 +137,15 @@ def status_of(rate: Fraction | None, progress: Fraction, margin: Decimal, actual
     return Status.on_track
 
 
-def measure(target: Decimal, actual: Decimal, *, selling_days: int, elapsed_selling_days: int, period_over: bool,
-            margin: Decimal = DEFAULT_MARGIN) -> Progress:
+def measure(
+    target: Decimal,
+    actual: Decimal,
+    *,
+    selling_days: int,
+    elapsed_selling_days: int,
+    period_over: bool,
+    margin: Decimal = DEFAULT_MARGIN,
+) -> Progress:
     """All figures of one node for one period, as of one day."""
     if not 0 <= elapsed_selling_days <= selling_days:
         raise ValueError("elapsed selling days must lie between 0 and the period's selling days")  # a bug
@@ -143,14 +154,20 @@ def measure(target: Decimal, actual: Decimal, *, selling_days: int, elapsed_sell
     gap = target - actual
     remaining = selling_days - elapsed_selling_days
     run_rate = rounded(Fraction(max(gap, Decimal(0))) / remaining, AMOUNT_PLACES) if remaining else None
-    forecast = (rounded(Fraction(actual) * selling_days / elapsed_selling_days, AMOUNT_PLACES)
-                if elapsed_selling_days else None)
+    forecast = (
+        rounded(Fraction(actual) * selling_days / elapsed_selling_days, AMOUNT_PLACES) if elapsed_selling_days else None
+    )
     return Progress(
-        target=target, actual=actual, gap=gap,
+        target=target,
+        actual=actual,
+        gap=gap,
         achievement_rate=rounded(rate, RATE_PLACES) if rate is not None else None,
-        time_progress=rounded(progress, RATE_PLACES), selling_days=selling_days,
-        elapsed_selling_days=elapsed_selling_days, remaining_selling_days=remaining,
-        required_daily_run_rate=run_rate, run_rate_forecast=forecast,
+        time_progress=rounded(progress, RATE_PLACES),
+        selling_days=selling_days,
+        elapsed_selling_days=elapsed_selling_days,
+        remaining_selling_days=remaining,
+        required_daily_run_rate=run_rate,
+        run_rate_forecast=forecast,
         status=status_of(rate, progress, margin, actual),
     )
 

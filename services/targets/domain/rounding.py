@@ -4,12 +4,14 @@ Every split works in integer *units* of the plan's rounding step (step 0.01 → 
 hundreds), so shares are exact rationals and the largest-remainder method can hand out the last
 few units without any float or Decimal-context drift.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from math import gcd, lcm
-from typing import Any, Sequence
+from typing import Any
 
 from shared.errors import InvalidInput
 
@@ -110,7 +112,7 @@ def split_units(total: int, weights: Sequence[int], order: Sequence[int] | None 
 def round_to_total(raw: Sequence[Fraction], total: int, order: Sequence[int]) -> list[int]:
     """Round exact amounts (in units, summing to total) to whole units by largest remainder."""
     parts = [r.numerator // r.denominator for r in raw]
-    remainders = [r - p for r, p in zip(raw, parts)]
+    remainders = [r - p for r, p in zip(raw, parts, strict=False)]
     leftover = total - sum(parts)
     if leftover < 0 or leftover > len(parts):
         raise ValueError("raw amounts do not add up to the total")  # a bug, never user input

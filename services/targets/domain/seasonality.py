@@ -1,15 +1,17 @@
 """Splitting a yearly target over months by a seasonality profile; quarters and year roll up exactly."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from shared.errors import InvalidInput
 from services.targets.domain.decomposition import split_by_weights
 from services.targets.domain.explanation import Allocation
 from services.targets.domain.model import Method
 from services.targets.domain.rounding import non_negative
+from shared.errors import InvalidInput
 
 MONTHS = tuple(range(1, 13))
 QUARTER_MONTHS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
@@ -24,7 +26,7 @@ def check_profile(profile: Sequence[Any], *, field: str = "profile") -> list[Dec
     """A seasonality profile is 12 non-negative monthly weights with a positive sum."""
     if isinstance(profile, (str, bytes)) or len(profile) != 12:
         raise InvalidInput("a seasonality profile needs exactly 12 monthly weights", field=field)
-    weights = [non_negative(w, field=f"{field}[{month}]") for month, w in zip(MONTHS, profile)]
+    weights = [non_negative(w, field=f"{field}[{month}]") for month, w in zip(MONTHS, profile, strict=False)]
     if not any(weights):
         raise InvalidInput("every monthly weight of the seasonality profile is zero", field=field)
     return weights
@@ -68,8 +70,14 @@ def split_by_seasonality(
         if month not in MONTHS:
             raise InvalidInput(f"{month!r} is not a month (1-12)", field=f"locked_months[{month}]")
     months = split_by_weights(
-        year_value, list(zip(MONTHS, weights)), step=step, method=Method.SEASONALITY,
-        field="profile", locked=locked_months, locked_field="locked_months", basis="monthly profile",
+        year_value,
+        list(zip(MONTHS, weights, strict=False)),
+        step=step,
+        method=Method.SEASONALITY,
+        field="profile",
+        locked=locked_months,
+        locked_field="locked_months",
+        basis="monthly profile",
     )
     quarters = roll_up_quarters([a.value for a in months])
     return SeasonalSplit(tuple(months), quarters, sum(quarters, Decimal(0)))

@@ -1,14 +1,15 @@
 """Weights of the children by each method, normalised to exact shares across all siblings."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Mapping, Sequence
 
-from shared.errors import InvalidInput
 from services.targets.domain.model import ORGANISATION_METHODS, Child, Method, SplitRequest
 from services.targets.domain.rounding import fraction_to_decimal, non_negative
+from shared.errors import InvalidInput
 
 # The field a rep's manager should fix when every child weighs nothing under a method.
 ZERO_WEIGHT_FIELDS = {
@@ -63,7 +64,8 @@ def historical_shares(children: Sequence[Child], period: str | None) -> Weightin
             )
         actuals.append(non_negative(history[period], field=f"children[{child.key}].history"))
     shares = normalise(
-        actuals, field=ZERO_WEIGHT_FIELDS[Method.HISTORICAL_SHARE],
+        actuals,
+        field=ZERO_WEIGHT_FIELDS[Method.HISTORICAL_SHARE],
         detail=f"every child's actual for {period} is zero, so historical share is undefined",
     )
     return Weighting(Method.HISTORICAL_SHARE, shares, actuals, basis=f"{period} actuals")
@@ -80,7 +82,7 @@ def market_potential_shares(children: Sequence[Child], indicator_weights: Mappin
         list(counted.values()), field="indicator_weights", detail="every indicator weight is zero"
     )
     scores = [Fraction(0)] * len(children)
-    for (name, _), indicator_share in zip(counted.items(), indicator_shares):
+    for (name, _), indicator_share in zip(counted.items(), indicator_shares, strict=False):
         if indicator_share == 0:
             continue
         values = []
@@ -93,11 +95,12 @@ def market_potential_shares(children: Sequence[Child], indicator_weights: Mappin
                 )
             values.append(non_negative(indicators[name], field=f"children[{child.key}].indicators.{name}"))
         child_shares = normalise(
-            values, field=f"children[*].indicators.{name}",
+            values,
+            field=f"children[*].indicators.{name}",
             detail=f"every child's {name} is zero, so it cannot be turned into shares",
         )
-        scores = [score + indicator_share * s for score, s in zip(scores, child_shares)]
-    basis = ", ".join(f"{name} {_percent(share)}" for name, share in zip(counted, indicator_shares) if share)
+        scores = [score + indicator_share * s for score, s in zip(scores, child_shares, strict=False)]
+    basis = ", ".join(f"{name} {_percent(share)}" for name, share in zip(counted, indicator_shares, strict=False) if share)
     weights = [fraction_to_decimal(score) for score in scores]
     return Weighting(Method.MARKET_POTENTIAL, scores, weights, basis=basis)
 
@@ -127,13 +130,13 @@ def blend_shares(request: SplitRequest) -> Weighting:
     children = request.children
     scores = [Fraction(0)] * len(children)
     components = []
-    for method, method_share in zip(blend, method_shares):
+    for method, method_share in zip(blend, method_shares, strict=False):
         if method_share == 0:
             continue
         shares = weigh_children(request, method).shares
         components.append((method, shares))
-        scores = [score + method_share * s for score, s in zip(scores, shares)]
-    basis = ", ".join(f"{m.value} {_percent(s)}" for m, s in zip(blend, method_shares) if s)
+        scores = [score + method_share * s for score, s in zip(scores, shares, strict=False)]
+    basis = ", ".join(f"{m.value} {_percent(s)}" for m, s in zip(blend, method_shares, strict=False) if s)
     weights = [fraction_to_decimal(score) for score in scores]
     return Weighting(Method.BLEND, scores, weights, basis=basis, components=tuple(components))
 

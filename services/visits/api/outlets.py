@@ -1,4 +1,5 @@
 """Outlet master endpoints."""
+
 import uuid
 from typing import Annotated
 
@@ -7,24 +8,41 @@ from fastapi import APIRouter, Query, Request
 from services.visits import db, service
 from services.visits.api.schemas import OutletCreate, OutletOut
 from shared.auth import PrincipalDep, require_role
-from shared.identity import Role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
+from shared.identity import Role
 
 router = APIRouter(prefix="/outlets", tags=["outlets"])
 
 
-@router.post("", status_code=201, response_model=OutletOut, summary="Add an outlet to the outlet master",
-             dependencies=[require_role(Role.rep, Role.supervisor, Role.region_manager, Role.director)])
-def register_outlet(body: OutletCreate, request: Request, conn: ConnDep, principal: PrincipalDep,
-                    idempotency_key: IdempotencyKey = None):
-    return idempotent_create(conn, request, db.idempotency_keys, principal, idempotency_key, body,
-                             lambda: service.register_outlet(conn, principal, body))
+@router.post(
+    "",
+    status_code=201,
+    response_model=OutletOut,
+    summary="Add an outlet to the outlet master",
+    dependencies=[require_role(Role.rep, Role.supervisor, Role.region_manager, Role.director)],
+)
+def register_outlet(
+    body: OutletCreate, request: Request, conn: ConnDep, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
+):
+    return idempotent_create(
+        conn,
+        request,
+        db.idempotency_keys,
+        principal,
+        idempotency_key,
+        body,
+        lambda: service.register_outlet(conn, principal, body),
+    )
 
 
 @router.get("", response_model=list[OutletOut], summary="Outlets in the caller's subtree")
-def list_outlets(conn: ConnDep, principal: PrincipalDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+def list_outlets(
+    conn: ConnDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+):
     return service.list_outlets(conn, principal, limit=limit, offset=offset)
 
 

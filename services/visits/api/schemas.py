@@ -1,4 +1,5 @@
 """Request and response bodies of the visits API."""
+
 from __future__ import annotations
 
 import uuid
@@ -21,10 +22,22 @@ class Location(BaseModel):
 
 
 class OutletCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "code": "O-000123", "name": "Lianhua Supermarket Wensan Rd", "org_unit_id":
-        "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10", "grade": "A", "loyalty": "loyal",
-        "address": "Wensan Rd 88, Hangzhou", "location": {"latitude": 30.2825, "longitude": 120.1332}}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "O-000123",
+                    "name": "Lianhua Supermarket Wensan Rd",
+                    "org_unit_id": "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10",
+                    "grade": "A",
+                    "loyalty": "loyal",
+                    "address": "Wensan Rd 88, Hangzhou",
+                    "location": {"latitude": 30.2825, "longitude": 120.1332},
+                }
+            ]
+        },
+    )
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=200)
@@ -52,7 +65,7 @@ class OutletOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row) -> "OutletOut":
+    def from_row(cls, row) -> OutletOut:
         values = row._asdict()
         lat, lon = values.pop("latitude"), values.pop("longitude")
         return cls(**values, location=Location(latitude=lat, longitude=lon) if lat is not None else None)

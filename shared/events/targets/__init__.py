@@ -1,4 +1,5 @@
 """Events published by the targets service, one module per concept."""
+
 from shared.events.targets import people
 from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitKind, OrgUnitMoved, OrgUnitRenamed
 from shared.events.targets.people import *  # noqa: F401,F403

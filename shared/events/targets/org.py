@@ -1,4 +1,5 @@
 """Events of the targets service about the org tree."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,7 +7,6 @@ from datetime import date
 
 from shared.events.base import Event
 from shared.identity import OrgUnitKind
-
 
 
 class OrgUnitCreated(Event):

@@ -1,4 +1,5 @@
 """Events of the targets service about people."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Events of the targets service about plans."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,6 +7,7 @@ import uuid
 from shared.events.base import Event
 
 __all__ = ["PlanAdjusted", "PlanPublished", "PlanStatusChanged"]
+
 
 class _PlanEvent(Event):
     """Fields and key every plan event shares; not an event of its own (it has no `type`)."""

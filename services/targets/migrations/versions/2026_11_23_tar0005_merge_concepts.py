@@ -3,6 +3,7 @@
 Revision ID: tar0005
 Revises: tar0002, tar0003, tar0004
 """
+
 revision = "tar0005"
 down_revision = ("tar0002", "tar0003", "tar0004")
 branch_labels = None
