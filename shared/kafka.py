@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 
@@ -10,7 +11,6 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from shared.settings import Settings
-import contextlib
 
 log = logging.getLogger(__name__)
 PARTITIONS = 6
@@ -29,6 +29,9 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
         # One request in flight keeps a key's messages in order when a send is retried.
         max_in_flight_requests_per_connection=1,
         request_timeout_ms=10_000,
+        max_block_ms=10_000,
+        # What the broker accepts; a larger outbox event is parked, a larger dead letter sent as a prefix.
+        max_request_size=settings.kafka_max_message_bytes,
     )
     config.update(overrides)
     return KafkaProducer(**config)
@@ -42,7 +45,7 @@ def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsum
         auto_offset_reset="earliest",
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
-        max_poll_records=500,
+        max_poll_records=settings.consumer_max_poll_records,
         max_poll_interval_ms=60_000,
     )
     config.update(overrides)

@@ -36,7 +36,17 @@ class Settings(BaseSettings):
     consumer_session_timeout_ms: int = 6000
     consumer_heartbeat_interval_ms: int = 1000
     consumer_max_retries: int = 3
+    consumer_max_poll_records: int = 1000
     relay_batch_size: int = 500
+    relay_loss_check_seconds: float = Field(30.0, description="How often the relay checks the broker kept its log.")
+    kafka_max_message_bytes: int = Field(
+        1_048_576, description="Largest message the broker accepts (Kafka's message.max.bytes); producers' limit."
+    )
+    outbox_retention_days: float = Field(7, description="Published outbox rows kept this long: the re-drive window.")
+    inbox_retention_days: float = Field(14, description="Inbox rows: longer than the topics' retention (7 days).")
+    idempotency_key_hours: float = Field(24, description="How long a retried create returns its first answer.")
+    dead_letter_retention_days: float = Field(30, description="Dead letters not seen again for this long go.")
+    jobs_first_delay_seconds: float = Field(60, description="Periodic jobs start this long after the worker.")
     worker_metrics_port: int | None = Field(None, description="Serve the worker's Prometheus metrics on this port.")
 
     def role_name(self, service: str) -> str:

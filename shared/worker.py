@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from prometheus_client import start_http_server
 from sqlalchemy import Table
 
-from shared.consumer import Consumer, Handler
+from shared.consumer import Batch, Consumer, Handler
 from shared.db import make_engine
 from shared.events.catalog import REGISTRY
+from shared.jobs import Job, run_schedule
 from shared.kafka import ensure_topics, make_consumer, make_producer
 from shared.outbox import Relay
+from shared.outbox_recovery import LossRecovery
+from shared.retention import platform_jobs
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,7 +28,16 @@ class WorkerSpec:
     service: str
     outbox: Table
     inbox: Table
-    handlers: dict[type, Handler]
+    handlers: dict[type, Handler | Batch]
+    dead_letters: Table | None = None
+    idempotency_keys: Table | None = None
+    jobs: tuple[Job, ...] = ()  # the service's own periodic jobs, beside the platform's retention jobs
+
+    def all_jobs(self) -> list[Job]:
+        platform = platform_jobs(
+            outbox=self.outbox, inbox=self.inbox, idempotency_keys=self.idempotency_keys, dead_letters=self.dead_letters
+        )
+        return [*platform, *self.jobs]
 
 
 def run_workers(specs: list[WorkerSpec], settings: Settings) -> None:
@@ -60,7 +72,17 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
         ensure_topics(settings, REGISTRY.topics())
     engine = make_engine(settings.service_url(spec.service), pool_size=4)
     producer = make_producer(settings)
-    relay = Relay(engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size)
+    recovery = LossRecovery(
+        engine,
+        spec.outbox,
+        service=spec.service,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        ensure_topics=lambda: ensure_topics(settings, REGISTRY.topics()),
+        every_s=settings.relay_loss_check_seconds,
+    )
+    relay = Relay(
+        engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size, recovery=recovery
+    )
     consumer = Consumer(
         service=spec.service,
         engine=engine,
@@ -69,6 +91,8 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
         kafka_consumer=make_consumer(settings, group_id=spec.service),
         producer=producer,
         max_retries=settings.consumer_max_retries,
+        dead_letters=spec.dead_letters,
+        max_message_bytes=settings.kafka_max_message_bytes,
     )
     failures: list[BaseException] = []
 
@@ -86,14 +110,17 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
     threads = [guarded(relay.run, "relay")]
     if spec.handlers:
         threads.append(guarded(consumer.run, "consumer"))
+    jobs = spec.all_jobs()
+    if jobs:
+        threads.append(guarded(lambda s: run_schedule(jobs, engine, settings, s, service=spec.service), "jobs"))
     for t in threads:
         t.start()
     log.info("worker running", extra={"service": spec.service, "topics": consumer.topics})
     stop.wait()
     for t in threads:
-        t.join(timeout=15)
-    consumer.kafka.close()
-    producer.close(timeout=5)
+        t.join(timeout=8)
+    consumer.kafka.close(autocommit=False)  # leaves the group, so the others take its partitions at once
+    producer.close(timeout=2)
     engine.dispose()
     if failures:
         raise SystemExit(1)

@@ -4,4 +4,11 @@ from services.inventory import db
 from services.inventory.handlers import HANDLERS
 from shared.worker import WorkerSpec
 
-SPEC = WorkerSpec(service="inventory", outbox=db.outbox, inbox=db.inbox, handlers=HANDLERS)
+SPEC = WorkerSpec(
+    service="inventory",
+    outbox=db.outbox,
+    inbox=db.inbox,
+    handlers=HANDLERS,
+    dead_letters=db.dead_letters,
+    idempotency_keys=db.idempotency_keys,
+)

@@ -1,7 +1,10 @@
 """Tables of the targets schema."""
 
+from sqlalchemy import Index
+
 from shared.consumer import make_inbox_table
 from shared.db import make_metadata
+from shared.dead_letters import make_dead_letters_table
 from shared.http.idempotency import make_idempotency_table
 from shared.org import make_org_units_table
 from shared.outbox import make_outbox_table
@@ -13,6 +16,8 @@ org_units = make_org_units_table(metadata)
 outbox = make_outbox_table(metadata)
 inbox = make_inbox_table(metadata)
 idempotency_keys = make_idempotency_table(metadata)
+dead_letters = make_dead_letters_table(metadata)
+Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)  # expiry job
 
 
 # Tables of each concept live in their own module on the same metadata; importing them here makes the

@@ -1,10 +1,11 @@
 """Tables of the visits schema."""
 
-from sqlalchemy import Column, Float, ForeignKey, String, Table
+from sqlalchemy import Column, Float, ForeignKey, Index, String, Table
 from sqlalchemy.dialects.postgresql import UUID
 
 from shared.consumer import make_inbox_table
 from shared.db import created_at_column, make_metadata
+from shared.dead_letters import make_dead_letters_table
 from shared.http.idempotency import make_idempotency_table
 from shared.org import make_org_units_table
 from shared.outbox import make_outbox_table
@@ -16,6 +17,8 @@ org_units = make_org_units_table(metadata)  # projection of targets' org tree
 outbox = make_outbox_table(metadata)
 inbox = make_inbox_table(metadata)
 idempotency_keys = make_idempotency_table(metadata)
+dead_letters = make_dead_letters_table(metadata)
+Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)  # expiry job
 
 dealers = Table(  # projection of inventory's dealers: outlets are supplied by one
     "dealers",

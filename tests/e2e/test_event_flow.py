@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import KafkaError
 from sqlalchemy import func, select, text
 
 from services.inventory import db as inventory_db
@@ -198,8 +197,8 @@ def test_relay_that_died_after_commit_publishes_on_restart(clients, admin, worke
         finally:
             broker.stop()
         relay = Relay(engines["targets"], targets_db.outbox, producer, service="targets")
-        with pytest.raises(KafkaError):
-            relay.publish_pending()
+        assert relay.publish_pending() == 0  # each lane fails on its own and waits for the next pass
+        assert relay.failed_lanes
         producer.close(timeout=1)
         with engines["targets"].connect() as conn:
             assert (
