@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LANES = 16
+ADD_CHUNK = 5_000
 RELAYED = Counter("salesops_outbox_relayed_total", "Events published by the outbox relay", ["service"])
 PARKED = Counter("salesops_outbox_parked_total", "Outbox events set aside as never publishable", ["service"])
 LANE_FAILURES = Counter("salesops_outbox_failures_total", "Relay lanes or passes that failed and wait", ["service"])
@@ -95,22 +96,19 @@ class Outbox:
 
     def add(self, conn: Connection, *events: Event) -> list[Envelope]:
         envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
-        if envelopes:
-            # One multi-row INSERT: a single round trip, where executemany would pipeline one per row.
-            conn.execute(
-                self.table.insert().values(
-                    [
-                        dict(
-                            event_id=env.id,
-                            topic=type(e).topic,
-                            key=env.subject,
-                            lane=lane_of(env.subject),
-                            value=env.model_dump_json().encode(),
-                        )
-                        for env, e in zip(envelopes, events, strict=False)
-                    ]
-                )
+        rows = [
+            dict(
+                event_id=env.id,
+                topic=type(e).topic,
+                key=env.subject,
+                lane=lane_of(env.subject),
+                value=env.model_dump_json().encode(),
             )
+            for env, e in zip(envelopes, events, strict=True)
+        ]
+        # Multi-row INSERTs: one round trip per chunk, each far below the 65,535 bind parameters of a statement.
+        for start in range(0, len(rows), ADD_CHUNK):
+            conn.execute(self.table.insert().values(rows[start : start + ADD_CHUNK]))
         return envelopes
 
 

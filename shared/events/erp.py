@@ -10,6 +10,9 @@ from shared.events.base import InboundMessage
 from shared.types import IsoDate, JsonInt, Price, Quantity
 
 
+MAX_LINES_PER_ORDER = 1000  # past it: 400 over HTTP, the DLQ over Kafka
+
+
 class ErpOrderLine(BaseModel):
     sku: str = Field(min_length=1, max_length=64, examples=["SKU-001"])
     quantity: Quantity
@@ -27,7 +30,9 @@ class ErpOrder(InboundMessage):
     status: Literal["confirmed", "shipped", "invoiced", "cancelled"] = "confirmed"
     ordered_on: IsoDate = Field(examples=["2026-03-14"])
     currency: str = Field("CNY", min_length=3, max_length=3)
-    lines: list[ErpOrderLine] = Field(min_length=1)
+    lines: list[ErpOrderLine] = Field(
+        min_length=1, max_length=MAX_LINES_PER_ORDER, description=f"At most {MAX_LINES_PER_ORDER} lines."
+    )
 
     def message_id(self) -> str:
         return f"erp.order:{self.order_id}:v{self.version}"
