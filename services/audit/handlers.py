@@ -1,7 +1,7 @@
 """The audit service archives every published event and projects the org tree."""
 
 from services.audit import db
-from services.audit.service import archive_event
+from services.audit.archive.service import archive_event
 from shared.consumer import Decoded
 from shared.events.catalog import REGISTRY
 from shared.events.targets import ORG_UNIT_EVENTS

@@ -1,7 +1,7 @@
 """Events and ERP messages the inventory service consumes."""
 
 from services.inventory import db
-from services.inventory.service import apply_erp_order
+from services.inventory.orders.service import apply_erp_order
 from shared.events.erp import ErpOrder
 from shared.org import org_unit_handlers
 
