@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 
 from bench.servers import benchmark_servers, figures, parse_args
 from services.inventory import db as inventory_db
+from services.inventory.dealers import tables as inventory_dealers
+from services.inventory.orders import tables as inventory_orders
 from services.inventory.worker import SPEC as INVENTORY
 from services.targets import db as targets_db
 from shared.consumer import Consumer
@@ -67,7 +69,9 @@ def measure_consumer(settings, count: int) -> float:
                 id=unit, kind="company", code="BENCH", name="bench", path=path_label(unit)
             )
         )
-        conn.execute(inventory_db.dealers.insert().values(id=dealer, code="D-BENCH", name="bench", org_unit_id=unit))
+        conn.execute(
+            inventory_dealers.dealers.insert().values(id=dealer, code="D-BENCH", name="bench", org_unit_id=unit)
+        )
     producer = make_producer(settings, linger_ms=20)
     for i in range(count):
         order = {
@@ -95,7 +99,7 @@ def measure_consumer(settings, count: int) -> float:
 
     def recorded() -> int:
         with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(inventory_db.orders))
+            return conn.scalar(select(func.count()).select_from(inventory_orders.orders))
 
     thread.start()
     while not recorded():  # the consumer group join is not part of the rate

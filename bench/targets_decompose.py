@@ -18,8 +18,9 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from bench.servers import benchmark_servers, figures, parse_args
-from services.targets import plan_decomposition, plans_service
-from services.targets.api.plan_schemas import DecompositionIn, PlanCreate
+from services.targets.plans import decomposition as plan_decomposition
+from services.targets.plans import service as plans_service
+from services.targets.plans.schemas import DecompositionIn, PlanCreate
 from shared.auth import Principal, Role
 from shared.db import make_engine
 

@@ -27,9 +27,9 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from bench.servers import benchmark_servers, figures, parse_args, percentile
-from services.targets import progress_service
-from services.targets.actuals_service import apply_order_recorded
-from services.targets.progress_figures import ensure_targets_cached, load_plan
+from services.targets.actuals.service import apply_order_recorded
+from services.targets.progress import service as progress_service
+from services.targets.progress.figures import ensure_targets_cached, load_plan
 from shared.auth import Principal, Role
 from shared.consumer import Decoded
 from shared.db import make_engine

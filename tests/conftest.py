@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.settings import SERVICES
+from tests.support import bearer
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +64,7 @@ def token(infra):
         subject: str | None = None,
         person_id: uuid.UUID | str | None = None,
     ) -> dict:
-        jwt = infra.issuer.issue(
-            role=role,
-            org_unit=str(org_unit) if org_unit else None,
-            subject=subject or f"test-{role}-{uuid.uuid4().hex[:8]}",
-            person_id=str(person_id) if person_id else None,
-        )
-        return {"Authorization": f"Bearer {jwt}"}
+        return bearer(infra.issuer, role, org_unit=org_unit, person_id=person_id, subject=subject)
 
     return make
 

@@ -21,6 +21,17 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
         time.sleep(interval)
 
 
+def bearer(issuer, role: str, org_unit=None, person_id=None, subject: str | None = None) -> dict:
+    """Authorization header for a caller of `role`, scoped to `org_unit`; person_id makes a rep who reads their own."""
+    jwt = issuer.issue(
+        role=role,
+        org_unit=str(org_unit) if org_unit else None,
+        person_id=str(person_id) if person_id else None,
+        subject=subject or unique(f"test-{role}"),
+    )
+    return {"Authorization": f"Bearer {jwt}"}
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

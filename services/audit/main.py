@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from services.audit import db
-from services.audit.api import events
+from services.audit.archive.router import router as archive
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
 
@@ -13,6 +13,6 @@ def create_app(**overrides) -> FastAPI:
         service="audit",
         title="salesops audit",
         description="Business audits (业务稽查): the archive of every event, rules and findings.",
-        routers=[events.router, make_org_units_router(db.org_units)],
+        routers=[archive, make_org_units_router(db.org_units)],
         **overrides,
     )

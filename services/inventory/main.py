@@ -3,7 +3,8 @@
 from fastapi import FastAPI
 
 from services.inventory import db
-from services.inventory.api import dealers, orders
+from services.inventory.dealers.router import router as dealers
+from services.inventory.orders.router import router as orders
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
 
@@ -13,6 +14,6 @@ def create_app(**overrides) -> FastAPI:
         service="inventory",
         title="salesops inventory",
         description="Dealers, their stock reports and orders; ERP orders arrive here.",
-        routers=[dealers.router, orders.router, make_org_units_router(db.org_units)],
+        routers=[dealers, orders, make_org_units_router(db.org_units)],
         **overrides,
     )

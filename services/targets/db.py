@@ -22,4 +22,8 @@ Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)  # expiry
 
 # Tables of each concept live in their own module on the same metadata; importing them here makes the
 # metadata complete for migrations and for anyone who imports `db`.
-from services.targets import db_actuals, db_people, db_plans  # noqa: E402,F401
+from services.targets.actuals import tables as _actuals  # noqa: E402,F401
+from services.targets.org import tables as _org  # noqa: E402,F401
+from services.targets.people import tables as _people  # noqa: E402,F401
+from services.targets.plans import tables as _plans  # noqa: E402,F401
+from services.targets.progress import tables as _progress  # noqa: E402,F401

@@ -1,8 +1,12 @@
-"""The targets API: org tree, target plans and progress."""
+"""The targets API: org tree, people, target plans, actuals and progress. Every route prefix is set here."""
 
 from fastapi import FastAPI
 
-from services.targets.api import actuals, org_units, people, plans, progress
+from services.targets.actuals.router import router as actuals
+from services.targets.org.router import router as org_units
+from services.targets.people.router import router as people
+from services.targets.plans.router import router as plans
+from services.targets.progress.router import router as progress
 from shared.http.app import create_service_app
 
 
@@ -11,6 +15,6 @@ def create_app(**overrides) -> FastAPI:
         service="targets",
         title="salesops targets",
         description="The sales organisation tree, yearly targets and their decomposition, actuals and progress.",
-        routers=[org_units.router, people.router, plans.router, actuals.router, progress.router],
+        routers=[org_units, people, plans, actuals, progress],
         **overrides,
     )

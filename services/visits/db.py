@@ -1,10 +1,9 @@
 """Tables of the visits schema."""
 
-from sqlalchemy import Column, Float, ForeignKey, Index, String, Table
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Index
 
 from shared.consumer import make_inbox_table
-from shared.db import created_at_column, make_metadata
+from shared.db import make_metadata
 from shared.dead_letters import make_dead_letters_table
 from shared.http.idempotency import make_idempotency_table
 from shared.org import make_org_units_table
@@ -20,28 +19,6 @@ idempotency_keys = make_idempotency_table(metadata)
 dead_letters = make_dead_letters_table(metadata)
 Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)  # expiry job
 
-dealers = Table(  # projection of inventory's dealers: outlets are supplied by one
-    "dealers",
-    metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("code", String(64), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("org_unit_id", UUID(as_uuid=True), nullable=False),
-)
-
-outlets = Table(
-    "outlets",
-    metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("code", String(64), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("org_unit_id", UUID(as_uuid=True), ForeignKey("visits.org_units.id"), nullable=False, index=True),
-    Column("dealer_id", UUID(as_uuid=True), ForeignKey("visits.dealers.id")),
-    Column("grade", String(1), nullable=False),
-    Column("loyalty", String(20), nullable=False),
-    Column("address", String(300)),
-    Column("phone", String(40)),
-    Column("latitude", Float),
-    Column("longitude", Float),
-    created_at_column(),
-)
+# Tables of each concept live in their own module on the same metadata; importing them completes it.
+from services.visits.dealers import tables as _dealers  # noqa: E402,F401
+from services.visits.outlets import tables as _outlets  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Events the visits service consumes."""
 
 from services.visits import db
-from services.visits.service import project_dealer
+from services.visits.dealers.service import project_dealer
 from shared.events.inventory import DealerRegistered
 from shared.org import org_unit_handlers
 

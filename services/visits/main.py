@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from services.visits import db
-from services.visits.api import outlets
+from services.visits.outlets.router import router as outlets
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
 
@@ -13,6 +13,6 @@ def create_app(**overrides) -> FastAPI:
         service="visits",
         title="salesops visits",
         description="The outlet master, routes, visit schedules and what reps record on a visit.",
-        routers=[outlets.router, make_org_units_router(db.org_units)],
+        routers=[outlets, make_org_units_router(db.org_units)],
         **overrides,
     )

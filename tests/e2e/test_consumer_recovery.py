@@ -14,7 +14,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import OffsetSpec
 from sqlalchemy import func, select, text
 
-from services.inventory import db as inventory_db
+from services.inventory.orders import tables as inventory_orders
 from shared.runtime.stack import ROOT
 from shared.settings import SERVICES
 from tests.support import create_org_unit, erp_order, unique, wait_until
@@ -154,8 +154,10 @@ def test_consumer_killed_mid_stream_applies_every_effect_exactly_once(clients, a
             producer.send("erp.orders.v1", key=message["order_id"].encode(), value=json.dumps(message).encode())
         producer.flush()
         producer.close()
+
         def recorded():
             return orders_recorded(engines, batch)
+
         wait_until(lambda: recorded() >= count // 5, timeout=60, message="part of the stream applied")
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
@@ -166,7 +168,7 @@ def test_consumer_killed_mid_stream_applies_every_effect_exactly_once(clients, a
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
         workers.start("inventory")
-    o = inventory_db.orders
+    o = inventory_orders.orders
     with engines["inventory"].connect() as conn:
         order_rows = conn.execute(
             select(func.count(), func.count(func.distinct(o.c.erp_order_id))).where(o.c.erp_order_id.like(f"{batch}-%"))
@@ -198,8 +200,8 @@ def orders_recorded(engines, batch: str) -> int:
     with engines["inventory"].connect() as conn:
         return conn.scalar(
             select(func.count())
-            .select_from(inventory_db.orders)
-            .where(inventory_db.orders.c.erp_order_id.like(f"{batch}-%"))
+            .select_from(inventory_orders.orders)
+            .where(inventory_orders.orders.c.erp_order_id.like(f"{batch}-%"))
         )
 
 

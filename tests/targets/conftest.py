@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.targets.test_plans_fixtures import auth, build_region
+from tests.support import bearer
+from tests.targets.plans.support import build_region
 
 
 @pytest.fixture
@@ -13,10 +14,10 @@ def org(clients, admin):
 @pytest.fixture
 def planner(infra, org):
     """The region's manager, who drafts and submits its plan."""
-    return auth(infra, "region_manager", org.region)
+    return bearer(infra.issuer, "region_manager", org.region)
 
 
 @pytest.fixture
 def director(infra, org):
     """The manager above the region, who approves and publishes."""
-    return auth(infra, "director", org.company)
+    return bearer(infra.issuer, "director", org.company)

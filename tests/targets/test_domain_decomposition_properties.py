@@ -137,7 +137,9 @@ def test_growth_bounds_hold_or_the_parent_is_truly_unreachable(split):
     # Before rounding, the unclamped children share one ratio value/weight (λ); a child held at its
     # ceiling would have wanted more at that λ and one held at its floor less: the clamp was needed.
     free = [
-        (Fraction(c.manual_weight), a.explanation) for c, a in zip(split.children, result, strict=False) if c.locked_value is None
+        (Fraction(c.manual_weight), a.explanation)
+        for c, a in zip(split.children, result, strict=False)
+        if c.locked_value is None
     ]
     ratios = [Fraction(e.raw_value) / w for w, e in free if e.clamp is None and w]
     if ratios:

@@ -100,7 +100,9 @@ def market_potential_shares(children: Sequence[Child], indicator_weights: Mappin
             detail=f"every child's {name} is zero, so it cannot be turned into shares",
         )
         scores = [score + indicator_share * s for score, s in zip(scores, child_shares, strict=False)]
-    basis = ", ".join(f"{name} {_percent(share)}" for name, share in zip(counted, indicator_shares, strict=False) if share)
+    basis = ", ".join(
+        f"{name} {_percent(share)}" for name, share in zip(counted, indicator_shares, strict=False) if share
+    )
     weights = [fraction_to_decimal(score) for score in scores]
     return Weighting(Method.MARKET_POTENTIAL, scores, weights, basis=basis)
 

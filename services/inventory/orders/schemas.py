@@ -1,0 +1,40 @@
+"""Request and response bodies of the inventory API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class OrderLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+class OrderOut(BaseModel):
+    id: uuid.UUID
+    erp_order_id: str
+    erp_version: int
+    dealer_id: uuid.UUID | None
+    dealer_code: str
+    org_unit_id: uuid.UUID | None
+    status: str
+    ordered_on: date
+    currency: str
+    total_quantity: Decimal
+    total_amount: Decimal
+    lines: list[OrderLineOut]
+    updated_at: datetime
+
+
+class ErpOrderAccepted(BaseModel):
+    order_id: uuid.UUID
+    erp_order_id: str
+    erp_version: int
+    applied: bool = Field(description="False when this version (or a newer one) was already recorded")

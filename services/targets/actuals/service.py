@@ -1,0 +1,121 @@
+"""Use cases for actuals learned from events: each takes a connection inside the caller's unit of work.
+
+Which orders count: an order counts for sales amount and volume from its confirmation (statuses confirmed,
+shipped and invoiced, see domain.attribution.SALE_STATUSES); each newer ERP version replaces the previous one,
+and a cancelled version counts zero. Payments (collections) and stock reports (sell-through) have no events
+yet; when they do, their handlers build a Fact with their own source and call actuals_ledger.record_fact.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from services.targets import db
+from services.targets.actuals.ledger import Fact, record_facts
+from services.targets.actuals.schemas import ActualsOut
+from services.targets.actuals.tables import actual_days, dealers, order_actuals
+from services.targets.domain.attribution import Source, counts_as_sale
+from shared.consumer import Decoded
+from shared.events.inventory import DealerRegistered, OrderRecorded
+from shared.identity import Principal
+from shared.org import ensure_in_scope, subtree_ids
+
+ou = db.org_units
+
+
+def apply_order_recorded(conn: Connection, message: Decoded) -> None:
+    """Keep the latest ERP version of the order and attribute it; older or repeated versions change nothing."""
+    apply_orders_recorded(conn, [message])
+
+
+def apply_orders_recorded(conn: Connection, messages: list[Decoded]) -> None:
+    """Keep the latest ERP version of each order and attribute it; older or repeated versions change nothing."""
+    latest: dict = {}
+    for message in messages:
+        order: OrderRecorded = message.payload
+        if order.order_id not in latest or order.erp_version > latest[order.order_id].erp_version:
+            latest[order.order_id] = order
+    rows = []
+    for order in sorted(latest.values(), key=lambda x: str(x.order_id)):  # key order: concurrent writers never deadlock
+        counts = counts_as_sale(order.status)
+        rows.append(
+            dict(
+                order_id=order.order_id,
+                erp_order_id=order.erp_order_id,
+                erp_version=order.erp_version,
+                dealer_id=order.dealer_id,
+                dealer_code=order.dealer_code,
+                org_unit_id=order.org_unit_id,
+                status=order.status,
+                ordered_on=order.ordered_on,
+                amount=order.total_amount if counts else 0,
+                quantity=order.total_quantity if counts else 0,
+            )
+        )
+    applied: set = set()
+    for start in range(0, len(rows), 2_000):
+        stmt = insert(order_actuals).values(rows[start : start + 2_000])
+        applied.update(
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[order_actuals.c.order_id],
+                    set_={**{k: stmt.excluded[k] for k in rows[0] if k != "order_id"}, "updated_at": func.now()},
+                    where=order_actuals.c.erp_version < stmt.excluded.erp_version,
+                ).returning(order_actuals.c.order_id)
+            ).scalars()
+        )
+    facts = [
+        Fact(
+            source=Source.order.value,
+            source_id=o.order_id,
+            dealer_id=o.dealer_id,
+            org_unit_id=o.org_unit_id,
+            day=o.ordered_on,
+            amount=o.total_amount,
+            quantity=o.total_quantity,
+            counts=counts_as_sale(o.status),
+        )
+        for o in latest.values()
+        if o.order_id in applied
+    ]
+    if facts:
+        record_facts(conn, facts)
+
+
+def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
+    """Learn which org unit a dealer belongs to, so its coverage can be managed within that subtree."""
+    dealer: DealerRegistered = message.payload
+    values = dict(id=dealer.dealer_id, code=dealer.code, name=dealer.name, org_unit_id=dealer.org_unit_id)
+    stmt = insert(dealers).values(values)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[dealers.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
+        )
+    )
+
+
+def actuals(
+    conn: Connection, principal: Principal, org_unit_id: uuid.UUID, date_from: date | None, date_to: date | None
+) -> ActualsOut:
+    """Order totals attributed to the org unit's whole subtree over a date range."""
+    ensure_in_scope(conn, ou, principal, org_unit_id)
+    d = actual_days
+    query = select(
+        func.coalesce(func.sum(d.c.amount), 0),
+        func.coalesce(func.sum(d.c.quantity), 0),
+        func.coalesce(func.sum(d.c.facts), 0),
+    ).where(
+        d.c.source == Source.order.value, d.c.holder_kind == "org_unit", d.c.holder_id.in_(subtree_ids(ou, org_unit_id))
+    )
+    if date_from:
+        query = query.where(d.c.day >= date_from)
+    if date_to:
+        query = query.where(d.c.day <= date_to)
+    amount, quantity, orders = conn.execute(query).one()
+    return ActualsOut(
+        org_unit_id=org_unit_id, date_from=date_from, date_to=date_to, amount=amount, quantity=quantity, orders=orders
+    )

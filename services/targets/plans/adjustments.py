@@ -1,0 +1,376 @@
+"""Use cases for changing a published plan: adjustment requests, their approval into a new version, and diffs."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, func, literal, select, true, tuple_
+
+from services.targets import db
+from services.targets.domain.plan_lifecycle import check_adjustable
+from services.targets.domain.plan_versions import (
+    CellKey,
+    RequestStatus,
+    check_changes,
+    check_decider,
+    check_pending,
+    check_reason,
+)
+from services.targets.plans import tables as plan_tables
+from services.targets.plans.access import above, cell_scope, covers, in_plan, load_plan, read_version
+from services.targets.plans.cells import copy_cells, row_chunks
+from services.targets.plans.schemas import AdjustmentIn, AdjustmentOut, CellDiffOut, DecisionIn, DiffOut
+from shared.db import utcnow
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.targets.plans import PlanAdjusted
+from shared.identity import Principal
+from shared.org import scope_condition
+from shared.outbox import Outbox
+
+outbox = Outbox(db.outbox, source="/salesops/targets")
+adj = plan_tables.plan_adjustments
+cells = plan_tables.target_cells
+NIL = uuid.UUID(int=0)
+
+
+def adjustment_out(row: Row) -> AdjustmentOut:
+    return AdjustmentOut.model_validate(row, from_attributes=True)
+
+
+def request_adjustment(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, command: AdjustmentIn
+) -> AdjustmentOut:
+    """Ask for cells of a published plan to change; a manager above the requester decides."""
+    plan = load_plan(conn, principal, plan_id)
+    check_adjustable(plan.status)
+    reason = check_reason(command.reason)
+    changes = [(CellKey(c.org_unit_id, c.person_id, c.product_line, c.month), c.value) for c in command.changes]
+    return open_adjustment(conn, principal, plan, changes, reason, command.id)
+
+
+def open_adjustment(
+    conn: Connection,
+    principal: Principal,
+    plan: Row,
+    changes: list[tuple[CellKey, object]],
+    reason: str,
+    adjustment_id: uuid.UUID | None = None,
+) -> AdjustmentOut:
+    """Record a pending request after checking every changed cell is in the plan and in the caller's subtree."""
+    checked = check_changes(changes, plan.rounding_step)
+    for i, (key, _) in enumerate(checked):
+        if not covers(conn, principal, key.org_unit_id):
+            raise NotFound(f"org unit {key.org_unit_id} not found", field=f"changes[{i}].org_unit_id")
+        if not in_plan(conn, plan, key.org_unit_id):
+            raise InvalidInput(f"org unit {key.org_unit_id} is not in this plan", field=f"changes[{i}].org_unit_id")
+    adjustment_id = adjustment_id or uuid.uuid4()
+    if conn.scalar(select(adj.c.id).where(adj.c.id == adjustment_id)):
+        raise Conflict(f"adjustment {adjustment_id} already exists", field="id")
+    row = conn.execute(
+        adj.insert()
+        .values(
+            id=adjustment_id,
+            plan_id=plan.id,
+            base_version=plan.current_version,
+            status=RequestStatus.pending.value,
+            reason=reason,
+            requested_by=principal.subject,
+            requester_org_unit_id=principal.org_unit_id,
+            changes=[
+                {
+                    "org_unit_id": str(k.org_unit_id),
+                    "person_id": k.person_id and str(k.person_id),
+                    "product_line": k.product_line,
+                    "month": k.month,
+                    "value": str(v),
+                }
+                for k, v in checked
+            ],
+        )
+        .returning(*adj.c)
+    ).one()
+    return adjustment_out(row)
+
+
+def _load(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, adjustment_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Row, Row]:
+    plan = load_plan(conn, principal, plan_id, for_update=for_update)
+    query = select(adj).where(adj.c.id == adjustment_id, adj.c.plan_id == plan.id)
+    row = conn.execute(query.with_for_update() if for_update else query).first()
+    if row is None or not covers(conn, principal, row.requester_org_unit_id):
+        raise NotFound(f"adjustment {adjustment_id} not found", field="adjustment_id")
+    return plan, row
+
+
+def _check_decider(conn: Connection, principal: Principal, row: Row) -> None:
+    check_decider(
+        principal.role,
+        is_requester=principal.subject == row.requested_by,
+        above_requester=above(conn, principal, row.requester_org_unit_id),
+    )
+
+
+def get_adjustment(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, adjustment_id: uuid.UUID
+) -> AdjustmentOut:
+    return adjustment_out(_load(conn, principal, plan_id, adjustment_id)[1])
+
+
+def list_adjustments(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, *, status: str | None, limit: int, offset: int
+) -> list[AdjustmentOut]:
+    """Adjustment requests of the plan made in the caller's subtree, newest first."""
+    plan = load_plan(conn, principal, plan_id)
+    query = (
+        select(adj)
+        .where(adj.c.plan_id == plan.id, requested_in_scope(principal))
+        .order_by(adj.c.created_at.desc(), adj.c.id)
+    )
+    if status is not None:
+        query = query.where(adj.c.status == status)
+    return [adjustment_out(r) for r in conn.execute(query.limit(limit).offset(offset))]
+
+
+def requested_in_scope(principal: Principal):
+    """Requests made from the caller's subtree (a global role sees all, including other global roles')."""
+    if principal.sees_everything:
+        return true()
+    return scope_condition(db.org_units, principal, adj.c.requester_org_unit_id)
+
+
+def reject_adjustment(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, adjustment_id: uuid.UUID, command: DecisionIn
+) -> AdjustmentOut:
+    _, row = _load(conn, principal, plan_id, adjustment_id, for_update=True)
+    _check_decider(conn, principal, row)
+    check_pending(row.status, "adjustment")
+    done = conn.execute(
+        adj.update()
+        .where(adj.c.id == row.id)
+        .values(
+            status=RequestStatus.rejected.value,
+            decided_by=principal.subject,
+            decided_at=utcnow(),
+            decision_note=command.note,
+        )
+        .returning(*adj.c)
+    ).one()
+    return adjustment_out(done)
+
+
+def approve_adjustment(
+    conn: Connection, principal: Principal, plan_id: uuid.UUID, adjustment_id: uuid.UUID, command: DecisionIn
+) -> AdjustmentOut:
+    """Make a new version (the published one's cells with the changes) and put it in force."""
+    plan, row = _load(conn, principal, plan_id, adjustment_id, for_update=True)
+    _check_decider(conn, principal, row)
+    check_pending(row.status, "adjustment")
+    check_adjustable(plan.status)
+    if row.base_version != plan.current_version:
+        raise Conflict(
+            f"the plan moved from version {row.base_version} to {plan.current_version} since this "
+            "request; request the change again on the current version",
+            field="base_version",
+        )
+    old, new = plan.current_version, plan.current_version + 1
+    copy_version(conn, plan.id, old, new)
+    changed = apply_changes(
+        conn, plan.id, new, row.changes, reference=row.id, reason=row.reason, actor=row.requested_by
+    )
+    conn.execute(
+        plan_tables.plan_versions.insert().values(
+            plan_id=plan.id,
+            version=new,
+            reason=row.reason,
+            created_by=principal.subject,
+            based_on=old,
+            adjustment_id=row.id,
+        )
+    )
+    conn.execute(
+        plan_tables.target_plans.update()
+        .where(plan_tables.target_plans.c.id == plan.id)
+        .values(current_version=new, published_version=new)
+    )
+    done = conn.execute(
+        adj.update()
+        .where(adj.c.id == row.id)
+        .values(
+            status=RequestStatus.approved.value,
+            new_version=new,
+            decided_by=principal.subject,
+            decided_at=utcnow(),
+            decision_note=command.note,
+        )
+        .returning(*adj.c)
+    ).one()
+    outbox.add(
+        conn,
+        PlanAdjusted(
+            plan_id=plan.id,
+            root_org_unit_id=plan.root_org_unit_id,
+            adjustment_id=row.id,
+            previous_version=old,
+            published_version=new,
+            changed_cells=changed,
+            reason=row.reason,
+        ),
+    )
+    return adjustment_out(done)
+
+
+def copy_version(conn: Connection, plan_id: uuid.UUID, old: int, new: int) -> None:
+    """Copy a version's cells, splits and decomposition into a new version, set-based in the database."""
+    for table in (cells, plan_tables.plan_splits, plan_tables.plan_decompositions):
+        columns = [c for c in table.c if c.name != "version"]
+        conn.execute(
+            table.insert().from_select(
+                [c.name for c in columns] + ["version"],
+                select(*columns, literal(new)).where(table.c.plan_id == plan_id, table.c.version == old),
+            )
+        )
+
+
+def apply_changes(
+    conn: Connection,
+    plan_id: uuid.UUID,
+    version: int,
+    changes: list[dict],
+    *,
+    reference,
+    reason,
+    actor: str,
+    source: str = "adjustment",
+) -> int:
+    """Set each changed cell (replacing the old one) and record the override; returns how many cells changed."""
+    keys = [
+        (
+            uuid.UUID(c["org_unit_id"]),
+            uuid.UUID(c["person_id"]) if c["person_id"] else NIL,
+            c["product_line"],
+            c["month"],
+        )
+        for c in changes
+    ]
+    key_columns = tuple_(
+        cells.c.org_unit_id, func.coalesce(cells.c.person_id, NIL), cells.c.product_line, cells.c.month
+    )
+    in_version = (cells.c.plan_id == plan_id, cells.c.version == version)
+    old = {
+        (r[0], r[1], r[2], r[3]): r.value
+        for r in conn.execute(
+            select(
+                cells.c.org_unit_id,
+                func.coalesce(cells.c.person_id, NIL),
+                cells.c.product_line,
+                cells.c.month,
+                cells.c.value,
+            ).where(*in_version, key_columns.in_(keys))
+        )
+    }
+    changed = [
+        (key, Decimal(c["value"])) for key, c in zip(keys, changes, strict=False) if old.get(key) != Decimal(c["value"])
+    ]
+    if not changed:
+        return 0
+    conn.execute(cells.delete().where(*in_version, key_columns.in_([k for k, _ in changed])))
+    copy_cells(
+        conn, row_chunks((plan_id, version, k[0], None if k[1] == NIL else k[1], k[2], k[3], v) for k, v in changed)
+    )
+    conn.execute(
+        plan_tables.plan_cell_overrides.insert(),
+        [
+            dict(
+                plan_id=plan_id,
+                version=version,
+                org_unit_id=k[0],
+                person_id=None if k[1] == NIL else k[1],
+                product_line=k[2],
+                month=k[3],
+                old_value=old.get(k),
+                new_value=v,
+                source=source,
+                reference=reference,
+                reason=reason,
+                created_by=actor,
+            )
+            for k, v in changed
+        ],
+    )
+    return len(changed)
+
+
+def diff_versions(
+    conn: Connection,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    from_version: int,
+    to_version: int,
+    *,
+    limit: int,
+    offset: int,
+) -> DiffOut:
+    """Cell by cell, what differs between two versions (in the caller's scope), with old, new and delta."""
+    plan = load_plan(conn, principal, plan_id)
+    read_version(plan, principal, from_version)
+    read_version(plan, principal, to_version)
+
+    def side(version: int):
+        return (
+            select(
+                cells.c.org_unit_id,
+                func.coalesce(cells.c.person_id, NIL).label("person"),
+                cells.c.product_line,
+                cells.c.month,
+                cells.c.value,
+            )
+            .where(cells.c.plan_id == plan.id, cells.c.version == version, cell_scope(principal))
+            .subquery()
+        )
+
+    a, b = side(from_version), side(to_version)
+    on = (
+        (a.c.org_unit_id == b.c.org_unit_id)
+        & (a.c.person == b.c.person)
+        & (a.c.product_line == b.c.product_line)
+        & (a.c.month == b.c.month)
+    )
+    joined = a.join(b, on, full=True)
+    differs = a.c.value.is_distinct_from(b.c.value)
+    delta = func.coalesce(b.c.value, 0) - func.coalesce(a.c.value, 0)
+    count, total = conn.execute(
+        select(func.count(), func.coalesce(func.sum(delta), 0)).select_from(joined).where(differs)
+    ).one()
+    unit = func.coalesce(a.c.org_unit_id, b.c.org_unit_id)
+    person = func.coalesce(a.c.person, b.c.person)
+    line = func.coalesce(a.c.product_line, b.c.product_line)
+    month = func.coalesce(a.c.month, b.c.month)
+    rows = conn.execute(
+        select(unit, person, line, month, a.c.value, b.c.value, delta)
+        .select_from(joined)
+        .where(differs)
+        .order_by(unit, person, line, month)
+        .limit(limit)
+        .offset(offset)
+    )
+    return DiffOut(
+        plan_id=plan.id,
+        from_version=from_version,
+        to_version=to_version,
+        changed_cells=count,
+        total_delta=total,
+        cells=[
+            CellDiffOut(
+                org_unit_id=r[0],
+                person_id=None if r[1] == NIL else r[1],
+                product_line=r[2],
+                month=r[3],
+                old_value=r[4],
+                new_value=r[5],
+                delta=r[6],
+            )
+            for r in rows
+        ],
+    )

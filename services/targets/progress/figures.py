@@ -1,0 +1,245 @@
+"""Reads behind progress: the plan, its part of the tree, the selling calendar, targets and actuals per holder.
+
+Why this shape (10 M actual rows, p95 <= 50 ms for any node):
+- Actuals are never summed from orders at read time. The attribution ledger keeps sums per holder (an org
+  unit, or a person) per day and per month up to date with delta upserts (actuals_ledger). A period is read
+  as its whole months from actual_months plus its odd days from actual_days: a whole company for a year is
+  about (units x 12) + (units x 31) rows, whatever the number of orders.
+- Subtree sums are not stored per ancestor. Each unit's own sums are rolled up along the current tree
+  (org_units.path, ltree `<@` for the plan's subtree) in the service: an office moved to another region takes
+  its history along without rewriting any sums, and the one read yields every ancestor and every sibling, which
+  the roll-up and the rankings need anyway.
+- Targets: a published version's cells (1.2 M with product lines) are summed once per (plan, version) into
+  progress_targets: one row per unit (all its cells) and per person holding running totals through each month,
+  so any period is one subtraction per row. Published versions never change (an adjustment makes a new
+  version), so the cache never goes stale; the first read of a version builds it (about 1.3 s for 1.2 M cells).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from sqlalchemy import Connection, Table, cast, func, literal, or_, select, text, union_all
+from sqlalchemy.dialects.postgresql import array
+
+from services.targets import db
+from services.targets.actuals.tables import actual_days, actual_months
+from services.targets.domain.attribution import Measure, Source
+from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalendar, month_blocks
+from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
+from services.targets.people.tables import people, person_assignments
+from services.targets.plans.tables import target_cells, target_plans
+from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
+from shared.db import Ltree
+from shared.errors import InvalidInput, NotFound
+
+ou = db.org_units
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: uuid.UUID
+    metric: str
+    fiscal_year: int
+    version: int
+    root_org_unit_id: uuid.UUID
+    root_path: str
+
+    @property
+    def company_id(self) -> uuid.UUID:
+        return uuid.UUID(self.root_path.split(".")[0])
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: uuid.UUID
+    parent_id: uuid.UUID | None
+    kind: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Rep:
+    id: uuid.UUID
+    name: str
+    org_unit_id: uuid.UUID
+
+
+def load_plan(conn: Connection, plan_id: uuid.UUID) -> PlanView:
+    """The plan and the version progress is measured against: 404 when unknown, 422 before publication."""
+    p = target_plans
+    row = conn.execute(
+        select(p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path)
+        .join(ou, ou.c.id == p.c.root_org_unit_id)
+        .where(p.c.id == plan_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"plan {plan_id} not found", field="plan_id")
+    if row.published_version is None:
+        raise InvalidInput(f"plan {plan_id} has no published version to measure progress against", field="plan_id")
+    return PlanView(row.id, row.metric, row.fiscal_year, row.published_version, row.root_org_unit_id, row.path)
+
+
+def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:
+    """Every org unit of the plan's subtree, parents before children (a path sorts before its extensions)."""
+    rows = conn.execute(
+        select(ou.c.id, ou.c.parent_id, ou.c.kind, ou.c.name, ou.c.path).where(
+            ou.c.path.op("<@")(cast(literal(plan.root_path), Ltree))
+        )
+    ).all()
+    return sorted((Unit(*r) for r in rows), key=lambda u: u.path)
+
+
+def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
+    """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
+    settings = conn.execute(
+        select(progress_settings.c.weekend_days, progress_settings.c.behind_margin).where(
+            progress_settings.c.company_id == company_id
+        )
+    ).first()
+    c = calendar_days
+    exceptions = dict(
+        conn.execute(
+            select(c.c.day, c.c.selling).where(
+                c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31)
+            )
+        ).all()
+    )
+    weekend = frozenset(settings.weekend_days) if settings else DEFAULT_WEEKEND_DAYS
+    return SellingCalendar(weekend, exceptions), settings.behind_margin if settings else DEFAULT_MARGIN
+
+
+def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
+    """Sum the published version's cells per unit and per person into running monthly totals, once per version."""
+    b = progress_target_builds
+    built = select(b.c.plan_id).where(b.c.plan_id == plan.id, b.c.version == plan.version)
+    if conn.scalar(built) is not None:
+        return
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"progress-targets:{plan.id}:{plan.version}"},
+    )
+    if conn.scalar(built) is not None:  # another request built it while this one waited
+        return
+    c = target_cells
+    mine = [c.c.plan_id == plan.id, c.c.version == plan.version]
+    through = array([func.coalesce(func.sum(c.c.value).filter(c.c.month <= m), 0) for m in range(1, 13)])
+    per_unit = (
+        select(c.c.plan_id, c.c.version, literal("org_unit"), c.c.org_unit_id, through)
+        .where(*mine)
+        .group_by(c.c.plan_id, c.c.version, c.c.org_unit_id)
+    )
+    per_person = (
+        select(c.c.plan_id, c.c.version, literal("person"), c.c.person_id, through)
+        .where(*mine, c.c.person_id.is_not(None))
+        .group_by(c.c.plan_id, c.c.version, c.c.person_id)
+    )
+    t = progress_targets
+    columns = [t.c.plan_id, t.c.version, t.c.holder_kind, t.c.holder_id, t.c.through_month]
+    conn.execute(t.insert().from_select(columns, union_all(per_unit, per_person)))
+    conn.execute(b.insert().values(plan_id=plan.id, version=plan.version))
+
+
+def _weight_as_decimal(weight: Fraction) -> Decimal:
+    return Decimal(weight.numerator) / Decimal(weight.denominator)
+
+
+def _months(first: int, last: int):
+    """Target of months first..last (inclusive) from the running totals."""
+    through = progress_targets.c.through_month
+    return through[last] - through[first - 1] if first > 1 else through[last]
+
+
+def own_targets(
+    conn: Connection,
+    plan: PlanView,
+    kind: str,
+    period: Period,
+    calendar: SellingCalendar,
+    holder_ids: list[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, Decimal]:
+    """Each holder's own target for the period; months cut by a date range count by their selling days."""
+    months, ranges = month_blocks(period.start, period.end)
+    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
+    t = progress_targets
+    whole = [_months(months[0].month, months[-1].month)] if months else []
+    query = select(t.c.holder_id, *whole, *(_months(start.month, start.month) for start, _ in ranges)).where(
+        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
+    )
+    if holder_ids is not None:
+        query = query.where(t.c.holder_id.in_(holder_ids))
+    totals: dict[uuid.UUID, Decimal] = {}
+    for holder, *values in conn.execute(query).all():
+        total = values[0] if months else Decimal(0)
+        if ranges:
+            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
+            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
+            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
+        totals[holder] = total
+    return totals
+
+
+def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
+    query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
+        table.c.source == source.value, table.c.holder_kind == kind
+    )
+    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+
+
+def own_actuals(
+    conn: Connection,
+    source: Source,
+    measure: Measure,
+    kind: str,
+    start: date,
+    end: date,
+    holder_ids: list[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, Decimal]:
+    """Each holder's attributed actuals from start to end (inclusive): whole months plus the odd days."""
+    months, ranges = month_blocks(start, end)
+    parts = [
+        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
+        for a, b in ranges
+    ]
+    if months:
+        parts.append(
+            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
+        )
+    if not parts:
+        return {}
+    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
+    rows = conn.execute(select(both.c.holder_id, func.sum(both.c.value)).group_by(both.c.holder_id))
+    return dict(rows.all())
+
+
+def _assigned_on(day: date):
+    a = person_assignments
+    return [a.c.valid_from <= day, or_(a.c.valid_to.is_(None), a.c.valid_to > day)]
+
+
+def rep_of(conn: Connection, person_id: uuid.UUID, day: date) -> Rep | None:
+    """A person and the org unit they belonged to on a day."""
+    a = person_assignments
+    row = conn.execute(
+        select(people.c.id, people.c.name, a.c.org_unit_id)
+        .join(a, a.c.person_id == people.c.id)
+        .where(people.c.id == person_id, *_assigned_on(day))
+    ).first()
+    return Rep(row.id, row.name, row.org_unit_id) if row else None
+
+
+def reps_in(conn: Connection, unit_ids: list[uuid.UUID], day: date) -> list[Rep]:
+    """The reps (role rep) who belonged to any of the units on a day."""
+    a = person_assignments
+    rows = conn.execute(
+        select(people.c.id, people.c.name, a.c.org_unit_id)
+        .join(a, a.c.person_id == people.c.id)
+        .where(a.c.org_unit_id.in_(unit_ids), people.c.role == "rep", *_assigned_on(day))
+        .order_by(people.c.name, people.c.id)
+    )
+    return [Rep(r.id, r.name, r.org_unit_id) for r in rows]

@@ -1,0 +1,68 @@
+"""Use cases for the outlet master: each takes a connection inside the caller's unit of work."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Connection, select
+
+from services.visits import db
+from services.visits.dealers.tables import dealers
+from services.visits.outlets.schemas import OutletCreate, OutletOut
+from services.visits.outlets.tables import outlets as t
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.visits import OutletRegistered
+from shared.identity import Principal
+from shared.org import ensure_in_scope, scope_condition
+from shared.outbox import Outbox
+
+outbox = Outbox(db.outbox, source="/salesops/visits")
+
+
+def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
+    """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
+    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    if command.dealer_id and not conn.scalar(select(dealers.c.id).where(dealers.c.id == command.dealer_id)):
+        raise InvalidInput(f"dealer {command.dealer_id} is not known", field="dealer_id")
+    if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
+        raise Conflict(f"outlet code {command.code!r} already exists", field="code")
+    outlet_id = command.id or uuid.uuid4()
+    if conn.scalar(select(t.c.id).where(t.c.id == outlet_id)):
+        raise Conflict(f"outlet {outlet_id} already exists", field="id")
+    values = command.model_dump(exclude={"id", "location"})
+    if command.location:
+        values.update(latitude=command.location.latitude, longitude=command.location.longitude)
+    row = conn.execute(t.insert().values(id=outlet_id, **values).returning(*t.c)).one()
+    outbox.add(
+        conn,
+        OutletRegistered(
+            outlet_id=outlet_id,
+            code=row.code,
+            name=row.name,
+            org_unit_id=row.org_unit_id,
+            grade=row.grade,
+            latitude=row.latitude,
+            longitude=row.longitude,
+        ),
+    )
+    return OutletOut.from_row(row)
+
+
+def get_outlet(conn: Connection, principal: Principal, outlet_id: uuid.UUID) -> OutletOut:
+    row = conn.execute(
+        select(t).where(t.c.id == outlet_id, scope_condition(db.org_units, principal, t.c.org_unit_id))
+    ).first()
+    if row is None:
+        raise NotFound(f"outlet {outlet_id} not found")
+    return OutletOut.from_row(row)
+
+
+def list_outlets(conn: Connection, principal: Principal, *, limit: int, offset: int) -> list[OutletOut]:
+    rows = conn.execute(
+        select(t)
+        .where(scope_condition(db.org_units, principal, t.c.org_unit_id))
+        .order_by(t.c.code)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [OutletOut.from_row(r) for r in rows]

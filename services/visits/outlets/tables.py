@@ -1,0 +1,24 @@
+"""The outlet master (终端): shops, supermarkets and canteens reps visit."""
+
+from sqlalchemy import Column, Float, ForeignKey, String, Table
+from sqlalchemy.dialects.postgresql import UUID
+
+from services.visits.db import metadata
+from shared.db import created_at_column
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("org_unit_id", UUID(as_uuid=True), ForeignKey("visits.org_units.id"), nullable=False, index=True),
+    Column("dealer_id", UUID(as_uuid=True), ForeignKey("visits.dealers.id")),
+    Column("grade", String(1), nullable=False),
+    Column("loyalty", String(20), nullable=False),
+    Column("address", String(300)),
+    Column("phone", String(40)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    created_at_column(),
+)
