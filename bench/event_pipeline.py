@@ -1,9 +1,12 @@
-"""Events per second through the outbox relay and through an idempotent consumer, on real servers.
+"""Events per second through the outbox relay and through the batched idempotent consumers, on real servers.
 
 relay:    N OrgUnitCreated events already committed to targets' outbox -> published to the broker, acknowledged,
           marked published.
-consumer: N ERP orders on erp.orders.v1 -> inventory's consumer records each order with its lines and writes its
-          OrderRecorded event to the outbox, inbox row and offsets committed (the full effect of each message).
+consumer: N ERP orders (2 lines each) on erp.orders.v1 -> inventory's consumer (one process, one thread) records each
+          order with its lines and writes its OrderRecorded event to the outbox; inbox rows and offsets committed.
+raw:      the same N messages read by a bare kafka-python consumer in the same run: the ceiling for the consumer.
+targets:  the N OrderRecorded events (relayed from inventory's outbox) -> targets' actuals (order upsert, ledger).
+audit:    the same N events -> audit's archive.
 """
 
 from __future__ import annotations
@@ -13,43 +16,47 @@ import threading
 import time
 import uuid
 
+from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 
 from bench.servers import benchmark_servers, figures, parse_args
+from services.audit.archive.tables import event_archive
+from services.audit.worker import SPEC as AUDIT
 from services.inventory import db as inventory_db
 from services.inventory.dealers import tables as inventory_dealers
 from services.inventory.orders import tables as inventory_orders
 from services.inventory.worker import SPEC as INVENTORY
 from services.targets import db as targets_db
+from services.targets.actuals.tables import order_actuals
+from services.targets.worker import SPEC as TARGETS
 from shared.consumer import Consumer
 from shared.db import make_engine
+from shared.events.erp import ErpOrder
+from shared.events.inventory import OrderRecorded
 from shared.events.targets import OrgUnitCreated
 from shared.kafka import make_consumer, make_producer
 from shared.org import path_label
 from shared.outbox import Outbox, Relay
 
 
-def measure_relay(settings, count: int) -> float:
-    engine = make_engine(settings.service_url("targets"))
-    outbox = Outbox(targets_db.outbox, source="/bench")
-    with engine.begin() as conn:
-        for start in range(0, count, 1000):
-            events = []
-            for _ in range(min(1000, count - start)):
-                unit = uuid.uuid4()
-                events.append(
-                    OrgUnitCreated(
-                        org_unit_id=unit,
-                        parent_id=None,
-                        kind="company",
-                        code=unit.hex[:12],
-                        name="bench",
-                        path=path_label(unit),
-                    )
+def measure_relay(settings, service: str, table, count: int, *, fill: bool) -> float:
+    engine = make_engine(settings.service_url(service))
+    if fill:
+        outbox = Outbox(table, source="/bench")
+        with engine.begin() as conn:
+            for start in range(0, count, 1000):
+                units = [uuid.uuid4() for _ in range(min(1000, count - start))]
+                outbox.add(
+                    conn,
+                    *[
+                        OrgUnitCreated(
+                            org_unit_id=u, parent_id=None, kind="company", code=u.hex[:12], name="b", path=path_label(u)
+                        )
+                        for u in units
+                    ],
                 )
-            outbox.add(conn, *events)
     producer = make_producer(settings)
-    relay = Relay(engine, targets_db.outbox, producer, service="targets", batch_size=settings.relay_batch_size)
+    relay = Relay(engine, table, producer, service=service, batch_size=settings.relay_batch_size)
     started = time.perf_counter()
     sent = 0
     while sent < count:
@@ -60,18 +67,19 @@ def measure_relay(settings, count: int) -> float:
     return count / elapsed
 
 
-def measure_consumer(settings, count: int) -> float:
+def produce_orders(settings, count: int) -> None:
     engine = make_engine(settings.service_url("inventory"))
     unit, dealer = uuid.uuid4(), uuid.uuid4()
     with engine.begin() as conn:
         conn.execute(
             inventory_db.org_units.insert().values(
-                id=unit, kind="company", code="BENCH", name="bench", path=path_label(unit)
+                id=unit, kind="company", code="BENCH", name="b", path=path_label(unit)
             )
         )
         conn.execute(
             inventory_dealers.dealers.insert().values(id=dealer, code="D-BENCH", name="bench", org_unit_id=unit)
         )
+    engine.dispose()
     producer = make_producer(settings, linger_ms=20)
     for i in range(count):
         order = {
@@ -84,48 +92,88 @@ def measure_consumer(settings, count: int) -> float:
                 {"sku": "SKU-2", "quantity": "1", "unit_price": "120"},
             ],
         }
-        producer.send("erp.orders.v1", key=order["order_id"].encode(), value=json.dumps(order).encode())
+        producer.send(ErpOrder.topic, key=order["order_id"].encode(), value=json.dumps(order).encode())
     producer.flush()
-    stop = threading.Event()
+    producer.close()
+
+
+def measure_raw_read(settings, topic: str, count: int) -> float:
+    """kafka-python alone reading the same messages (no group, no database): the ceiling."""
+    reader = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
+    partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic)]
+    reader.assign(partitions)
+    reader.seek_to_beginning()
+    read, started = 0, time.perf_counter()
+    while read < count:
+        read += sum(len(records) for records in reader.poll(timeout_ms=500, max_records=1000).values())
+    elapsed = time.perf_counter() - started
+    reader.close()
+    return count / elapsed
+
+
+def measure_consumer(settings, service: str, spec, event_type, table, count: int) -> float:
+    """Events per second through one service's consumer, from its first applied record (the group join excluded)."""
+    engine = make_engine(settings.service_url(service))
+    producer = make_producer(settings)
     consumer = Consumer(
-        service="inventory",
+        service=service,
         engine=engine,
-        inbox=inventory_db.inbox,
-        handlers=INVENTORY.handlers,
-        kafka_consumer=make_consumer(settings, group_id=f"bench-{uuid.uuid4().hex[:6]}"),
+        inbox=spec.inbox,
+        handlers={event_type: spec.handlers[event_type]},
+        kafka_consumer=make_consumer(settings, group_id=f"bench-{service}-{uuid.uuid4().hex[:6]}"),
         producer=producer,
+        dead_letters=spec.dead_letters,
     )
+    stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,))
 
-    def recorded() -> int:
+    def applied() -> int:
         with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(inventory_orders.orders))
+            return conn.scalar(select(func.count()).select_from(table))
 
     thread.start()
-    while not recorded():  # the consumer group join is not part of the rate
+    while not applied():
         time.sleep(0.01)
-    started, first = time.perf_counter(), recorded()
-    while recorded() < count:
+    started, first = time.perf_counter(), applied()
+    while applied() < count:
         time.sleep(0.05)  # a poll of the benchmark's own progress, not a wait in the system under test
     elapsed = time.perf_counter() - started
-    count -= first
     stop.set()
     thread.join()
     consumer.kafka.close()
     producer.close()
     engine.dispose()
-    return count / elapsed
+    return (count - first) / elapsed
 
 
 def main() -> None:
     args = parse_args(__doc__)
     count = 2_000 if args.quick else 20_000
     with benchmark_servers() as infra:
-        relay_rate = measure_relay(infra.settings, count)
+        s = infra.settings
+        relay_rate = measure_relay(s, "targets", targets_db.outbox, count, fill=True)
         print(f"relay: {count} events at {relay_rate:.0f}/s", flush=True)
-        consumer_rate = measure_consumer(infra.settings, count)
+        produce_orders(s, count)
+        raw_rate = measure_raw_read(s, ErpOrder.topic, count)
+        print(f"raw kafka-python read: {count} messages at {raw_rate:.0f}/s", flush=True)
+        consumer_rate = measure_consumer(s, "inventory", INVENTORY, ErpOrder, inventory_orders.orders, count)
         print(f"consumer: {count} ERP orders at {consumer_rate:.0f}/s (after the group join)", flush=True)
-    print(figures(events=count, relay_events_per_s=round(relay_rate), consumer_events_per_s=round(consumer_rate)))
+        measure_relay(s, "inventory", inventory_db.outbox, count, fill=False)
+        targets_rate = measure_consumer(s, "targets", TARGETS, OrderRecorded, order_actuals, count)
+        print(f"targets: {count} order events into actuals at {targets_rate:.0f}/s", flush=True)
+        audit_rate = measure_consumer(s, "audit", AUDIT, OrderRecorded, event_archive, count)
+        print(f"audit: {count} order events archived at {audit_rate:.0f}/s", flush=True)
+    print(
+        figures(
+            events=count,
+            relay_events_per_s=round(relay_rate),
+            consumer_events_per_s=round(consumer_rate),
+            raw_read_per_s=round(raw_rate),
+            ratio=round(consumer_rate / raw_rate, 3),
+            targets_events_per_s=round(targets_rate),
+            audit_events_per_s=round(audit_rate),
+        )
+    )
 
 
 if __name__ == "__main__":

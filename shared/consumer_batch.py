@@ -24,7 +24,6 @@ from shared.logs import correlation_id
 
 log = logging.getLogger(__name__)
 APPLIED = Counter("salesops_events_applied_total", "Events applied by consumers", ["service", "topic"])
-CLAIM_CHUNK = 10_000  # event ids per inbox claim, far below the 65,535 bind parameters of a statement
 
 Item = tuple[ConsumerRecord, Decoded, Handler | Batch]
 
@@ -81,17 +80,13 @@ class BatchApplier:
             APPLIED.labels(self.service, record.topic).inc()
 
     def _claim(self, conn: Connection, event_ids: list[str]) -> set[str]:
-        claimed: set[str] = set()
-        for start in range(0, len(event_ids), CLAIM_CHUNK):
-            chunk = event_ids[start : start + CLAIM_CHUNK]
-            rows = conn.execute(
-                insert(self.inbox)
-                .values([dict(consumer=self.service, event_id=e) for e in chunk])
-                .on_conflict_do_nothing()
-                .returning(self.inbox.c.event_id)  # rowcount is not reliable for this statement; RETURNING is
-            )
-            claimed.update(rows.scalars())
-        return claimed
+        # One INSERT … ON CONFLICT DO NOTHING RETURNING for the poll (SQLAlchemy pages executemany by 1,000 rows);
+        # rowcount is not reliable for this statement, RETURNING is.
+        rows = conn.execute(
+            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
+            [dict(consumer=self.service, event_id=e) for e in event_ids],
+        )
+        return set(rows.scalars())
 
     def _fast(self, conn: Connection, items: list[Item]) -> None:
         if not items:

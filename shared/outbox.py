@@ -35,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 
+from shared.bulk import copy_rows
 from shared.events.base import Envelope, Event
 from shared.failures import is_connection_loss, short_reason
 from shared.logs import correlation_id
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LANES = 16
-ADD_CHUNK = 5_000
 RELAYED = Counter("salesops_outbox_relayed_total", "Events published by the outbox relay", ["service"])
 PARKED = Counter("salesops_outbox_parked_total", "Outbox events set aside as never publishable", ["service"])
 LANE_FAILURES = Counter("salesops_outbox_failures_total", "Relay lanes or passes that failed and wait", ["service"])
@@ -106,9 +106,7 @@ class Outbox:
             )
             for env, e in zip(envelopes, events, strict=True)
         ]
-        # Multi-row INSERTs: one round trip per chunk, each far below the 65,535 bind parameters of a statement.
-        for start in range(0, len(rows), ADD_CHUNK):
-            conn.execute(self.table.insert().values(rows[start : start + ADD_CHUNK]))
+        copy_rows(conn, self.table, rows)  # one COPY: one round trip, no bind-parameter limit
         return envelopes
 
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from shared.events.base import InboundMessage
 from shared.types import IsoDate, JsonInt, Price, Quantity
 
-
 MAX_LINES_PER_ORDER = 1000  # past it: 400 over HTTP, the DLQ over Kafka
 
 

@@ -1,5 +1,6 @@
 """Recording ERP orders, one or a whole poll at a time: the same rules either way, with one statement per table
-for all the orders of a call (multi-row INSERTs in chunks, far below the 65,535 bind parameters of a statement)."""
+for all the orders of a call. New orders, their lines and their events go by COPY, which has no bind parameters, so
+no statement comes near PostgreSQL's 65,535 however many lines an order has."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from services.inventory.domain.orders import VersionDecision, content_hash, deci
 from services.inventory.orders.schemas import ErpOrderAccepted
 from services.inventory.orders.tables import order_lines as ol
 from services.inventory.orders.tables import orders as o
+from shared.bulk import copy_rows
 from shared.consumer import Decoded
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
-LINE_CHUNK = 5_000  # line rows per INSERT: 6 parameters each
 
 
 def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrderAccepted]:
@@ -93,8 +94,7 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
 
 def _write(conn: Connection, stored: dict, final: dict[str, tuple[uuid.UUID, dict, list]]) -> None:
     new = [dict(id=order_id, **values) for key, (order_id, values, _) in final.items() if key not in stored]
-    for start in range(0, len(new), 2_000):
-        conn.execute(o.insert().values(new[start : start + 2_000]))
+    copy_rows(conn, o, new)
     changed = [(order_id, values) for key, (order_id, values, _) in final.items() if key in stored]
     for order_id, values in changed:  # newer versions of known orders: rare next to new orders
         conn.execute(o.update().where(o.c.id == order_id).values(**values, updated_at=func.now()))
@@ -105,8 +105,7 @@ def _write(conn: Connection, stored: dict, final: dict[str, tuple[uuid.UUID, dic
         for order_id, _, lines in final.values()
         for i, x in enumerate(lines, 1)
     ]
-    for start in range(0, len(rows), LINE_CHUNK):
-        conn.execute(ol.insert().values(rows[start : start + LINE_CHUNK]))
+    copy_rows(conn, ol, rows)
 
 
 def apply_erp_orders(conn: Connection, messages: list[Decoded]) -> None:

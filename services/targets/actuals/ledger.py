@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.targets import db
 from services.targets.actuals.tables import actual_attributions, actual_days, actual_months, dealer_coverage
 from services.targets.domain.attribution import CoverageSpan, Share, attribute, shares_on
+from shared.bulk import copy_rows
 
 ledger = actual_attributions
 
@@ -164,7 +165,7 @@ def _replace(conn: Connection, source: str, new_rows: dict[uuid.UUID, list[dict]
     )
     fresh = [row for rows in new_rows.values() for row in rows]
     if fresh:
-        conn.execute(ledger.insert(), fresh)
+        copy_rows(conn, ledger, fresh)
     deltas = _sum_deltas(fresh, +1)
     for key, change in _sum_deltas(old, -1).items():
         deltas[key] = [a + b for a, b in zip(deltas.get(key, [Decimal(0), Decimal(0), 0]), change, strict=False)]

@@ -57,15 +57,16 @@ def apply_orders_recorded(conn: Connection, messages: list[Decoded]) -> None:
             )
         )
     applied: set = set()
-    for start in range(0, len(rows), 2_000):
-        stmt = insert(order_actuals).values(rows[start : start + 2_000])
+    if rows:
+        stmt = insert(order_actuals)
         applied.update(
             conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[order_actuals.c.order_id],
                     set_={**{k: stmt.excluded[k] for k in rows[0] if k != "order_id"}, "updated_at": func.now()},
                     where=order_actuals.c.erp_version < stmt.excluded.erp_version,
-                ).returning(order_actuals.c.order_id)
+                ).returning(order_actuals.c.order_id),
+                rows,
             ).scalars()
         )
     facts = [
