@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 from dataclasses import dataclass
 
+from kafka.errors import KafkaError
 from prometheus_client import start_http_server
 from sqlalchemy import Table
 
@@ -120,7 +122,8 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
     for t in threads:
         t.join(timeout=8)
     consumer.kafka.close(autocommit=False)  # leaves the group, so the others take its partitions at once
-    producer.close(timeout=2)
+    with contextlib.suppress(KafkaError):  # sends still in flight stay pending in the outbox; nothing is lost
+        producer.close(timeout=2)
     engine.dispose()
     if failures:
         raise SystemExit(1)

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from services.audit import db
 from services.audit.archive.router import router as archive
 from shared.http.app import create_service_app
+from shared.http.operations import make_operations_router
 from shared.http.org_units import make_org_units_router
 
 
@@ -13,6 +14,6 @@ def create_app(**overrides) -> FastAPI:
         service="audit",
         title="salesops audit",
         description="Business audits (业务稽查): the archive of every event, rules and findings.",
-        routers=[archive, make_org_units_router(db.org_units)],
+        routers=[archive, make_org_units_router(db.org_units), make_operations_router(db.dead_letters, db.outbox)],
         **overrides,
     )

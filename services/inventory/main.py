@@ -6,6 +6,7 @@ from services.inventory import db
 from services.inventory.dealers.router import router as dealers
 from services.inventory.orders.router import router as orders
 from shared.http.app import create_service_app
+from shared.http.operations import make_operations_router
 from shared.http.org_units import make_org_units_router
 
 
@@ -14,6 +15,11 @@ def create_app(**overrides) -> FastAPI:
         service="inventory",
         title="salesops inventory",
         description="Dealers, their stock reports and orders; ERP orders arrive here.",
-        routers=[dealers, orders, make_org_units_router(db.org_units)],
+        routers=[
+            dealers,
+            orders,
+            make_org_units_router(db.org_units),
+            make_operations_router(db.dead_letters, db.outbox),
+        ],
         **overrides,
     )

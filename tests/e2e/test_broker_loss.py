@@ -1,0 +1,112 @@
+"""A broker that lost its log is refilled from the outbox, and workers ride out broker restarts.
+
+The test runs inventory's, targets' and audit's workers against a broker of its own, records orders through
+inventory, stops that broker in the middle of the stream and starts an empty one on the same port. With no manual
+step, every recorded order must reach targets' actuals and audit's archive exactly once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import threading
+
+import pytest
+from kafka import KafkaProducer
+from sqlalchemy import text
+
+from shared.events.catalog import REGISTRY
+from shared.kafka import ensure_topics
+from shared.runtime.broker import LocalBroker, free_port
+from shared.worker import run_worker
+from tests.support import create_org_unit, erp_order, unique, wait_until
+
+SERVICES = ("inventory", "targets", "audit")
+ORDERS = int(os.environ.get("SALESOPS_LOSS_ORDERS", "2000"))  # 20,000 in the manual run reported in the README
+
+
+@pytest.fixture
+def dealer_code(clients, admin, workers) -> str:
+    """A dealer in a company that inventory and targets both know (made through the session's workers)."""
+    company = create_org_unit(clients["targets"], admin, kind="company")
+    wait_until(lambda: clients["inventory"].get(f"/org-units/{company['id']}", headers=admin).status_code == 200)
+    code = unique("D")
+    made = clients["inventory"].post(
+        "/dealers", headers=admin, json={"code": code, "name": "Loss", "org_unit_id": company["id"]}
+    )
+    assert made.status_code == 201, made.text
+    return code
+
+
+@pytest.fixture
+def own_broker(settings, workers, dealer_code):
+    """A broker of the test's own, with these services' workers on it (the session's workers paused)."""
+    broker = LocalBroker(free_port()).start()
+    own = settings.model_copy(
+        update={"kafka_bootstrap_servers": broker.bootstrap_servers, "relay_loss_check_seconds": 5}
+    )
+    ensure_topics(own, REGISTRY.topics())
+    workers.stop(*[s for s in SERVICES if s in workers.running])
+    stop = threading.Event()
+    threads = [
+        threading.Thread(
+            target=run_worker, args=(importlib.import_module(f"services.{s}.worker").SPEC, own, stop), daemon=True
+        )
+        for s in SERVICES
+    ]
+    for t in threads:
+        t.start()
+    yield broker, own
+    stop.set()
+    for t in threads:
+        t.join(20)
+    assert not any(t.is_alive() for t in threads), "a worker did not stop"
+    broker.stop()
+    workers.start(*SERVICES)
+
+
+def count(engines, service: str, sql: str, batch: str) -> int:
+    with engines[service].connect() as conn:
+        return conn.scalar(text(sql), {"p": f"{batch}-%"})
+
+
+def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engines, dealer_code):
+    broker, _ = own_broker
+    batch = unique("LOSS")
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all", linger_ms=5)
+    for i in range(ORDERS):
+        message = erp_order(f"{batch}-{i}", dealer_code, lines=[("SKU-1", str(i % 5 + 1), "3")])
+        producer.send("erp.orders.v1", key=message["order_id"].encode(), value=json.dumps(message).encode())
+    producer.flush()
+    producer.close()
+
+    def recorded() -> int:
+        return count(engines, "inventory", "SELECT count(*) FROM inventory.orders WHERE erp_order_id LIKE :p", batch)
+
+    def actuals() -> tuple:
+        with engines["targets"].connect() as conn:
+            return tuple(
+                conn.execute(
+                    text(
+                        "SELECT count(*), coalesce(sum(amount), 0) FROM targets.order_actuals "
+                        "WHERE erp_order_id LIKE :p"
+                    ),
+                    {"p": f"{batch}-%"},
+                ).one()
+            )
+
+    wait_until(lambda: recorded() == ORDERS, timeout=120, message="inventory recorded every order")
+    assert actuals()[0] < ORDERS, "targets finished before the broker stopped; the test proves nothing"
+    broker.stop()  # its log is in memory: gone
+    broker.start()  # a fresh, empty broker on the same port
+    expected = sum(3 * (i % 5 + 1) for i in range(ORDERS))
+    wait_until(lambda: actuals() == (ORDERS, expected), timeout=180, message="every order in targets' actuals")
+    archived = (
+        "SELECT count(*) FROM audit.event_archive "
+        "WHERE type = 'inventory.order.recorded' AND data->>'erp_order_id' LIKE :p"
+    )
+    wait_until(lambda: count(engines, "audit", archived, batch) == ORDERS, timeout=120, message="archived once each")
+    assert (
+        count(engines, "inventory", "SELECT count(*) FROM inventory.orders WHERE erp_order_id LIKE :p", batch) == ORDERS
+    )
