@@ -34,7 +34,7 @@ from shared.kafka import dlq_topic
 
 log = logging.getLogger(__name__)
 DEAD_LETTERED = Counter("salesops_events_dead_lettered_total", "Messages sent to a DLQ", ["service", "topic"])
-PAYLOAD_PREFIX = 16_384  # bytes of an oversized payload kept in the table and on the DLQ topic
+PAYLOAD_PREFIX = 16_384  # bytes kept of a payload too large for the broker, in the table and on the DLQ topic
 REASON_LIMIT = 4000
 
 
@@ -95,6 +95,7 @@ class DeadLetters:
         rows = []
         for d in dead:
             value = d.record.value or b""
+            cut = self._oversized(value)
             rows.append(
                 dict(
                     consumer=self.service,
@@ -102,9 +103,9 @@ class DeadLetters:
                     partition=d.record.partition,
                     offset=d.record.offset,
                     key=(d.record.key or b"").decode(errors="replace")[:200] or None,
-                    payload=value[:PAYLOAD_PREFIX] if len(value) > PAYLOAD_PREFIX else value,
+                    payload=value[:PAYLOAD_PREFIX] if cut else value,
                     payload_size=len(value),
-                    payload_truncated=len(value) > PAYLOAD_PREFIX,
+                    payload_truncated=cut,
                     reason=d.reason[:REASON_LIMIT],
                     attempts=d.attempts,
                 )
@@ -121,6 +122,10 @@ class DeadLetters:
             )
         )
 
+    def _oversized(self, value: bytes) -> bool:
+        """Too large to send back to the broker with the dead-letter headers (the table keeps the same prefix)."""
+        return len(value) + 2 * REASON_LIMIT + 1024 > self.max_message_bytes
+
     def _send(self, d: DeadLetter):
         record = d.record
         log.error(
@@ -135,8 +140,7 @@ class DeadLetters:
             ("dlq.offset", str(record.offset).encode()),
             ("dlq.consumer", self.service.encode()),
         ]
-        overhead = 1024 + sum(len(k) + len(v) for k, v in headers) + len(key or b"")
-        if len(value) + overhead > self.max_message_bytes:
+        if self._oversized(value):
             value = value[:PAYLOAD_PREFIX]
             key = (key or b"")[:200] or None
             headers.append(("dlq.truncated", f"payload of {len(record.value)} bytes cut to {len(value)}".encode()))
