@@ -57,6 +57,44 @@ def cmd_migrate(args) -> None:
         ensure_topics(settings, REGISTRY.topics())
 
 
+def _spec(service: str):
+    return importlib.import_module(f"services.{service}.worker").SPEC
+
+
+def cmd_redrive(args) -> None:
+    from datetime import datetime
+
+    from shared.db import make_engine
+    from shared.logs import configure_logging
+    from shared.outbox_recovery import redrive
+
+    settings = get_settings()
+    configure_logging(settings.log_level, args.service)
+    since = datetime.fromisoformat(args.since) if args.since else None
+    engine = make_engine(settings.service_url(args.service), pool_size=1)
+    count = redrive(engine, _spec(args.service).outbox, since=since, topic=args.topic)
+    engine.dispose()
+    print(f"{count} outbox events of {args.service} will be published again by its relay")
+
+
+def cmd_job(args) -> None:
+    from shared.db import make_engine
+    from shared.jobs import run_once
+    from shared.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    services = [s for s in _chosen(args.service) if any(j.name == args.name for j in _spec(s).all_jobs())]
+    if not services:
+        raise SystemExit(f"no service has a job named {args.name!r}")
+    for service in services:
+        job = next(j for j in _spec(service).all_jobs() if j.name == args.name)
+        engine = make_engine(settings.service_url(service), pool_size=2)
+        done = run_once(job, engine, settings, service=service)
+        engine.dispose()
+        print(f"{service} {job.name}: " + ("another instance is running it" if done is None else f"{done} done"))
+
+
 def cmd_token(args) -> None:
     from shared.auth import LocalIssuer
 
@@ -102,6 +140,13 @@ def main(argv: list[str] | None = None) -> None:
         if name == "api":
             p.add_argument("--host", default="127.0.0.1")
             p.add_argument("--port", type=int)
+    p = sub.add_parser("redrive", help="publish a service's already published outbox events again (idempotent)")
+    p.add_argument("service", choices=SERVICES)
+    p.add_argument("--since", help="only events recorded at or after this ISO 8601 instant")
+    p.add_argument("--topic", help="only events of this topic")
+    p = sub.add_parser("job", help="run one periodic job once (outbox-retention, progress-alerts, …)")
+    p.add_argument("name")
+    p.add_argument("--service", choices=[*SERVICES, "all"], default="all", help="whose job (default: every service)")
     p = sub.add_parser("token", help="issue a development token from the local issuer")
     p.add_argument("--role", required=True)
     p.add_argument("--org-unit", help="org unit id the token is scoped to")
@@ -114,9 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     args = parser.parse_args(argv)
-    {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token, "docs": cmd_docs}[
-        args.command
-    ](args)
+    commands = {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token}
+    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job)
+    commands[args.command](args)
 
 
 if __name__ == "__main__":
