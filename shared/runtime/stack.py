@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +13,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from shared.runtime.supervise import Processes
 from shared.settings import SERVICE_PORTS, SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,36 +81,6 @@ def migrated_infrastructure(state_dir: Path, database: str) -> Iterator[Infrastr
         yield infra
 
 
-class Processes:
-    """Child processes of `python -m shared.cli`; stopped with SIGTERM, then SIGKILL if they linger."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, subprocess.Popen] = {}
-
-    def spawn(self, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
-        out = open(log_dir / f"{name}.log", "ab") if log_dir else None
-        self.children[name] = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", *args],
-            cwd=ROOT,
-            env=os.environ.copy(),
-            stdout=out,
-            stderr=subprocess.STDOUT if out else None,
-        )
-        return self.children[name]
-
-    def stop(self) -> None:
-        for child in self.children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in self.children.values():
-            try:
-                child.wait(20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-        self.children.clear()
-
-
 def wait_ready(urls: list[str], timeout: float = 60.0) -> None:
     """Poll each /readyz until 200."""
     deadline = time.monotonic() + timeout
@@ -161,10 +130,7 @@ class LocalStack:
         wait_ready(list(urls.values()))
         self._print_banner(urls, logs)
         while not stop.wait(0.5):
-            dead = [n for n, p in self.processes.children.items() if p.poll() is not None]
-            if dead:
-                print(f"exited: {', '.join(dead)}; see {logs}", flush=True)
-                break
+            self.processes.supervise()  # a child that died is restarted with backoff, not the end of the stack
 
     def _print_banner(self, urls: dict[str, str], logs: Path) -> None:
         from shared.auth import LocalIssuer

@@ -1,0 +1,99 @@
+"""The local runtime: a clear message when the broker's port is taken, children restarted when they die, and the
+whole set of processes gone within 10 s of a Ctrl-C (SIGINT to the process group)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from shared.runtime.broker import BrokerStartError, LocalBroker, free_port
+from shared.runtime.stack import ROOT
+from shared.runtime.supervise import Processes
+from tests.support import wait_until
+
+
+def test_a_taken_broker_port_is_named_with_its_holder_and_the_setting_to_change():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(BrokerStartError) as refused:
+            LocalBroker(port).start()
+    message = str(refused.value)
+    assert f"port {port}" in message and f"pid {os.getpid()}" in message
+    assert "LOCAL_BROKER_PORT" in message and "KAFKA_BOOTSTRAP_SERVERS" in message
+
+
+def test_a_child_killed_with_sigkill_is_restarted(infra, tmp_path):
+    said = []
+    processes = Processes(say=lambda text, **_: said.append(text))
+    first = processes.spawn("visits-worker", "worker", "visits", log_dir=tmp_path)
+    try:
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+
+        def restarted():
+            processes.supervise()
+            child = processes.children["visits-worker"].process
+            return child.pid != first.pid and child.poll() is None
+
+        wait_until(restarted, timeout=15, message="the killed worker restarted")
+        assert any("visits-worker exited with -9; restarting in 1 s" in line for line in said)
+    finally:
+        started = time.monotonic()
+        processes.stop()
+        assert time.monotonic() - started < 10
+
+
+def test_sigint_to_the_process_group_stops_workers_and_apis_within_10_s(infra, tmp_path):
+    port = free_port()
+    log = open(tmp_path / "workers.log", "wb")  # noqa: SIM115
+    workers = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "worker", "all"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        process_group=0,
+    )
+    api = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "api", "inventory", "--port", str(port)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        process_group=workers.pid,
+    )
+    try:
+        wait_until(
+            lambda: (tmp_path / "workers.log").read_text().count("worker running") == 4,
+            timeout=60,
+            message="four workers running",
+        )
+        wait_until(lambda: _ready(port), timeout=60, message="the API ready")
+        started = time.monotonic()
+        os.killpg(workers.pid, signal.SIGINT)
+        for process in (workers, api):
+            process.wait(max(0.1, 10 - (time.monotonic() - started)))
+        elapsed = time.monotonic() - started
+    finally:
+        for process in (workers, api):
+            if process.poll() is None:
+                process.kill()
+        log.close()
+    assert elapsed < 10, f"stopping took {elapsed:.1f} s"
+    assert workers.returncode == 0 and api.returncode == 0
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
