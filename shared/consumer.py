@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, Connection, DateTime, Engine, Index, MetaData, String, Table, text
 
@@ -24,6 +24,11 @@ from shared.events.base import REGISTRY, Envelope, Event, InboundMessage, Unknow
 from shared.failures import is_connection_loss, short_reason
 
 log = logging.getLogger(__name__)
+LAG = Gauge(
+    "salesops_consumer_lag",
+    "Messages behind the partition's high watermark (never negative)",
+    ["group", "topic", "partition"],
+)
 PAUSED = Counter("salesops_consumer_replays_total", "Polls rolled back and replayed after a failure", ["service"])
 
 
@@ -125,6 +130,7 @@ class Consumer:
                     continue
                 self.apply_batch(records)
                 self.kafka.commit()
+                self._measure_lag(records)
                 backoff = 0.1
             except Exception as exc:
                 if not is_connection_loss(exc):
@@ -138,6 +144,16 @@ class Consumer:
 
     def apply_batch(self, records: list[ConsumerRecord]) -> None:
         self.applier.apply(records)
+
+    def _measure_lag(self, records: list[ConsumerRecord]) -> None:
+        last: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            last[tp] = max(last.get(tp, r.offset), r.offset)
+        for tp, offset in last.items():
+            high = self.kafka.highwater(tp)
+            if high is not None:  # tansu's memory engine may report it below committed offsets: clamp, never negative
+                LAG.labels(self.service, tp.topic, tp.partition).set(max(0, high - offset - 1))
 
     def _rewind(self, records: list[ConsumerRecord]) -> None:
         """Seek back to the first record of the poll on partitions still assigned (a rebalance resets the others)."""

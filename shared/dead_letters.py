@@ -128,9 +128,8 @@ class DeadLetters:
 
     def _send(self, d: DeadLetter):
         record = d.record
-        log.error(
-            "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, d.reason[:REASON_LIMIT]
-        )
+        first_line = (d.reason.splitlines() or [""])[0][:300]  # the whole reason is in the table, not the log
+        log.error("dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, first_line)
         value = record.value or b""
         key = record.key
         headers = [

@@ -30,6 +30,12 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
         max_in_flight_requests_per_connection=1,
         request_timeout_ms=10_000,
         max_block_ms=10_000,
+        # A record for a topic a fresh broker does not have yet must not hold its partition's queue for 2 minutes.
+        delivery_timeout_ms=20_000,
+        # Idempotent producing needs a new producer id after an expired batch, which tansu refuses (UnknownError)
+        # and the producer never recovers; one request in flight keeps the order and consumers are idempotent.
+        enable_idempotence=False,
+        metadata_max_age_ms=10_000,
         # What the broker accepts; a larger outbox event is parked, a larger dead letter sent as a prefix.
         max_request_size=settings.kafka_max_message_bytes,
     )
@@ -47,6 +53,7 @@ def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsum
         heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
         max_poll_records=settings.consumer_max_poll_records,
         max_poll_interval_ms=60_000,
+        metadata_max_age_ms=10_000,  # topics recreated on a fresh broker are found within seconds, not 5 minutes
     )
     config.update(overrides)
     return KafkaConsumer(**config)

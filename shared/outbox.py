@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LANES = 16
 RELAYED = Counter("salesops_outbox_relayed_total", "Events published by the outbox relay", ["service"])
-PARKED = Counter("salesops_outbox_parked_total", "Outbox events set aside as never publishable", ["service"])
+PARKED = Counter("salesops_outbox_parked_total", "Outbox events set aside as never publishable", ["service", "topic"])
 LANE_FAILURES = Counter("salesops_outbox_failures_total", "Relay lanes or passes that failed and wait", ["service"])
 # Errors that will not go away by retrying the same record: it is parked.
 UNPUBLISHABLE = (MessageSizeTooLargeError, InvalidTopicError, RecordListTooLargeError)
@@ -168,7 +168,7 @@ class Relay:
             ).all()
             outcomes = self._send(rows)
             acked = [(r.id, md.partition, md.offset) for r, md in outcomes if not isinstance(md, BaseException)]
-            parked = [(r.id, short_reason(md)) for r, md in outcomes if isinstance(md, BaseException)]
+            parked = [(r.id, r.topic, short_reason(md)) for r, md in outcomes if isinstance(md, BaseException)]
             if acked:
                 conn.execute(
                     text(
@@ -178,11 +178,10 @@ class Relay:
                     ),
                     {"ids": [a[0] for a in acked], "ps": [a[1] for a in acked], "os": [a[2] for a in acked]},
                 )
-            for row_id, reason in parked:
+            for row_id, topic, reason in parked:
                 conn.execute(update(t).where(t.c.id == row_id).values(parked_at=func.now(), park_reason=reason))
-                log.error("outbox event %s parked: %s", row_id, reason)
-        if parked:
-            PARKED.labels(self.service).inc(len(parked))
+                log.error("outbox event %s for %s parked: %s", row_id, topic, reason)
+                PARKED.labels(self.service, topic).inc()
         RELAYED.labels(self.service).inc(len(acked))
         if self.recovery is not None and acked:
             topic_of = {r.id: r.topic for r in rows}
@@ -226,6 +225,9 @@ class Relay:
             try:
                 if self.recovery is not None:
                     self.recovery.check_if_due()
+                    if pause := self.recovery.settling():
+                        stop.wait(pause)
+                        continue
                 sent = self.publish_pending()
                 if self.failed_lanes:
                     if self.recovery is not None:

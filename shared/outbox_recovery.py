@@ -3,8 +3,10 @@
 Each published row records the partition and offset the broker acknowledged it at. The log lost data when an
 acknowledgement comes back at an offset below one acknowledged before in that partition (a fresh broker numbers from
 zero again), or when the last acknowledged record of a partition is no longer there. The rows acknowledged at or past
-the first missing offset are then made pending again; the relay publishes them in their lanes' order and the
-consumers' inboxes make any copy that did survive harmless. `redrive` does the same by hand.
+the first missing offset are then made pending again; after a pause of a consumer session (so consumers reading at
+their old positions find the new log shorter and start it from the beginning, or rejoin their groups) the relay
+publishes them in their lanes' order, and the consumers' inboxes make any copy that did survive harmless.
+`redrive` does the same by hand.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ class LossRecovery:
         bootstrap_servers: str,
         ensure_topics: Callable[[], None] = lambda: None,
         every_s: float = 30.0,
+        settle_s: float = 8.0,
     ):
+        self.settle_s = settle_s
+        self.settle_until = 0.0
         self.ensure_topics = ensure_topics
         self.engine = engine
         self.table = table
@@ -63,6 +68,10 @@ class LossRecovery:
         self.every_s = every_s
         self.highest: dict[tuple[str, int], int] | None = None  # loaded at the first check
         self._due = 0.0
+
+    def settling(self) -> float:
+        """Seconds the relay should still hold back after a loss was found (0 when it may publish)."""
+        return max(0.0, self.settle_until - time.monotonic())
 
     def suspect(self) -> None:
         """The broker was unreachable: check as soon as it answers again."""
@@ -182,6 +191,9 @@ class LossRecovery:
         if self.highest is not None:
             self.highest.pop(tp, None)
         if count:
+            # Consumers still reading at their old positions must first find the new log shorter (and reset to its
+            # start) or rejoin their groups, before the re-driven rows fill it past those positions.
+            self.settle_until = time.monotonic() + self.settle_s
             LOSSES.labels(self.service, tp[0]).inc()
             REDRIVEN.labels(self.service, tp[0], why).inc(count)
             log.warning(

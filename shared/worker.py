@@ -81,6 +81,7 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
         bootstrap_servers=settings.kafka_bootstrap_servers,
         ensure_topics=lambda: ensure_topics(settings, REGISTRY.topics()),
         every_s=settings.relay_loss_check_seconds,
+        settle_s=settings.consumer_session_timeout_ms / 1000 + 2,
     )
     relay = Relay(
         engine, spec.outbox, producer, service=spec.service, batch_size=settings.relay_batch_size, recovery=recovery

@@ -8,12 +8,13 @@ limit was raised, say). Discarding keeps the row, with who decided and why, unti
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import Connection, Table, func, select, update
 
 from shared.auth import PrincipalDep, require_role
@@ -23,6 +24,20 @@ from shared.identity import Role
 from shared.outbox import lane_of
 
 PAYLOAD_SHOWN = 4_096  # characters of a payload shown in a listing or a detail
+
+
+def _instant(value):
+    """Only an ISO 8601 date and time, as documented: not a Unix number, not a bare date."""
+    if value is not None and not (isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value)):
+        raise ValueError("expected an ISO 8601 instant with an offset, like 2026-11-30T08:00:00Z")
+    return value
+
+
+Since = Annotated[
+    datetime | None,
+    Query(description="ISO 8601 instant with its offset, e.g. 2026-11-30T08:00:00Z"),
+    BeforeValidator(lambda v: _instant(v)),
+]
 
 
 class DeadLetterOut(BaseModel):
@@ -72,7 +87,9 @@ class Discard(BaseModel):
 
 class ReplayFilter(BaseModel):
     topic: str | None = Field(None, max_length=200, examples=["erp.orders.v1"])
-    since: datetime | None = Field(None, description="Only dead letters first seen at or after this instant")
+    since: Annotated[datetime | None, BeforeValidator(_instant)] = Field(
+        None, description="Only dead letters first seen at or after this instant"
+    )
     limit: int = Field(1000, ge=1, le=10_000)
 
 
@@ -139,38 +156,38 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
     def list_dead_letters(
         conn: ConnDep,
         topic: TopicQuery = None,
-        since: datetime | None = None,
+        since: Since = None,
         status: Literal["open", "replayed", "discarded"] | None = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ):
         query = select(dl).order_by(dl.c.id).limit(limit + 1)
-        for condition, wanted in (
-            (dl.c.topic == topic, topic),
-            (dl.c.first_seen_at >= since, since),
-            (dl.c.status == status, status),
-            (dl.c.id > int(cursor or 0), cursor),
-        ):
-            if wanted is not None:
-                query = query.where(condition)
+        if topic is not None:
+            query = query.where(dl.c.topic == topic)
+        if since is not None:
+            query = query.where(dl.c.first_seen_at >= since)
+        if status is not None:
+            query = query.where(dl.c.status == status)
+        if cursor is not None:
+            query = query.where(dl.c.id > int(cursor))
         rows = conn.execute(query).all()
         more = len(rows) > limit
         return DeadLetterPage(
             items=[dead_letter_out(r) for r in rows[:limit]], next_cursor=str(rows[limit - 1].id) if more else None
         )
 
-    @router.get("/dead-letters/{dead_letter_id}", response_model=DeadLetterOut, summary="One dead letter")
+    @router.get("/dead-letters/{dead_letter_id:int}", response_model=DeadLetterOut, summary="One dead letter")
     def show_dead_letter(dead_letter_id: int, conn: ConnDep):
         return dead_letter_out(one_dead_letter(conn, dead_letter_id))
 
     @router.post(
-        "/dead-letters/{dead_letter_id}/replay", response_model=DeadLetterOut, summary="Replay one dead letter"
+        "/dead-letters/{dead_letter_id:int}/replay", response_model=DeadLetterOut, summary="Replay one dead letter"
     )
     def replay_dead_letter(dead_letter_id: int, conn: ConnDep, principal: PrincipalDep):
         replay(conn, one_dead_letter(conn, dead_letter_id, lock=True), principal.subject)
         return dead_letter_out(one_dead_letter(conn, dead_letter_id))
 
-    @router.post("/dead-letters/replay", response_model=Replayed, summary="Replay the open dead letters matching")
+    @router.post("/dead-letters/bulk/replay", response_model=Replayed, summary="Replay the open dead letters matching")
     def replay_dead_letters(body: ReplayFilter, conn: ConnDep, principal: PrincipalDep):
         query = select(dl).where(dl.c.status == "open", dl.c.payload_truncated.is_(False)).order_by(dl.c.id)
         if body.topic:
@@ -182,7 +199,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
             replay(conn, row, principal.subject)
         return Replayed(replayed=len(rows))
 
-    @router.post("/dead-letters/{dead_letter_id}/discard", response_model=DeadLetterOut, summary="Discard one")
+    @router.post("/dead-letters/{dead_letter_id:int}/discard", response_model=DeadLetterOut, summary="Discard one")
     def discard_dead_letter(dead_letter_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep):
         row = one_dead_letter(conn, dead_letter_id, lock=True)
         if row.status != "open":
@@ -204,7 +221,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
     def list_parked(
         conn: ConnDep,
         topic: TopicQuery = None,
-        since: datetime | None = None,
+        since: Since = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ):
@@ -221,11 +238,11 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
             items=[parked_out(r) for r in rows[:limit]], next_cursor=str(rows[limit - 1].id) if more else None
         )
 
-    @router.get("/parked-events/{event_id}", response_model=ParkedEventOut, summary="One parked event")
+    @router.get("/parked-events/{event_id:int}", response_model=ParkedEventOut, summary="One parked event")
     def show_parked(event_id: int, conn: ConnDep):
         return parked_out(one_parked(conn, event_id))
 
-    @router.post("/parked-events/{event_id}/replay", response_model=ParkedEventOut, summary="Publish it again")
+    @router.post("/parked-events/{event_id:int}/replay", response_model=ParkedEventOut, summary="Publish it again")
     def replay_parked(event_id: int, conn: ConnDep):
         row = one_parked(conn, event_id)
         if row.published_at is not None:
@@ -233,7 +250,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         conn.execute(update(ob).where(ob.c.id == event_id).values(parked_at=None, park_reason=None))
         return parked_out(row)
 
-    @router.post("/parked-events/{event_id}/discard", response_model=ParkedEventOut, summary="Give it up")
+    @router.post("/parked-events/{event_id:int}/discard", response_model=ParkedEventOut, summary="Give it up")
     def discard_parked(event_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep):
         row = one_parked(conn, event_id)
         if row.published_at is not None:

@@ -23,6 +23,7 @@ class BrokerStartError(RuntimeError):
 def port_in_use(port: int, *, what: str) -> None:
     """Raise a clear error naming the process listening on `port`, if any."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections closing (TIME_WAIT) are no owner
         try:
             probe.bind(("127.0.0.1", port))
             return

@@ -110,3 +110,21 @@ def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engine
     assert (
         count(engines, "inventory", "SELECT count(*) FROM inventory.orders WHERE erp_order_id LIKE :p", batch) == ORDERS
     )
+
+
+def test_consumer_lag_is_measured_and_never_negative(clients, admin, workers):
+    import prometheus_client
+
+    create_org_unit(clients["targets"], admin, kind="company")  # something for every consumer to read
+    wait_until(
+        lambda: [
+            s
+            for m in prometheus_client.REGISTRY.collect()
+            if m.name == "salesops_consumer_lag"
+            for s in m.samples
+            if s.labels["group"] == "inventory"
+        ],
+        message="lag measured for inventory's group",
+    )
+    samples = [s for m in prometheus_client.REGISTRY.collect() if m.name == "salesops_consumer_lag" for s in m.samples]
+    assert all(s.value >= 0 for s in samples)

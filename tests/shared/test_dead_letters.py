@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import prometheus_client
 from kafka import KafkaConsumer
 from sqlalchemy import select, text
 
@@ -20,6 +21,10 @@ from shared.events.erp import MAX_LINES_PER_ORDER
 from shared.kafka import make_producer
 from shared.outbox import LANES, Relay, lane_of
 from tests.support import erp_order, unique, wait_until
+
+
+def metric(name: str, **labels) -> float:
+    return prometheus_client.REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def erp_record(offset: int, value: bytes, key: str = "SO-X"):
@@ -64,9 +69,10 @@ def test_oversized_and_unbounded_messages_are_dead_lettered_small_and_operated(
         auto_offset_reset="earliest",
         consumer_timeout_ms=10_000,
     )
-    small = next(m for m in dlq if dict(m.headers).get("dlq.consumer") == consumer.service.encode())
+    small = next(m for m in dlq if dict(m.headers).get("dlq.offset") == str(base).encode())
     dlq.close()
     assert len(small.value) == 16_384 and b"cut to 16384" in dict(small.headers)["dlq.truncated"]
+    assert metric("salesops_events_dead_lettered_total", service=consumer.service, topic="erp.orders.v1") == 2
 
     ops = clients["inventory"]
     assert ops.get("/operations/dead-letters", headers=token("auditor")).status_code == 403
@@ -132,6 +138,7 @@ def test_an_event_too_large_to_publish_is_parked_and_other_lanes_go_on(clients, 
 
     wait_until(lambda: state(big_key).parked_at and state(small_key).published_at, message="parked and published")
     big = state(big_key)
+    assert metric("salesops_outbox_parked_total", service="targets", topic="targets.org-units.v1") >= 1
     assert big.published_at is None and "MessageSizeTooLarge" in big.park_reason
     listed = clients["targets"].get("/operations/parked-events", params={"limit": 500}, headers=admin).json()
     assert big.id in [i["id"] for i in listed["items"]]
