@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import uuid
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.targets import db
 from services.targets.domain.plan_lifecycle import PlanStatus, check_editable
 from services.targets.domain.plan_versions import CellKey, check_reason
-from services.targets.people.tables import people
+from services.targets.people.service import people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
 from services.targets.plans.adjustments import apply_changes, open_adjustment
@@ -111,20 +112,23 @@ class Resolver:
 
     def unit(self, code: Any) -> uuid.UUID:
         unit_id = self.units.get(str(code).strip())
-        if unit_id is None:
-            raise ValueError(f"no org unit {code!r} in this plan")
-        if unit_id not in self.allowed:
+        if unit_id is not None and unit_id not in self.allowed:
             self.allowed[unit_id] = covers(self.conn, self.principal, unit_id)
-        if not self.allowed[unit_id]:
-            raise ValueError(f"org unit {code!r} is outside your part of the organisation")
+        if unit_id is None or not self.allowed[unit_id]:  # not in the plan and out of scope read the same
+            raise ValueError(f"no org unit {code!r} in your part of this plan")
         return unit_id
 
     def person(self, value: Any) -> uuid.UUID:
         person_id = uuid.UUID(str(value).strip())
         if person_id not in self.people:
-            self.people[person_id] = self.conn.scalar(select(people.c.id).where(people.c.id == person_id)) is not None
+            # Anyone assigned in the caller's subtree during the plan's year; others read as unknown.
+            year = self.plan.fiscal_year
+            found = people_in_scope(
+                self.conn, self.principal, [person_id], valid_from=date(year, 1, 1), valid_to=date(year + 1, 1, 1)
+            )
+            self.people[person_id] = person_id in found
         if not self.people[person_id]:
-            raise ValueError(f"no person {person_id}")
+            raise ValueError(f"no person {person_id} in your part of the organisation")
         return person_id
 
 
