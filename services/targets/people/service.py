@@ -67,7 +67,9 @@ def people_in_scope(
     role: str | None = None,
 ) -> set[uuid.UUID]:
     """Those of `person_ids` (with `role`, when given) assigned in the caller's subtree during [from, to)."""
-    where = _period_overlaps(valid_from, valid_to) + ([p.c.role == role] if role else [])
+    roles = [p.c.role == role] if role else []
+    if principal.sees_everything:  # the whole company, people not (or no longer) assigned anywhere included
+        return set(conn.scalars(select(p.c.id).where(p.c.id.in_(set(person_ids)), *roles)))
     return ids_in_scope(
         conn,
         ou,
@@ -75,7 +77,7 @@ def people_in_scope(
         person_ids,
         id_column=pa.c.person_id,
         org_unit_column=pa.c.org_unit_id,
-        where=where,
+        where=[*_period_overlaps(valid_from, valid_to), *roles],
         from_=pa.join(p, p.c.id == pa.c.person_id),
     )
 
