@@ -213,7 +213,7 @@ def assign_person(
     after = assign(before, command.org_unit_id, command.valid_from, command.valid_to)
     removed, added = changes(before, after)
     # A manager rewrites only the part of a history spent in their subtree, never another region's periods.
-    touched = {a.org_unit_id for a in removed}
+    touched = {uuid.UUID(str(a.org_unit_id)) for a in removed}  # the domain keeps ids as plain hashables
     if touched - ids_in_scope(conn, ou, principal, touched, id_column=ou.c.id, org_unit_column=ou.c.id):
         raise NotFound(f"person {person_id} not found", field="person_id")
     if removed:
