@@ -24,10 +24,10 @@ def test_formula_like_product_lines_are_exported_as_text_and_numbers_stay_number
     plan = decomposed_plan(client, org, planner, body)
     xlsx = client.get(f"/plans/{plan['id']}/export.xlsx", headers=planner)
     sheet = load_workbook(io.BytesIO(xlsx.content))["targets"]
-    lines = {row[4].value: row for row in sheet.iter_rows(min_row=2) if row[0].value != "TOTAL"}
-    assert set(lines) == {"'" + HYPERLINK, "'@SUM(1)"}
-    assert {row[4].data_type for row in lines.values()} == {"s"}  # text, not a formula ("f")
-    a1 = next(r for r in lines.values() if r[2].value == org.reps["a1"] and r[4].value.startswith("'="))
+    lines = [row for row in sheet.iter_rows(min_row=2) if row[0].value != "TOTAL"]  # 6 reps x 2 product lines
+    assert len(lines) == 12 and {row[4].value for row in lines} == {"'" + HYPERLINK, "'@SUM(1)"}
+    assert {row[4].data_type for row in lines} == {"s"}  # text, not a formula ("f")
+    a1 = next(r for r in lines if r[2].value == org.reps["a1"] and r[4].value.startswith("'="))
     assert a1[5].value == 188 and a1[5].data_type == "n"  # a1's line-A January, hand-worked in support.py
     text = client.get(f"/plans/{plan['id']}/export.csv", headers=planner).content.decode("utf-8-sig")
     assert "'=HYPERLINK(" in text and "\n=" not in text and ",=" not in text and ",@" not in text
