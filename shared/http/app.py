@@ -119,8 +119,10 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if engine is None:
-            url = settings.service_url(service)
-            use_engine(app, make_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow))
+            # No pre-ping: it is one more round trip on every request. A connection found dead instead fails its
+            # request with a 503 + Retry-After, and SQLAlchemy then discards every older pooled connection.
+            pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+            use_engine(app, make_engine(settings.service_url(service), pool_pre_ping=False, **pool))
         yield
         if engine is None:
             app.state.engine.dispose()
