@@ -6,8 +6,8 @@ endpoint has returned and its result has been serialised into a response, but be
 failure, the database going away) raises into the problem handlers like any other error: 409 or 503, never 2xx.
 With the default request scope the commit would run after the response had been sent.
 
-The dependency is `async` and does its blocking work (checkout + BEGIN, COMMIT/ROLLBACK) in the thread pool behind
-a semaphore sized to the connection pool. Without it, more requests than pooled connections would occupy every
+The dependency is `async` and does its blocking work (opening a connection, COMMIT/ROLLBACK) in the thread pool
+behind a semaphore sized to the connection pool. Without it, more requests than pooled connections would occupy every
 worker thread waiting for a connection, while the requests holding connections wait for a thread to commit
 and give theirs back: a deadlock until the pool's timeout.
 """
@@ -36,6 +36,11 @@ def _begin(engine: Engine) -> Connection:
     return conn
 
 
+def _idle_connections(engine: Engine) -> int:
+    checkedin = getattr(engine.pool, "checkedin", None)
+    return checkedin() if checkedin and not getattr(engine.pool, "_pre_ping", False) else 0
+
+
 def _finish(conn: Connection, commit: bool) -> None:
     try:
         if commit:
@@ -50,7 +55,10 @@ async def transaction(request: Request) -> AsyncIterator[Connection]:
     """The request's unit of work: committed when the endpoint returns, rolled back when it raises."""
     state = request.app.state
     async with state.connection_slots:
-        conn = await run_in_threadpool(_begin, state.engine)
+        engine = state.engine
+        # An idle pooled connection is handed out without I/O (API engines do not pre-ping, and psycopg sends BEGIN
+        # with the first query), so it is taken right here, saving a thread hop; opening a new one is I/O: a thread.
+        conn = _begin(engine) if _idle_connections(engine) else await run_in_threadpool(_begin, engine)
         try:
             yield conn
         except BaseException:
