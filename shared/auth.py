@@ -4,8 +4,12 @@ and the caller's role and org-unit scope as FastAPI dependencies."""
 from __future__ import annotations
 
 import json
+import logging
+import math
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -14,12 +18,13 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from shared.errors import DomainError, Forbidden
 from shared.identity import Principal, Role
 from shared.settings import STATE_DIR, Settings, get_settings
 
-ALGORITHMS = ["RS256", "ES256"]
+log = logging.getLogger(__name__)
 
 
 class Unauthorized(DomainError):
@@ -28,45 +33,134 @@ class Unauthorized(DomainError):
 
 
 class TokenVerifier:
-    """Verifies signature, expiry, issuer and audience against the configured JWKS (URL or file)."""
+    """Verifies signature, expiry, issuer and audience against the configured JWKS (URL or file).
+
+    Keys are parsed once and looked up by `kid`; an unknown kid reloads the set, at most every
+    `RELOAD_INTERVAL` seconds (a rotated key is picked up, a flood of forged kids costs no I/O).
+    Each key verifies only with its own algorithm, so a header naming another one is refused, not tried.
+    """
+
+    RELOAD_INTERVAL = 10.0
 
     def __init__(self, jwks_url: str, issuer: str, audience: str):
         self.issuer = issuer
         self.audience = audience
         self._remote = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url.startswith("http") else None
         self._file = None if self._remote else Path(jwks_url)
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._loaded_at = -math.inf
+        self.tokens = VerifiedTokens()
 
-    def _key(self, token: str):
+    def _load_file(self) -> None:
+        self._loaded_at = time.monotonic()
+        keys = jwt.PyJWKSet.from_json(self._file.read_text()).keys
+        self._keys = {key.key_id: key for key in keys if key.key_id}
+
+    def _key(self, token: str) -> jwt.PyJWK:
         if self._remote:
-            return self._remote.get_signing_key_from_jwt(token).key
+            return self._remote.get_signing_key_from_jwt(token)
         kid = jwt.get_unverified_header(token).get("kid")
-        keys = jwt.PyJWKSet.from_json(self._file.read_text())
-        for key in keys.keys:
-            if key.key_id == kid:
-                return key.key
-        raise jwt.InvalidTokenError(f"no key with kid {kid!r}")
+        if kid not in self._keys and time.monotonic() - self._loaded_at > self.RELOAD_INTERVAL:
+            self._load_file()
+        if not isinstance(kid, str) or kid not in self._keys:
+            raise jwt.InvalidKeyError("no key with this kid")
+        return self._keys[kid]
 
     def verify(self, token: str) -> Principal:
+        """The caller of a valid token; Unauthorized otherwise (may read the JWKS: call it off the event loop)."""
         try:
+            key = self._key(token)
             claims = jwt.decode(
                 token,
-                self._key(token),
-                algorithms=ALGORITHMS,
+                key.key,
+                algorithms=[key.algorithm_name],
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["exp", "sub", "role"]},
             )
-            role = Role(claims["role"])
-            org_unit = claims.get("org_unit")
-            person = claims.get("person_id")
-            return Principal(
-                subject=claims["sub"],
-                role=role,
-                org_unit_id=uuid.UUID(org_unit) if org_unit else None,
-                person_id=uuid.UUID(person) if person else None,
-            )
-        except (jwt.PyJWTError, ValueError, OSError) as exc:
-            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+        except (jwt.PyJWTError, ValueError, TypeError, OSError) as exc:
+            log.debug("bearer token refused: %r", exc)  # the library's words, for us; the client gets ours
+            raise Unauthorized(f"invalid bearer token: {_reason(exc)}") from exc
+        principal = principal_from_claims(claims)
+        self.tokens.remember(token, principal, claims["exp"])
+        return principal
+
+
+def _reason(exc: Exception) -> str:
+    for kind, reason in _REASONS:
+        if isinstance(exc, kind):
+            return reason
+    return "it could not be verified"
+
+
+_REASONS = (
+    (jwt.ExpiredSignatureError, "it has expired"),
+    (jwt.InvalidAudienceError, "it is meant for another audience"),
+    (jwt.InvalidIssuerError, "it comes from an issuer this service does not trust"),
+    (jwt.MissingRequiredClaimError, "it lacks a required claim (exp, sub or role)"),
+    (jwt.ImmatureSignatureError, "it is not valid yet"),
+)
+
+
+def principal_from_claims(claims: dict) -> Principal:
+    """Role, subject and scope from verified claims, each checked for its type: a malformed claim is a 401."""
+    subject, role = claims.get("sub"), claims.get("role")
+    if not isinstance(subject, str) or not subject or len(subject) > 200:
+        raise Unauthorized("invalid bearer token: claim 'sub' must be a non-empty string")
+    if not isinstance(role, str) or role not in Role._value2member_map_:
+        raise Unauthorized("invalid bearer token: claim 'role' names no known role")
+    return Principal(
+        subject=subject,
+        role=Role(role),
+        org_unit_id=_uuid_claim(claims, "org_unit"),
+        person_id=_uuid_claim(claims, "person_id"),
+    )
+
+
+def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(name)
+        return uuid.UUID(value)
+    except ValueError:
+        raise Unauthorized(f"invalid bearer token: claim {name!r} must be a UUID string") from None
+
+
+class VerifiedTokens:
+    """Verified tokens by their exact text, so a client reusing its token costs no signature check.
+
+    Safe because the cached text is byte for byte the one whose signature, issuer and audience were verified
+    (a token differing in any byte misses the cache and is verified); each hit checks `exp` again, and an entry
+    is kept at most `MAX_AGE` seconds, so a key removed from the JWKS stops working within that time.
+    Bounded (least recently used dropped first), so unique tokens cannot grow memory.
+    """
+
+    MAX_AGE = 300.0
+
+    def __init__(self, max_entries: int = 10_000):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[Principal, float, float]] = OrderedDict()
+        self._lock = threading.Lock()  # filled from worker threads, read on the event loop
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        principal, expires_at, forget_at = entry
+        if min(expires_at, forget_at) <= time.time():
+            with self._lock:
+                self._entries.pop(token, None)
+            return None
+        return principal
+
+    def remember(self, token: str, principal: Principal, exp: float) -> None:
+        with self._lock:
+            self._entries[token] = (principal, float(exp), time.time() + self.MAX_AGE)
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
 
 
 class LocalIssuer:
@@ -102,7 +196,7 @@ class LocalIssuer:
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
-            "sub": subject or f"dev-{role}",
+            "sub": subject or f"dev-{role}-{uuid.uuid4().hex[:12]}",  # one subject per token unless asked
             "role": Role(role).value,
             "iat": now,
             "exp": now + ttl_seconds,
@@ -122,16 +216,23 @@ def _verifier(jwks_url: str, issuer: str, audience: str) -> TokenVerifier:
 _bearer = HTTPBearer(auto_error=False, description="JWT issued by the configured OIDC provider")
 
 
-def current_principal(
+async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     request: Request,
 ) -> Principal:
+    """The verified caller, within its request rate. Async and I/O-free when the token was seen before, so the
+    common request costs no thread hop; a new token is verified in the thread pool (it may fetch the JWKS)."""
     if credentials is None:
         raise Unauthorized("missing bearer token")
     settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
-    return _verifier(settings.auth_jwks_url, settings.auth_issuer, settings.auth_audience).verify(
-        credentials.credentials
-    )
+    verifier = _verifier(settings.auth_jwks_url, settings.auth_issuer, settings.auth_audience)
+    principal = verifier.tokens.get(credentials.credentials)
+    if principal is None:
+        principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None:
+        limiter.take(principal.subject)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -141,7 +242,7 @@ def require_role(*roles: Role):
     """A dependency that admits only the given roles (admin always passes)."""
     allowed = set(roles) | {Role.admin}
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(
                 f"role {principal.role.value!r} may not do this; needs one of {sorted(r.value for r in allowed)}"

@@ -40,4 +40,5 @@ class Principal:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in GLOBAL_ROLES or (self.org_unit_id is None and self.role == Role.director)
+        """Only the company-wide roles; any other role without an org-unit claim sees nothing (fail closed)."""
+        return self.role in GLOBAL_ROLES

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    FromClause,
     Index,
     MetaData,
     String,
@@ -90,6 +91,59 @@ def ensure_in_scope(
     )
     if found is None:
         raise NotFound(f"org unit {org_unit_id} not found", field=field)
+
+
+def ids_in_scope(
+    conn: Connection,
+    org_units: Table,
+    principal: Principal,
+    wanted: Collection[uuid.UUID],
+    *,
+    id_column: ColumnElement,
+    org_unit_column: ColumnElement,
+    where: Sequence[ColumnElement] = (),
+    from_: FromClause | None = None,
+) -> set[uuid.UUID]:
+    """Those of `wanted` found in `from_` (default: `id_column`'s table) with `org_unit_column` in the caller's
+    subtree and `where` holding: one query, whatever the number of ids."""
+    if not wanted:
+        return set()
+    query = select(id_column).where(
+        id_column.in_(set(wanted)), scope_condition(org_units, principal, org_unit_column), *where
+    )
+    return set(conn.scalars(query.select_from(from_) if from_ is not None else query))
+
+
+def ensure_all_in_scope(
+    conn: Connection,
+    org_units: Table,
+    principal: Principal,
+    ids: Sequence[tuple[str, uuid.UUID]],
+    *,
+    what: str,
+    id_column: ColumnElement,
+    org_unit_column: ColumnElement,
+    where: Sequence[ColumnElement] = (),
+    from_: FromClause | None = None,
+) -> None:
+    """404 naming the first (field, id) whose `what` is unknown or outside the caller's subtree.
+
+    Ids inside request bodies obey the same scope as ids in paths, so the answer never tells an id that exists
+    elsewhere from one that exists nowhere.
+    """
+    found = ids_in_scope(
+        conn,
+        org_units,
+        principal,
+        [value for _, value in ids],
+        id_column=id_column,
+        org_unit_column=org_unit_column,
+        where=where,
+        from_=from_,
+    )
+    for field, value in ids:
+        if value not in found:
+            raise NotFound(f"{what} {value} not found", field=field)
 
 
 # Projection. Events of different org units travel on different partitions, so a child's event may overtake

@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     dead_letter_retention_days: float = Field(30, description="Dead letters not seen again for this long go.")
     jobs_first_delay_seconds: float = Field(60, description="Periodic jobs start this long after the worker.")
     worker_metrics_port: int | None = Field(None, description="Serve the worker's Prometheus metrics on this port.")
+    # HTTP limits (README "Limits"): generous defaults, so that tests and benchmarks never meet them.
+    http_max_body_bytes: int = Field(4 * 2**20, description="Largest request body, unless the endpoint says more.")
+    http_max_upload_bytes: int = Field(20 * 2**20, description="Largest file upload (spreadsheet imports).")
+    http_rate_per_second: float = Field(
+        5000.0, description="Requests per second per caller (token subject), per API process."
+    )
+    http_rate_burst: int = Field(10000, description="Requests a caller may send at once above the rate.")
+    # An API process's connections: pool + overflow, times API processes, must stay under max_connections.
+    db_pool_size: int = Field(10, description="Connections each API process keeps open.")
+    db_max_overflow: int = Field(5, description="Extra connections an API process may open at peaks.")
 
     def role_name(self, service: str) -> str:
         return f"salesops_{service}"

@@ -29,10 +29,12 @@ def decimal_string(pattern: str, *examples: str) -> Any:
     ]
 
 
-# Greater than zero, up to 11 integer digits and 3 decimals: "12", "0.5", "1200.125".
-QUANTITY_PATTERN = r"^(?:[1-9][0-9]{0,10}(?:\.[0-9]{1,3})?|0?\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
-# Zero or more, up to 10 integer digits and 4 decimals: "0", "12.5", "7.3330".
-PRICE_PATTERN = r"^[0-9]{1,10}(?:\.[0-9]{1,4})?$"
+# Bounded so that quantity x price always fits the order line's amount column, numeric(18, 2), with room for
+# the order total of up to 1,000 such lines: 999,999.999 x 9,999,999.9999 < 10^13, and 1,000 of them < 10^16.
+# Greater than zero, up to 6 integer digits and 3 decimals: "12", "0.5", "1200.125".
+QUANTITY_PATTERN = r"^(?:[1-9][0-9]{0,5}(?:\.[0-9]{1,3})?|0?\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+# Zero or more, up to 7 integer digits and 4 decimals: "0", "12.5", "7.3330".
+PRICE_PATTERN = r"^[0-9]{1,7}(?:\.[0-9]{1,4})?$"
 
 Quantity = decimal_string(QUANTITY_PATTERN, "10", "2.5")
 Price = decimal_string(PRICE_PATTERN, "12.50")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -11,21 +10,28 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from prometheus_client import Counter, Histogram, make_asgi_app
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table, text
+from starlette.responses import Response
 
 from shared.db import make_engine
 from shared.http.idempotency import fingerprint, run_once
+from shared.http.middleware import CORRELATION_HEADER, ERRORS, REQUESTS, ServiceMiddleware
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from shared.http.rate_limit import RateLimiter
+from shared.http.unit_of_work import ConnDep, connection_slots, transaction
 from shared.identity import Principal
 from shared.kafka import broker_reachable
-from shared.logs import correlation_id, new_correlation_id
 from shared.settings import Settings, get_settings
 
-REQUESTS = Histogram("salesops_http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"])
-ERRORS = Counter("salesops_http_errors_total", "HTTP 5xx answers", ["service", "route"])
-CORRELATION_HEADER = "X-Correlation-ID"
+__all__ = ["CORRELATION_HEADER", "ERRORS", "REQUESTS", "ConnDep", "EngineDep", "transaction", "create_service_app"]
+LIMITS = """
+
+**Limits.** Request bodies: {body} MiB (file imports: {upload} MiB), else 413. Requests per caller: {rate:g}/s
+with bursts of {burst} per API process, else 429 with `Retry-After`. `X-Correlation-ID`: up to 64 characters of
+`A-Z a-z 0-9 . _ -`, else a fresh id is used."""
 
 
 class Health(BaseModel):
@@ -38,15 +44,6 @@ def get_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-
-
-def transaction(request: Request) -> Iterator[Connection]:
-    """One unit of work per request: committed when the route returns, rolled back when it raises."""
-    with request.app.state.engine.begin() as conn:
-        yield conn
-
-
-ConnDep = Annotated[Connection, Depends(transaction)]
 
 
 def idempotent_create(
@@ -70,19 +67,30 @@ def idempotent_create(
     return JSONResponse(body, status_code=status)
 
 
-def _query_names(dependant) -> set[str]:
+def _query_names(dependant) -> frozenset[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _query_names(sub)
-    return names
+    return frozenset(names)
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
-    """A misspelt (`?limt=5`) or repeated filter is an error, not silently ignored or half-used."""
+def _known_query_names(route: APIRoute) -> frozenset[str]:
+    """Computed once per route (its dependant tree never changes once the app is built)."""
+    known = route.__dict__.get("_salesops_query_names")
+    if known is None:
+        known = route._salesops_query_names = _query_names(route.dependant)  # type: ignore[attr-defined]
+    return known
+
+
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """A misspelt (`?limt=5`) or repeated filter is an error, not silently ignored or half-used.
+    Async and I/O-free, so it runs on the event loop without a thread hop."""
+    if not request.scope.get("query_string"):
+        return
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    known = _query_names(route.dependant)
+    known = _known_query_names(route)
     errors = [
         {"loc": ("query", name), "msg": "unknown query parameter", "type": "unknown"}
         for name in sorted(set(request.query_params) - known)
@@ -110,41 +118,45 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engine = engine or make_engine(settings.service_url(service))
+        if engine is None:
+            # No pre-ping: it is one more round trip on every request. A connection found dead instead fails its
+            # request with a 503 + Retry-After, and SQLAlchemy then discards every older pooled connection.
+            pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+            use_engine(app, make_engine(settings.service_url(service), pool_pre_ping=False, **pool))
         yield
         if engine is None:
             app.state.engine.dispose()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from this server, not from a CDN.
+    app = FastAPIOffline(
         title=title,
-        description=description,
+        description=description
+        + LIMITS.format(
+            body=settings.http_max_body_bytes // 2**20,
+            upload=settings.http_max_upload_bytes // 2**20,
+            rate=settings.http_rate_per_second,
+            burst=settings.http_rate_burst,
+        ),
         version=version,
         lifespan=lifespan,
-        responses={401: PROBLEM_RESPONSES[401]},
+        responses={401: PROBLEM_RESPONSES[401], 413: PROBLEM_RESPONSES[413], 429: PROBLEM_RESPONSES[429]},
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
+    app.state.service = service
+    app.state.rate_limiter = RateLimiter(settings.http_rate_per_second, settings.http_rate_burst)
     if engine is not None:
-        app.state.engine = engine
+        use_engine(app, engine)
     install_problem_handlers(app)
-
-    @app.middleware("http")
-    async def correlate_and_measure(request: Request, call_next):
-        token = correlation_id.set(request.headers.get(CORRELATION_HEADER) or new_correlation_id())
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-        response.headers[CORRELATION_HEADER] = correlation_id.get()
-        REQUESTS.labels(service, request.method, route, response.status_code).observe(time.perf_counter() - started)
-        if response.status_code >= 500:
-            ERRORS.labels(service, route).inc()
-        correlation_id.reset(token)
-        return response
+    app.add_middleware(
+        ServiceMiddleware,
+        service=service,
+        max_body_bytes=settings.http_max_body_bytes,
+        max_upload_bytes=settings.http_max_upload_bytes,
+    )
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the process answers", response_model=Health)
-    def healthz() -> Health:
+    async def healthz() -> Health:
         return Health(status="ok")
 
     @app.get(
@@ -162,8 +174,20 @@ def create_service_app(
 
     for router in routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
-    app.mount("/metrics", make_asgi_app())
+    # Both spellings answer directly: a mount would redirect /metrics to /metrics/.
+    app.add_route("/metrics", metrics, include_in_schema=False)
+    app.add_route("/metrics/", metrics, include_in_schema=False)
     return app
+
+
+def use_engine(app: FastAPI, engine: Engine) -> None:
+    app.state.engine = engine
+    app.state.connection_slots = connection_slots(engine)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus exposition of this process's registry."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _database_ok(engine: Engine) -> bool:

@@ -9,8 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from shared.errors import DomainError
 
@@ -43,8 +45,13 @@ PROBLEM_RESPONSES: dict[int | str, dict] = {
     403: _content("Role not allowed"),
     404: _content("Not found, or outside the caller's scope"),
     409: _content("Conflict: duplicate or stale"),
+    413: _content("The request body is larger than the endpoint's limit"),
     422: _content("Well-formed, but a business rule refuses it; `errors` names the field"),
+    429: _content("Too many requests from this caller; retry after `Retry-After` seconds"),
+    503: _content("The database is unavailable; retry after `Retry-After` seconds"),
 }
+# SQLSTATEs meaning "another transaction got in the way": the client may simply retry.
+_CONFLICT_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 def problem(
@@ -55,7 +62,19 @@ def problem(
     errors: list[dict] | None = None,
     headers: dict | None = None,
 ) -> JSONResponse:
-    body = Problem(title=title, status=status, detail=detail, instance=request.url.path, errors=errors or [])
+    return problem_response(request.scope, status, title, detail, errors, headers)
+
+
+def problem_response(
+    scope: Scope,
+    status: int,
+    title: str,
+    detail: str | None,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+) -> JSONResponse:
+    """A problem document for a request known only by its ASGI scope (middleware)."""
+    body = Problem(title=title, status=status, detail=detail, instance=scope.get("path"), errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -79,8 +98,10 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(request, exc.status, exc.title, exc.detail, exc.errors, headers)
+        headers = dict(getattr(exc, "headers", None) or {})  # e.g. Retry-After of a 429
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return problem(request, exc.status, exc.title, exc.detail, exc.errors, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -100,15 +121,58 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError):
         # Well-formed input PostgreSQL cannot store (e.g. a NUL character in text); the transaction rolled back.
-        reason = str(exc.orig).splitlines()[0] if exc.orig else "value cannot be stored"
-        return problem(request, 422, "Value cannot be stored", reason)
+        # PostgreSQL's own words name internals (types, functions): they go to the log, not to the client.
+        log.debug("value refused by the database: %s", exc.orig)
+        return problem(
+            request,
+            422,
+            "Value cannot be stored",
+            "a value in the request cannot be stored (for example a NUL character in text, or a number out of range)",
+        )
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, exc: IntegrityError):
-        # Reached only when a concurrent request won a uniqueness race the service had checked for.
+        # A concurrent request won a uniqueness race the service had checked for, or a constraint checked at
+        # COMMIT refused the transaction: nothing was stored either way.
+        log.debug("integrity error: %s", exc.orig)
         return problem(request, 409, "Conflict", "a concurrent request wrote the same record; retry")
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError):
+        # Anything else the database raised, including at COMMIT. A serialization failure or deadlock is a
+        # conflict the client may retry; a lost or refused connection means the database went away.
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in _CONFLICT_STATES:
+            log.debug("transaction conflict %s: %s", state, exc.orig)
+            return problem(request, 409, "Conflict", "a concurrent request changed the same records; retry")
+        if exc.connection_invalidated or state is None or state[:2] in {"08", "57"}:
+            log.warning("database unavailable: %s", exc.orig)
+            return _unavailable(request)
+        raise exc  # a bug (bad SQL, a missing table): the middleware logs it and answers 500
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, exc: PoolTimeout):
+        log.warning("no database connection free: %s", exc)
+        return _unavailable(request)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error")
-        return problem(request, 500, "Internal server error", "The error was logged with its correlation id.")
+        # Reached only by a failure in the service middleware itself, which answers every other one.
+        from shared.http.middleware import CORRELATION_HEADER, ERRORS
+        from shared.logs import correlation_id, new_correlation_id
+
+        log.exception("unhandled error outside the service middleware")
+        ERRORS.labels(getattr(request.app.state, "service", "unknown"), "middleware").inc()
+        return problem(
+            request,
+            500,
+            "Internal server error",
+            "The error was logged with its correlation id.",
+            headers={CORRELATION_HEADER: correlation_id.get() or new_correlation_id()},
+        )
+
+
+def _unavailable(request: Request) -> JSONResponse:
+    return problem(
+        request, 503, "Service unavailable", "the database is unavailable; retry shortly", headers={"Retry-After": "1"}
+    )

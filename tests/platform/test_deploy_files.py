@@ -386,8 +386,43 @@ def load_manifests() -> list[tuple[str, dict]]:
 MANIFESTS = load_manifests()
 
 
+# The Secrets ship as a template to fill in, outside the applied manifests; workloads still refer to them.
+SECRET_TEMPLATE = DEPLOY / "secrets.yaml.template"
+TEMPLATE_SECRETS = [doc for doc in yaml.safe_load_all(SECRET_TEMPLATE.read_text()) if doc]
+
+
 def objects(kind: str) -> dict[str, dict]:
-    return {doc["metadata"]["name"]: doc for _, doc in MANIFESTS if doc["kind"] == kind}
+    docs = [doc for _, doc in MANIFESTS] + (TEMPLATE_SECRETS if kind == "Secret" else [])
+    return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == kind}
+
+
+def test_no_secret_is_applied_and_the_template_has_no_usable_value():
+    assert not [doc for _, doc in MANIFESTS if doc["kind"] == "Secret"], "Secrets belong in the template only"
+    assert {doc["kind"] for doc in TEMPLATE_SECRETS} == {"Secret"}
+    for secret in TEMPLATE_SECRETS:
+        for key, value in secret_values(secret).items():
+            password = urlsplit(value).password if "://" in value else value
+            assert re.fullmatch(r"\$\{[A-Z_]+\}", password or ""), f"{key}: {password!r} is not a placeholder"
+    assert "CHANGE_ME" not in "".join(path.read_text() for path in DEPLOY.iterdir() if path.is_file())
+
+
+def test_compose_publishes_infrastructure_on_loopback_only(compose):
+    for name in ("postgres", "kafka"):
+        for port in compose["services"][name].get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond the host's loopback"
+
+
+def test_api_database_pools_fit_postgres_max_connections(compose):
+    """Every API's pool plus overflow, and the workers' pools, fit in the compose PostgreSQL's max_connections."""
+    command = " ".join(as_argv(compose["services"]["postgres"]["command"]))
+    max_connections = int(re.search(r"max_connections=(\d+)", command).group(1))
+    env = compose_env(compose["services"]["targets-api"])
+    keys = ("DB_POOL_SIZE", "DB_MAX_OVERFLOW")
+    default = {key: int(re.fullmatch(r"\$\{\w+:-(\d+)\}", env[key]).group(1)) for key in keys}
+    per_api = default["DB_POOL_SIZE"] + default["DB_MAX_OVERFLOW"]
+    assert len(SERVICES) * per_api + len(SERVICES) * 4 + 10 <= max_connections
+    config = objects("ConfigMap")["salesops-config"]["data"]
+    assert {"DB_POOL_SIZE", "DB_MAX_OVERFLOW"} <= config.keys()
 
 
 def pod_spec(workload: dict) -> dict:

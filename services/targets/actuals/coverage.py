@@ -16,8 +16,8 @@ from services.targets.actuals.ledger import coverage_timeline, lock_dealer, reat
 from services.targets.actuals.schemas import CoverageChangeOut, CoverageIn, CoverageOut, CoverageSpanOut
 from services.targets.actuals.tables import dealer_coverage, dealers
 from services.targets.domain.attribution import CoverageSpan, Share, check_timeline, replace_coverage
-from services.targets.people.tables import people
-from shared.errors import InvalidInput, NotFound
+from services.targets.people.service import ensure_people_in_scope
+from shared.errors import NotFound
 from shared.identity import Principal
 from shared.org import scope_condition
 
@@ -62,11 +62,15 @@ def set_coverage(
 ) -> CoverageChangeOut:
     """Give [valid_from, valid_to) of a dealer to reps by share, and re-split that period's actuals."""
     dealer = _dealer(conn, principal, dealer_id)
-    wanted = [r.person_id for r in command.reps]
-    known = set(conn.scalars(select(people.c.id).where(people.c.id.in_(wanted))))
-    for index, person_id in enumerate(wanted):
-        if person_id not in known:
-            raise InvalidInput(f"person {person_id} is not known", field=f"reps[{index}].person_id")
+    # Only reps who worked in the caller's subtree during the period; anyone else looks unknown (404).
+    ensure_people_in_scope(
+        conn,
+        principal,
+        [(f"reps[{i}].person_id", r.person_id) for i, r in enumerate(command.reps)],
+        valid_from=command.valid_from,
+        valid_to=command.valid_to,
+        role="rep",
+    )
     lock_dealer(conn, dealer_id)
     timeline = replace_coverage(
         coverage_timeline(conn, dealer_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_, select, true
@@ -25,7 +26,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.targets import AssignmentPeriod, PersonAssigned, PersonCreated
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope, scope_condition, subtree_ids
+from shared.org import ensure_in_scope, ids_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")
@@ -49,6 +50,52 @@ def _visible(principal: Principal) -> ColumnElement:
     if principal.org_unit_id is None:
         return false()
     return exists().where(pa.c.person_id == p.c.id, pa.c.org_unit_id.in_(subtree_ids(ou, principal.org_unit_id)))
+
+
+def _period_overlaps(valid_from: date, valid_to: date | None) -> list[ColumnElement]:
+    overlap = [or_(pa.c.valid_to.is_(None), pa.c.valid_to > valid_from)]
+    return overlap if valid_to is None else [*overlap, pa.c.valid_from < valid_to]
+
+
+def people_in_scope(
+    conn: Connection,
+    principal: Principal,
+    person_ids: Collection[uuid.UUID],
+    *,
+    valid_from: date,
+    valid_to: date | None,
+    role: str | None = None,
+) -> set[uuid.UUID]:
+    """Those of `person_ids` (with `role`, when given) assigned in the caller's subtree during [from, to)."""
+    roles = [p.c.role == role] if role else []
+    if principal.sees_everything:  # the whole company, people not (or no longer) assigned anywhere included
+        return set(conn.scalars(select(p.c.id).where(p.c.id.in_(set(person_ids)), *roles)))
+    return ids_in_scope(
+        conn,
+        ou,
+        principal,
+        person_ids,
+        id_column=pa.c.person_id,
+        org_unit_column=pa.c.org_unit_id,
+        where=[*_period_overlaps(valid_from, valid_to), *roles],
+        from_=pa.join(p, p.c.id == pa.c.person_id),
+    )
+
+
+def ensure_people_in_scope(
+    conn: Connection,
+    principal: Principal,
+    ids: Sequence[tuple[str, uuid.UUID]],
+    *,
+    valid_from: date,
+    valid_to: date | None,
+    role: str | None = None,
+) -> None:
+    """404 naming the first body field whose person is unknown, not a `role`, or outside the caller's subtree."""
+    found = people_in_scope(conn, principal, [i for _, i in ids], valid_from=valid_from, valid_to=valid_to, role=role)
+    for field, person_id in ids:
+        if person_id not in found:
+            raise NotFound(f"person {person_id} not found", field=field)
 
 
 def _person(conn: Connection, principal: Principal, person_id: uuid.UUID, *, for_update: bool = False) -> Row:
@@ -165,6 +212,10 @@ def assign_person(
     before = _history(conn, person_id)
     after = assign(before, command.org_unit_id, command.valid_from, command.valid_to)
     removed, added = changes(before, after)
+    # A manager rewrites only the part of a history spent in their subtree, never another region's periods.
+    touched = {uuid.UUID(str(a.org_unit_id)) for a in removed}  # the domain keeps ids as plain hashables
+    if touched - ids_in_scope(conn, ou, principal, touched, id_column=ou.c.id, org_unit_column=ou.c.id):
+        raise NotFound(f"person {person_id} not found", field="person_id")
     if removed:
         conn.execute(
             pa.delete().where(pa.c.person_id == person_id, pa.c.valid_from.in_([a.valid_from for a in removed]))

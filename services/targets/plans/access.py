@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_,
 from sqlalchemy.orm import aliased
 
 from services.targets import db
+from services.targets.domain.visibility import Viewer
 from services.targets.plans import tables as plan_tables
 from shared.errors import NotFound
 from shared.identity import Principal, Role
@@ -96,3 +97,27 @@ def read_version(plan: Row, principal: Principal, version: int | None) -> int:
     if newest is None or chosen > newest or chosen < 1:
         raise NotFound(f"plan {plan.id} has no version {chosen}", field="version")
     return chosen
+
+
+def viewer_of(conn: Connection, principal: Principal) -> Viewer:
+    """The caller for the visibility rule: a manager's unit and its parent, a rep's person id and office."""
+    if principal.sees_everything:
+        return Viewer(everything=True)
+    if principal.role == Role.rep:
+        return Viewer(own=principal.person_id, parent=principal.org_unit_id) if principal.person_id else Viewer()
+    if principal.org_unit_id is None:
+        return Viewer()
+    parent = conn.scalar(select(ou.c.parent_id).where(ou.c.id == principal.org_unit_id))
+    return Viewer(own=principal.org_unit_id, parent=parent)
+
+
+def path_lineage(path: str) -> list[uuid.UUID]:
+    """An org unit's ids from the company down, read from its ltree path (one uuid hex per label)."""
+    return [uuid.UUID(hex=label) for label in path.split(".")]
+
+
+def lineage(conn: Connection, org_unit_id: uuid.UUID, person_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """The node's ids from the company down (a rep's cells: their unit's lineage, then the person)."""
+    path = conn.scalar(select(ou.c.path).where(ou.c.id == org_unit_id))
+    units = path_lineage(path) if path else []
+    return [*units, person_id] if person_id is not None else units

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, Row, func, literal, select, true, tuple_
@@ -17,6 +18,7 @@ from services.targets.domain.plan_versions import (
     check_pending,
     check_reason,
 )
+from services.targets.people.service import ensure_people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import above, cell_scope, covers, in_plan, load_plan, read_version
 from services.targets.plans.cells import copy_cells, row_chunks
@@ -64,6 +66,13 @@ def open_adjustment(
             raise NotFound(f"org unit {key.org_unit_id} not found", field=f"changes[{i}].org_unit_id")
         if not in_plan(conn, plan, key.org_unit_id):
             raise InvalidInput(f"org unit {key.org_unit_id} is not in this plan", field=f"changes[{i}].org_unit_id")
+    ensure_people_in_scope(
+        conn,
+        principal,
+        [(f"changes[{i}].person_id", key.person_id) for i, (key, _) in enumerate(checked) if key.person_id],
+        valid_from=date(plan.fiscal_year, 1, 1),
+        valid_to=date(plan.fiscal_year + 1, 1, 1),
+    )
     adjustment_id = adjustment_id or uuid.uuid4()
     if conn.scalar(select(adj.c.id).where(adj.c.id == adjustment_id)):
         raise Conflict(f"adjustment {adjustment_id} already exists", field="id")

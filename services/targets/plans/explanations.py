@@ -11,9 +11,10 @@ from services.targets import db
 from services.targets.domain.decomposition import decompose
 from services.targets.domain.explanation import show
 from services.targets.domain.plan_records import request_from_json
+from services.targets.domain.visibility import sees_figures, visible_children
 from services.targets.people.tables import people
 from services.targets.plans import tables as plan_tables
-from services.targets.plans.access import cell_scope, covers, load_plan, read_version
+from services.targets.plans.access import cell_scope, lineage, load_plan, read_version, viewer_of
 from services.targets.plans.cells import cell_key_condition
 from services.targets.plans.decomposition import CellLayout
 from services.targets.plans.schemas import (
@@ -45,9 +46,15 @@ def get_split(
     row = conn.execute(
         select(splits).where(splits.c.plan_id == plan.id, splits.c.version == version, splits.c.parent_id == parent_id)
     ).first()
-    if row is None or not covers(conn, principal, parent_id):
+    shown = None
+    if row is not None:
+        allocations = replay(row)
+        # A rep sees their own line of their office's split, a manager their own of their parent's: no peer's.
+        keys = [(uuid.UUID(k), k) for k in allocations]
+        shown = visible_children(viewer_of(conn, principal), lineage(conn, parent_id), keys)
+    if row is None or shown is None:
         raise NotFound(f"no split of {parent_id} in version {version}", field="parent_id")
-    allocations = replay(row)
+    allocations = {k: allocations[k] for k in shown}
     ou = db.org_units
     kinds = {
         str(r.id): r.kind
@@ -137,7 +144,13 @@ def explain_cell(
     leaf = str(person_id or org_unit_id)
     steps: list[ExplanationStep] = []
     chain = split_chain(conn, plan.id, version, leaf)
+    viewer, path = viewer_of(conn, principal), lineage(conn, org_unit_id, person_id)
     for row, child in zip(chain, [str(r.parent_id) for r in chain[1:]] + [leaf], strict=False):
+        # A step shows its parent's total and the child's share: only where the child is the caller's node or
+        # below it, so a manager never reads the company figure and the region's share (hence a sibling's).
+        child_id = uuid.UUID(child)
+        if child_id in path and not sees_figures(viewer, path[: path.index(child_id) + 1]):
+            continue
         allocation = replay(row)[child]
         steps.append(
             ExplanationStep(

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,21 +19,61 @@ from sqlalchemy.dialects.postgresql import insert
 from services.targets import db
 from services.targets.domain.plan_lifecycle import PlanStatus, check_editable
 from services.targets.domain.plan_versions import CellKey, check_reason
-from services.targets.people.tables import people
+from services.targets.people.service import people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
 from services.targets.plans.adjustments import apply_changes, open_adjustment
 from services.targets.plans.schemas import ImportOut
-from services.targets.plans.spreadsheets import MONTH_COLUMNS, TOTAL_MARK
+from services.targets.plans.spreadsheets import FORMULA_STARTS, MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
 from shared.org import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 50_000  # data rows below the header: a whole company's reps x product lines fits
+MAX_COLUMNS = 30  # the export's 18 columns and room for a few more
 MAX_ERRORS = 200
 MAX_AMOUNT = Decimal(10) ** 15  # target cells are numeric(18, 2)
 MAX_WEIGHT = Decimal(10) ** 17  # weights are numeric(24, 6)
 PRODUCT_LINE = re.compile(r"^[^\x00-\x1f\\]{0,64}$")
+
+
+def _bounded(lines: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """The sheet's lines, refusing more than MAX_ROWS data rows or a value beyond MAX_COLUMNS columns."""
+    kept: list[list[Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if number > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
+            raise InvalidInput(f"a file may hold at most {MAX_ROWS} rows below the header", field="file")
+        values = list(line)
+        if any(v is not None and str(v).strip() != "" for v in values[MAX_COLUMNS:]):
+            raise InvalidInput(f"a file may use at most {MAX_COLUMNS} columns (row {number})", field="file")
+        kept.append(values[:MAX_COLUMNS])
+    return kept
+
+
+def _xlsx_lines(content: bytes) -> list[list[Any]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book["targets"] if "targets" in book.sheetnames else book.worksheets[0]
+        # The declared <dimension> is the writer's claim, not the data: a 5 KB file may declare A1:XFD1048576, and
+        # read-only openpyxl pads every row to it. Forget it; read one column past the limit to detect overflow.
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
+    except InvalidInput:
+        raise
+    except Exception as exc:  # a malformed workbook fails in many ways (zip, XML, openpyxl); all mean the same
+        raise InvalidInput(f"not a readable .xlsx file: {type(exc).__name__}: {exc}", field="file") from exc
+
+
+def _csv_lines(content: bytes) -> list[list[Any]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("a CSV file must be UTF-8", field="file") from exc
+    try:
+        return _bounded(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
 
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
@@ -40,31 +82,25 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_BYTES:
         raise InvalidInput(f"the file is larger than {MAX_BYTES // 1024 // 1024} MB", field="file")
-    if content[:2] == b"PK":
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book["targets"] if "targets" in book.sheetnames else book.worksheets[0]
-            lines = [list(r) for r in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # a malformed workbook fails in many ways (zip, XML, openpyxl); all mean the same
-            raise InvalidInput(f"not a readable .xlsx file: {type(exc).__name__}: {exc}", field="file") from exc
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("a CSV file must be UTF-8", field="file") from exc
-        try:
-            lines = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+    lines = _xlsx_lines(content) if content[:2] == b"PK" else _csv_lines(content)
     if not lines:
         raise InvalidInput("the file has no header line", field="file")
     header = [str(h or "").strip().lower() for h in lines[0]]
     rows = []
     for number, line in enumerate(lines[1:], start=2):
-        values = {h: v for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""}
+        values = {
+            h: revived(v) for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""
+        }
         if values and str(values.get(header[0], "")).strip().upper() != TOTAL_MARK:
             rows.append((number, values))
     return header, rows
+
+
+def revived(value: Any) -> Any:
+    """Undo the export's guard: "'=x" was written for the text "=x", so a file round-trips unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def number(value: Any) -> Decimal:
@@ -111,20 +147,23 @@ class Resolver:
 
     def unit(self, code: Any) -> uuid.UUID:
         unit_id = self.units.get(str(code).strip())
-        if unit_id is None:
-            raise ValueError(f"no org unit {code!r} in this plan")
-        if unit_id not in self.allowed:
+        if unit_id is not None and unit_id not in self.allowed:
             self.allowed[unit_id] = covers(self.conn, self.principal, unit_id)
-        if not self.allowed[unit_id]:
-            raise ValueError(f"org unit {code!r} is outside your part of the organisation")
+        if unit_id is None or not self.allowed[unit_id]:  # not in the plan and out of scope read the same
+            raise ValueError(f"no org unit {code!r} in your part of this plan")
         return unit_id
 
     def person(self, value: Any) -> uuid.UUID:
         person_id = uuid.UUID(str(value).strip())
         if person_id not in self.people:
-            self.people[person_id] = self.conn.scalar(select(people.c.id).where(people.c.id == person_id)) is not None
+            # Anyone assigned in the caller's subtree during the plan's year; others read as unknown.
+            year = self.plan.fiscal_year
+            found = people_in_scope(
+                self.conn, self.principal, [person_id], valid_from=date(year, 1, 1), valid_to=date(year + 1, 1, 1)
+            )
+            self.people[person_id] = person_id in found
         if not self.people[person_id]:
-            raise ValueError(f"no person {person_id}")
+            raise ValueError(f"no person {person_id} in your part of the organisation")
         return person_id
 
 

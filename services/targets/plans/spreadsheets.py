@@ -135,13 +135,31 @@ def export_table(conn: Connection, principal: Principal, plan_id: uuid.UUID, ver
     return Table(about, [*HEADERS, *(e.header for e in extras)], body, totals, f"plan-{plan.id}-v{version}")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading ' (OWASP CSV injection advice).
+
+    Product lines, unit and person names are typed by users: "=HYPERLINK(...)" must reach Excel as text.
+    Numbers stay numbers, so a negative amount is not touched.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _inert_row(row: list[Any]) -> list[Any]:
+    return [inert(v) for v in row]
+
+
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM so Excel opens Chinese names correctly; header first, totals line last."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.header)
-    writer.writerows([["" if v is None else v for v in row] for row in table.body])
-    writer.writerow(["" if v is None else v for v in table.totals])
+    writer.writerow(_inert_row(table.header))
+    writer.writerows([_inert_row(["" if v is None else v for v in row]) for row in table.body])
+    writer.writerow(_inert_row(["" if v is None else v for v in table.totals]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -149,13 +167,13 @@ def to_xlsx(table: Table) -> bytes:
     """A "targets" sheet (header, rows, totals line) and a "plan" sheet saying which plan and version."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("targets")
-    sheet.append(table.header)
+    sheet.append(_inert_row(table.header))
     for row in table.body:
-        sheet.append(row)
-    sheet.append(table.totals)
+        sheet.append(_inert_row(row))
+    sheet.append(_inert_row(table.totals))
     about = book.create_sheet("plan")
     for name, value in table.about:
-        about.append([name, value])
+        about.append(_inert_row([name, value]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -28,7 +28,7 @@ target_plans = Table(
     Column("metric", String(30), nullable=False),
     Column("fiscal_year", SmallInteger, nullable=False),
     Column("unit", String(20), nullable=False),
-    Column("rounding_step", Numeric(18, 4), nullable=False),
+    Column("rounding_step", Numeric(19, 4), nullable=False),  # 15 integer digits, as the API allows
     Column("status", String(20), nullable=False),
     Column("published_version", Integer),  # the version progress is measured against
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),

@@ -18,7 +18,10 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.targets import db
 from services.targets.domain.progress import Progress, Status, periods_containing
-from services.targets.progress.board import Board, read_board, sees_unit
+from services.targets.domain.visibility import sees_figures
+from services.targets.plans.access import load_plan as visible_plan
+from services.targets.plans.access import path_lineage, viewer_of
+from services.targets.progress.board import Board, read_board
 from services.targets.progress.figures import load_plan, reps_in
 from services.targets.progress.schemas import AlertEvaluationOut
 from services.targets.progress.tables import progress_alerts
@@ -49,15 +52,16 @@ def _behind(board: Board, conn: Connection) -> tuple[int, list[tuple[str, uuid.U
 
 def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, as_of: date) -> AlertEvaluationOut:
     """Publish one alert per behind node and period as of the day; repeated runs add nothing."""
+    visible_plan(conn, principal, plan_id)  # scope first: nothing about the plan is said to a caller outside it
     plan = load_plan(conn, plan_id)
+    if not sees_figures(viewer_of(conn, principal), path_lineage(plan.root_path)):  # alerts cover the whole plan
+        raise NotFound(f"plan {plan_id} not found", field="plan_id")
     if as_of.year != plan.fiscal_year:
         raise InvalidInput(f"as_of must lie in the plan's fiscal year {plan.fiscal_year}", field="as_of")
     periods = periods_containing(plan.fiscal_year, as_of)
     evaluated, events = 0, []
     for period in periods:
         board = read_board(conn, plan, period, as_of)
-        if not sees_unit(principal, board.units[0]):  # the plan's root
-            raise NotFound(f"plan {plan_id} not found", field="plan_id")
         count, behind = _behind(board, conn)
         evaluated += count
         events += [

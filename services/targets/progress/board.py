@@ -22,6 +22,9 @@ from services.targets.domain.progress import (
     resolve_period,
     roll_up,
 )
+from services.targets.domain.visibility import Viewer, sees_figures, sees_total
+from services.targets.plans.access import load_plan as visible_plan
+from services.targets.plans.access import path_lineage
 from services.targets.progress.figures import (
     PlanView,
     Rep,
@@ -34,7 +37,7 @@ from services.targets.progress.figures import (
     selling_calendar,
 )
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
-from shared.identity import Principal, Role
+from shared.identity import Principal
 
 
 @dataclass
@@ -175,6 +178,7 @@ def _by_position(position: dict[uuid.UUID, int], values: dict[uuid.UUID, Decimal
 
 def board_for(
     conn: Connection,
+    principal: Principal,
     plan_id: uuid.UUID,
     *,
     period: str | None,
@@ -182,6 +186,8 @@ def board_for(
     date_to: date | None,
     as_of: date,
 ) -> Board:
+    """The plan's board, read only once the caller may see the plan: scope answers before any rule about periods."""
+    visible_plan(conn, principal, plan_id)
     plan = load_plan(conn, plan_id)
     return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
 
@@ -210,16 +216,15 @@ def rep_ref(rep: Rep) -> NodeRef:
     return NodeRef(kind="person", id=rep.id, name=rep.name, org_unit_id=rep.org_unit_id)
 
 
-def sees_unit(principal: Principal, unit: Unit) -> bool:
-    """Managers see their subtree; reps see no unit's progress, only their own."""
-    if principal.sees_everything:
-        return True
-    if principal.role == Role.rep or principal.org_unit_id is None:
-        return False
-    return principal.org_unit_id.hex in unit.path.split(".")
+def sees_unit(viewer: Viewer, unit: Unit) -> bool:
+    """A unit's progress, ranking and children: the viewer's subtree (reps see no unit's, only their own)."""
+    return sees_figures(viewer, path_lineage(unit.path))
 
 
-def sees_rep(principal: Principal, rep: Rep, unit: Unit) -> bool:
-    if principal.role == Role.rep:
-        return principal.person_id == rep.id
-    return sees_unit(principal, unit)
+def sees_unit_total(viewer: Viewer, unit: Unit) -> bool:
+    """A unit's figures as an ancestor in a roll-up: also the viewer's parent (a rep's office)."""
+    return sees_total(viewer, path_lineage(unit.path))
+
+
+def sees_rep(viewer: Viewer, rep: Rep, unit: Unit) -> bool:
+    return sees_figures(viewer, [*path_lineage(unit.path), rep.id])

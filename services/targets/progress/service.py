@@ -1,7 +1,8 @@
 """Use cases for progress: a node's figures with its rank and roll-up, and a unit's ranking of children and reps.
 
-Scoping: a rep reads only their own progress; a manager reads the nodes of their subtree, and the roll-up
-lists only the ancestors inside it. Anything else answers 404, like a node that does not exist.
+Scoping (domain/visibility.py): the plan must be visible before any period is read; a rep reads their own
+progress and their office's total; a manager reads the nodes of their subtree, and the roll-up lists the
+ancestors inside it and their parent's total. Anything else answers 404, like a node that does not exist.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from services.targets.progress.board import Board, board_for, rep_ref, sees_rep, sees_unit, unit_ref
+from services.targets.plans.access import viewer_of
+from services.targets.progress.board import Board, board_for, rep_ref, sees_rep, sees_unit, sees_unit_total, unit_ref
 from services.targets.progress.figures import Rep, rep_of, reps_in
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.errors import NotFound
@@ -30,12 +32,12 @@ def unit_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """An org unit's figures for a period, its rank among its siblings and every ancestor's figures."""
-    board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    unit = board.unit(org_unit_id)
-    if unit is None or not sees_unit(principal, unit):
+    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
+    unit, viewer = board.unit(org_unit_id), viewer_of(conn, principal)
+    if unit is None or not sees_unit(viewer, unit):
         raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
     me = board.unit_ranked(unit)
-    ancestors = [board.unit_ranked(a) for a in board.ancestors(unit) if sees_unit(principal, a)]
+    ancestors = [board.unit_ranked(a) for a in board.ancestors(unit) if sees_unit_total(viewer, a)]
     return NodeProgressOut(
         **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
     )
@@ -58,17 +60,17 @@ def person_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """A rep's figures, their rank among the reps of their unit, and the figures of the units above them."""
-    board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
+    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
     rep = rep_of(conn, person_id, board.ref_day)
-    unit = board.unit(rep.org_unit_id) if rep else None
-    if rep is None or unit is None or not sees_rep(principal, rep, unit):
+    unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_of(conn, principal)
+    if rep is None or unit is None or not sees_rep(viewer, rep, unit):
         raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
     peers = _peers(conn, board, rep)
     sums = board.person_figures(conn, [p.id for p in peers])
     ranked = board.ranked([(rep_ref(p), *sums[p.id]) for p in peers])
     me = next(r for r in ranked if r.node.id == rep.id)
     chain = [*board.ancestors(unit), unit]
-    ancestors = [board.unit_ranked(a) for a in chain if sees_unit(principal, a)]
+    ancestors = [board.unit_ranked(a) for a in chain if sees_unit_total(viewer, a)]
     return NodeProgressOut(
         **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
     )
@@ -86,9 +88,9 @@ def unit_ranking(
     as_of: date,
 ) -> RankingOut:
     """A unit's child units and its own reps, each ranked among themselves by achievement rate (004 销售排名)."""
-    board = board_for(conn, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
+    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
     unit = board.unit(org_unit_id)
-    if unit is None or not sees_unit(principal, unit):
+    if unit is None or not sees_unit(viewer_of(conn, principal), unit):
         raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
     children = board.children.get(unit.id, [])
     org_units = board.ranked([(unit_ref(c), *board.unit_figures(c.id)) for c in children])

@@ -10,10 +10,10 @@ from services.visits import db
 from services.visits.dealers.tables import dealers
 from services.visits.outlets.schemas import OutletCreate, OutletOut
 from services.visits.outlets.tables import outlets as t
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal
-from shared.org import ensure_in_scope, scope_condition
+from shared.org import ensure_all_in_scope, ensure_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
@@ -22,8 +22,16 @@ outbox = Outbox(db.outbox, source="/salesops/visits")
 def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
     """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
     ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
-    if command.dealer_id and not conn.scalar(select(dealers.c.id).where(dealers.c.id == command.dealer_id)):
-        raise InvalidInput(f"dealer {command.dealer_id} is not known", field="dealer_id")
+    if command.dealer_id:  # the supplying dealer obeys the caller's scope too: elsewhere reads as unknown
+        ensure_all_in_scope(
+            conn,
+            db.org_units,
+            principal,
+            [("dealer_id", command.dealer_id)],
+            what="dealer",
+            id_column=dealers.c.id,
+            org_unit_column=dealers.c.org_unit_id,
+        )
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
         raise Conflict(f"outlet code {command.code!r} already exists", field="code")
     outlet_id = command.id or uuid.uuid4()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from services.targets.actuals.tables import actual_attributions, actual_months
-from services.targets.people.tables import people
+from services.targets.people.tables import people, person_assignments
 from tests.support import create_org_unit
 from tests.targets.progress.support import cover, record_order, register_dealer
 
@@ -26,6 +26,10 @@ def office(clients, admin, engines):
     reps = [uuid.UUID(int=(n << 124) | (uuid.uuid4().int >> 8)) for n in (1, 2, 3)]  # ordered: rep 1 < 2 < 3
     with engines["targets"].begin() as conn:
         conn.execute(people.insert(), [dict(id=r, name=f"Rep {i}", role="rep") for i, r in enumerate(reps, 1)])
+        conn.execute(  # in the office since 2020: coverage names only reps of the caller's subtree
+            person_assignments.insert(),
+            [dict(person_id=r, valid_from=date(2020, 1, 1), org_unit_id=uuid.UUID(unit["id"])) for r in reps],
+        )
         covered, uncovered = register_dealer(conn, uuid.UUID(unit["id"])), register_dealer(conn, uuid.UUID(unit["id"]))
     return dict(
         company=uuid.UUID(company["id"]),
@@ -122,7 +126,7 @@ def test_changing_coverage_re_splits_that_period_only(clients, admin, engines, o
         ([("0", "0.6"), ("1", "0.3")], "reps"),  # 0.9, not 1
         ([("0", "0.5"), ("0", "0.5")], "reps"),  # the same rep twice
         ([("0", "0.0"), ("1", "1")], "reps[0].share"),  # a zero share
-        ([("unknown", "1")], "reps[0].person_id"),
+        ([("unknown", "1")], "reps[0].person_id"),  # 404, like any id the caller may not see
     ],
 )
 def test_bad_coverage_is_refused_with_the_field(clients, admin, office, reps, field):
@@ -132,7 +136,8 @@ def test_bad_coverage_is_refused_with_the_field(clients, admin, office, reps, fi
         headers=admin,
         json={"valid_from": "2026-01-01", "reps": [{"person_id": str(ids[p]), "share": s} for p, s in reps]},
     )
-    assert (answer.status_code, answer.json()["errors"][0]["field"]) == (422, field)
+    status = 404 if field.endswith("person_id") else 422
+    assert (answer.status_code, answer.json()["errors"][0]["field"]) == (status, field)
 
 
 def test_coverage_scoping_and_roles(clients, admin, token, office):

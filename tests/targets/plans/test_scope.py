@@ -46,8 +46,12 @@ def test_a_province_manager_sees_the_region_plan_but_only_their_provinces_cells(
     # P1's reps a1, a2, b1: 3 x 2 lines x 12 months = 72 cells worth 9000.
     assert len(found) == 72 and sum(found.values()) == D(9000)
     assert {unit for unit, _, _, _ in found} == {org.o1, org.o2}
+    # The region is P1's parent: its total and P1's own line, never P2's (domain/visibility.py).
     split = client.get(f"/plans/{plan['id']}/splits/{org.region}", headers=province)
-    assert split.status_code == 404  # the parent's split over its siblings is the region's business
+    assert split.status_code == 200, split.text
+    assert split.json()["parent_value"] == "12000.00"
+    assert [(c["node_id"], c["value"]) for c in split.json()["children"]] == [(org.p1, "9000.0000")]
+    assert client.get(f"/plans/{plan['id']}/splits/{org.company}", headers=province).status_code == 404
 
 
 def test_a_rep_reads_only_their_own_published_targets(clients, infra, org, planner, director):

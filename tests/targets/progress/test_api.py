@@ -144,7 +144,9 @@ def test_a_rep_reads_only_their_own_progress(clients, infra, world):
     api = clients["targets"]
     mine = bearer(infra.issuer, "rep", world.o1, person_id=world.r1)
     own = ok(person_progress(api, mine, world, world.r1))
-    assert own["ancestors"] == [] and own["figures"]["actual"] == "4000.00"
+    assert own["figures"]["actual"] == "4000.00"
+    # Their office's total (domain/visibility.py), not the region's: O1 = 8,000 + d3's 1,000.
+    assert [(a["node"]["id"], a["figures"]["actual"]) for a in own["ancestors"]] == [(str(world.o1), "9000.00")]
     assert person_progress(api, mine, world, world.r2).status_code == 404
     assert unit_progress(api, mine, world, world.o1).status_code == 404
 
@@ -153,9 +155,10 @@ def test_a_manager_reads_only_their_subtree(clients, token, world):
     api = clients["targets"]
     office_manager = token("supervisor", org_unit=world.o1)
     office = ok(unit_progress(api, office_manager, world, world.o1))
-    assert office["ancestors"] == []  # the region is above the caller
+    # The region is the caller's parent: its total (21,000) is shown, its other children are not.
+    assert [(a["node"]["id"], a["figures"]["actual"]) for a in office["ancestors"]] == [(str(world.region), "21000.00")]
     rep = ok(person_progress(api, office_manager, world, world.r1))
-    assert [a["node"]["id"] for a in rep["ancestors"]] == [str(world.o1)]
+    assert [a["node"]["id"] for a in rep["ancestors"]] == [str(world.region), str(world.o1)]
     assert unit_progress(api, office_manager, world, world.o2).status_code == 404
     assert person_progress(api, office_manager, world, world.r3).status_code == 404
     regional = token("region_manager", org_unit=world.region)
