@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
-from kafka.errors import KafkaError
+from kafka.errors import (
+    CommitFailedError,
+    IllegalGenerationError,
+    KafkaError,
+    RebalanceInProgressError,
+    UnknownMemberIdError,
+)
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, Connection, DateTime, Engine, Index, MetaData, String, Table, text
@@ -24,6 +30,7 @@ from shared.events.base import REGISTRY, Envelope, Event, InboundMessage, Unknow
 from shared.failures import is_connection_loss, short_reason
 
 log = logging.getLogger(__name__)
+GROUP_CHANGES = (CommitFailedError, RebalanceInProgressError, UnknownMemberIdError, IllegalGenerationError)
 LAG = Gauge(
     "salesops_consumer_lag",
     "Messages behind the partition's high watermark (never negative)",
@@ -140,7 +147,8 @@ class Consumer:
                 log.debug("replay cause", exc_info=exc)
                 self._rewind(records)
                 stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+                # A group being rebalanced is rejoined inside poll(): poll again soon rather than sleep through it.
+                backoff = min(backoff * 2, 0.5 if isinstance(exc, GROUP_CHANGES) else 5.0)
 
     def apply_batch(self, records: list[ConsumerRecord]) -> None:
         self.applier.apply(records)
