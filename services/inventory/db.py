@@ -17,3 +17,5 @@ idempotency_keys = make_idempotency_table(metadata)
 # Tables of each concept live in their own module on the same metadata; importing them completes it.
 from services.inventory.dealers import tables as _dealers  # noqa: E402,F401
 from services.inventory.orders import tables as _orders  # noqa: E402,F401
+from services.inventory.skus import tables as _skus  # noqa: E402,F401
+from services.inventory.stock_reports import tables as _stock_reports  # noqa: E402,F401

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -22,9 +23,61 @@ class DealerRegistered(Event):
     code: str
     name: str
     org_unit_id: uuid.UUID
+    credit_limit: Decimal | None = None
+    payment_terms_days: int | None = None
+    grade: str | None = None
+    status: str | None = None
 
     def key(self) -> str:
         return str(self.dealer_id)
+
+
+class DealerUpdated(Event):
+    """A dealer's master data changed (territory, credit limit, terms, grade or status); the full new state."""
+
+    type = "inventory.dealer.updated"
+    version = 1
+    topic = "inventory.dealers.v1"
+
+    dealer_id: uuid.UUID
+    code: str
+    name: str
+    org_unit_id: uuid.UUID
+    credit_limit: Decimal | None
+    payment_terms_days: int
+    grade: str
+    status: str
+
+    def key(self) -> str:
+        return str(self.dealer_id)
+
+
+class SkuChanged(Event):
+    """A SKU was registered or changed: the full new state (category, case size, shelf life, price band)."""
+
+    type = "inventory.sku.changed"
+    version = 1
+    topic = "inventory.skus.v1"
+
+    change: Literal["registered", "updated"]
+    sku_id: uuid.UUID
+    code: str
+    name: str
+    category: str
+    brand: str
+    unit: str
+    case_size: int
+    shelf_life_days: int | None
+    list_price: Decimal
+    price_floor: Decimal | None
+    price_ceiling: Decimal | None
+    band_low_days: int | None
+    band_high_days: int | None
+    status: str
+    updated_at: datetime
+
+    def key(self) -> str:
+        return str(self.sku_id)
 
 
 class OrderLine(BaseModel):

@@ -1,0 +1,165 @@
+"""SKUs, dealers' credit terms and bands, stock reports with their lines and batches, stock policies
+
+Revision ID: invx0001
+Revises: inv0001
+Create Date: 2026-11-30 11:30:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "invx0001"
+down_revision: str | Sequence[str] | None = "inv0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+S = "inventory"
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    op.create_table(
+        "skus",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("category", sa.String(length=100), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("unit", sa.String(length=20), nullable=False),
+        sa.Column("case_size", sa.Integer(), nullable=False),
+        sa.Column("shelf_life_days", sa.Integer(), nullable=True),
+        sa.Column("list_price", sa.Numeric(precision=18, scale=4), nullable=False),
+        sa.Column("price_floor", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("price_ceiling", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("band_low_days", sa.Integer(), nullable=True),
+        sa.Column("band_high_days", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint("case_size > 0", name=op.f("ck_skus_case_size_positive")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_skus")),
+        sa.UniqueConstraint("code", name=op.f("uq_skus_code")),
+        schema=S,
+    )
+    op.add_column("dealers", sa.Column("credit_limit", sa.Numeric(precision=18, scale=2), nullable=True), schema=S)
+    for name, default in (("payment_terms_days", "30"), ("overdue_allowance_days", "0")):
+        op.add_column(
+            "dealers", sa.Column(name, sa.Integer(), server_default=sa.text(default), nullable=False), schema=S
+        )
+    op.add_column(
+        "dealers", sa.Column("grade", sa.String(length=10), server_default=sa.text("'B'"), nullable=False), schema=S
+    )
+    op.add_column(
+        "dealers",
+        sa.Column("status", sa.String(length=20), server_default=sa.text("'active'"), nullable=False),
+        schema=S,
+    )
+    op.add_column("dealers", sa.Column("band_low_days", sa.Integer(), nullable=True), schema=S)
+    op.add_column("dealers", sa.Column("band_high_days", sa.Integer(), nullable=True), schema=S)
+    op.add_column(
+        "dealers",
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        schema=S,
+    )
+    op.create_table(
+        "stock_reports",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("dealer_id", sa.UUID(), nullable=False),
+        sa.Column("org_unit_id", sa.UUID(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=10), nullable=False),
+        sa.Column("submitted_by", sa.String(length=200), nullable=False),
+        sa.Column("line_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dealer_id"], ["inventory.dealers.id"], name=op.f("fk_stock_reports_dealer_id_dealers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_reports")),
+        sa.UniqueConstraint("dealer_id", "period_end", name=op.f("uq_stock_reports_dealer_id_period_end")),
+        schema=S,
+    )
+    op.create_index(
+        op.f("ix_inventory_stock_reports_org_unit_id"), "stock_reports", ["org_unit_id"], unique=False, schema=S
+    )
+    op.create_table(
+        "stock_report_lines",
+        sa.Column("report_id", sa.UUID(), nullable=False),
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("opening", sa.Integer(), nullable=False),
+        sa.Column("received", sa.Integer(), nullable=False),
+        sa.Column("closing", sa.Integer(), nullable=False),
+        sa.Column("sold", sa.Integer(), nullable=False),
+        sa.Column("previous_closing", sa.Integer(), nullable=True),
+        sa.Column("previous_sold", sa.Integer(), nullable=True),
+        sa.Column("safety_stock", sa.Numeric(precision=14, scale=1), nullable=False),
+        sa.Column("stock_days", sa.Numeric(precision=12, scale=1), nullable=True),
+        sa.Column("band", sa.String(length=8), nullable=False),
+        sa.Column("band_low_days", sa.Integer(), nullable=False),
+        sa.Column("band_high_days", sa.Integer(), nullable=False),
+        sa.Column("target_days", sa.Numeric(precision=6, scale=2), nullable=False),
+        sa.Column("oldest_age_days", sa.Integer(), nullable=True),
+        sa.Column("near_expiry", sa.Integer(), nullable=True),
+        sa.Column("open_orders", sa.Integer(), nullable=False),
+        sa.Column("case_size", sa.Integer(), nullable=False),
+        sa.Column("suggested_order", sa.Integer(), nullable=False),
+        sa.Column("flags", postgresql.ARRAY(sa.String(length=40)), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["inventory.stock_reports.id"], name=op.f("fk_stock_report_lines_report_id_stock_reports")
+        ),
+        sa.PrimaryKeyConstraint("report_id", "sku_id", name=op.f("pk_stock_report_lines")),
+        schema=S,
+    )
+    op.create_table(
+        "stock_report_batches",
+        sa.Column("report_id", sa.UUID(), nullable=False),
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("batch_code", sa.String(length=64), nullable=False),
+        sa.Column("produced_on", sa.Date(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["inventory.stock_reports.id"],
+            name=op.f("fk_stock_report_batches_report_id_stock_reports"),
+        ),
+        sa.PrimaryKeyConstraint("report_id", "sku_id", "batch_code", name=op.f("pk_stock_report_batches")),
+        schema=S,
+    )
+    op.create_table(
+        "stock_policies",
+        sa.Column("org_unit_id", sa.UUID(), nullable=False),
+        sa.Column("band_low_days", sa.Integer(), nullable=False),
+        sa.Column("band_high_days", sa.Integer(), nullable=False),
+        sa.Column("target_days", sa.Numeric(precision=6, scale=2), nullable=True),
+        sa.Column("near_expiry_fraction", sa.Numeric(precision=5, scale=4), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_unit_id"], ["inventory.org_units.id"], name=op.f("fk_stock_policies_org_unit_id_org_units")
+        ),
+        sa.PrimaryKeyConstraint("org_unit_id", name=op.f("pk_stock_policies")),
+        schema=S,
+    )
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    for table in ("stock_policies", "stock_report_batches", "stock_report_lines"):
+        op.drop_table(table, schema=S)
+    op.drop_index(op.f("ix_inventory_stock_reports_org_unit_id"), table_name="stock_reports", schema=S)
+    op.drop_table("stock_reports", schema=S)
+    for column in (
+        "updated_at",
+        "band_high_days",
+        "band_low_days",
+        "status",
+        "grade",
+        "overdue_allowance_days",
+        "payment_terms_days",
+        "credit_limit",
+    ):
+        op.drop_column("dealers", column, schema=S)
+    op.drop_table("skus", schema=S)
