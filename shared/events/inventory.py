@@ -109,3 +109,67 @@ class OrderRecorded(Event):
 
     def key(self) -> str:
         return str(self.order_id)
+
+
+class StockLineFigures(BaseModel):
+    """One SKU of a stock report with what was derived from it."""
+
+    sku_id: uuid.UUID
+    sku: str
+    opening: int
+    received: int
+    closing: int
+    sold: int
+    safety_stock: Decimal
+    stock_days: Decimal | None
+    band: Literal["low", "normal", "high"]
+    oldest_age_days: int | None
+    near_expiry: int | None
+    suggested_order: int
+    flags: list[str]
+
+
+class StockReportSubmitted(Event):
+    """A dealer's weekly stock report (进销存) was accepted, with sold, safety stock, stock days and the next order."""
+
+    type = "inventory.stock_report.submitted"
+    version = 1
+    topic = "inventory.stock_reports.v1"
+
+    report_id: uuid.UUID
+    dealer_id: uuid.UUID
+    dealer_code: str
+    org_unit_id: uuid.UUID
+    period_start: date
+    period_end: date
+    lines: list[StockLineFigures]
+
+    def key(self) -> str:
+        return str(self.dealer_id)
+
+
+class StockAlert(BaseModel):
+    sku_id: uuid.UUID
+    sku: str
+    kind: Literal["low", "high", "near_expiry"]
+    closing: int
+    stock_days: Decimal | None
+    near_expiry: int | None
+    suggested_order: int
+
+
+class StockAlertsRaised(Event):
+    """Lines of a stock report outside the stock-days band, or holding near-expiry stock (即期品)."""
+
+    type = "inventory.stock.alerts_raised"
+    version = 1
+    topic = "inventory.stock_reports.v1"
+
+    report_id: uuid.UUID
+    dealer_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    period_end: date
+    alerts: list[StockAlert]
+
+    def key(self) -> str:
+        return str(self.dealer_id)

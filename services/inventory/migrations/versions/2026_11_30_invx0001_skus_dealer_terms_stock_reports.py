@@ -1,4 +1,4 @@
-"""SKUs, dealers' credit terms and bands, stock reports with their lines and batches, stock policies
+"""SKUs, dealers' credit terms and bands, stock reports, stock policies, dealer orders, shipments, warehouse batches
 
 Revision ID: invx0001
 Revises: inv0001
@@ -144,9 +144,113 @@ def upgrade() -> None:
         schema=S,
     )
 
+    op.create_table(
+        "dealer_orders",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("dealer_id", sa.UUID(), nullable=False),
+        sa.Column("org_unit_id", sa.UUID(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("source_ref", sa.String(length=100), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("total_quantity", sa.Integer(), nullable=False),
+        sa.Column("total_amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("hold_reasons", postgresql.ARRAY(sa.String(length=300)), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dealer_id"], ["inventory.dealers.id"], name=op.f("fk_dealer_orders_dealer_id_dealers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dealer_orders")),
+        sa.UniqueConstraint("source_ref", name=op.f("uq_dealer_orders_source_ref")),
+        schema=S,
+    )
+    op.create_index(op.f("ix_inventory_dealer_orders_dealer_id"), "dealer_orders", ["dealer_id"], schema=S)
+    op.create_index(op.f("ix_inventory_dealer_orders_org_unit_id"), "dealer_orders", ["org_unit_id"], schema=S)
+    op.create_table(
+        "dealer_order_lines",
+        sa.Column("order_id", sa.UUID(), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("unit_price", sa.Numeric(precision=18, scale=4), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("shipped", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.CheckConstraint("shipped <= quantity", name=op.f("ck_dealer_order_lines_not_overshipped")),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["inventory.dealer_orders.id"], name=op.f("fk_dealer_order_lines_order_id_dealer_orders")
+        ),
+        sa.ForeignKeyConstraint(["sku_id"], ["inventory.skus.id"], name=op.f("fk_dealer_order_lines_sku_id_skus")),
+        sa.PrimaryKeyConstraint("order_id", "line_no", name=op.f("pk_dealer_order_lines")),
+        schema=S,
+    )
+    op.create_table(
+        "warehouse_batches",
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("batch_code", sa.String(length=64), nullable=False),
+        sa.Column("produced_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("available", sa.Integer(), nullable=False),
+        sa.CheckConstraint("available >= 0", name=op.f("ck_warehouse_batches_available_not_negative")),
+        sa.ForeignKeyConstraint(["sku_id"], ["inventory.skus.id"], name=op.f("fk_warehouse_batches_sku_id_skus")),
+        sa.PrimaryKeyConstraint("sku_id", "batch_code", name=op.f("pk_warehouse_batches")),
+        schema=S,
+    )
+    op.create_table(
+        "shipments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("order_id", sa.UUID(), nullable=False),
+        sa.Column("shipped_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["inventory.dealer_orders.id"], name=op.f("fk_shipments_order_id_dealer_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shipments")),
+        schema=S,
+    )
+    op.create_index(op.f("ix_inventory_shipments_order_id"), "shipments", ["order_id"], schema=S)
+    op.create_table(
+        "shipment_lines",
+        sa.Column("shipment_id", sa.UUID(), nullable=False),
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("batch_code", sa.String(length=64), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shipment_id"], ["inventory.shipments.id"], name=op.f("fk_shipment_lines_shipment_id_shipments")
+        ),
+        sa.PrimaryKeyConstraint("shipment_id", "sku_id", "batch_code", name=op.f("pk_shipment_lines")),
+        schema=S,
+    )
+    op.create_table(
+        "stock_adjustments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("dealer_id", sa.UUID(), nullable=False),
+        sa.Column("org_unit_id", sa.UUID(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("sku_id", sa.UUID(), nullable=False),
+        sa.Column("batch_code", sa.String(length=64), nullable=True),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dealer_id"], ["inventory.dealers.id"], name=op.f("fk_stock_adjustments_dealer_id_dealers")
+        ),
+        sa.ForeignKeyConstraint(["sku_id"], ["inventory.skus.id"], name=op.f("fk_stock_adjustments_sku_id_skus")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_adjustments")),
+        schema=S,
+    )
+    op.create_index(op.f("ix_inventory_stock_adjustments_dealer_id"), "stock_adjustments", ["dealer_id"], schema=S)
+
 
 def downgrade() -> None:
     """Downgrade schema."""
+    for table in ("stock_adjustments", "shipment_lines", "shipments", "warehouse_batches", "dealer_order_lines"):
+        op.drop_table(table, schema=S)
+    op.drop_table("dealer_orders", schema=S)
     for table in ("stock_policies", "stock_report_batches", "stock_report_lines"):
         op.drop_table(table, schema=S)
     op.drop_index(op.f("ix_inventory_stock_reports_org_unit_id"), table_name="stock_reports", schema=S)
