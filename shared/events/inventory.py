@@ -173,3 +173,80 @@ class StockAlertsRaised(Event):
 
     def key(self) -> str:
         return str(self.dealer_id)
+
+
+class DealerOrderLine(BaseModel):
+    sku_id: uuid.UUID
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+    shipped: int
+
+
+class DealerOrderStatusChanged(Event):
+    """A dealer order moved in its lifecycle (draft, submitted, credit_hold, approved, … closed, rejected, cancelled)."""
+
+    type = "inventory.dealer_order.status_changed"
+    version = 1
+    topic = "inventory.dealer_orders.v1"
+
+    order_id: uuid.UUID
+    dealer_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    status: str
+    previous_status: str | None
+    total_quantity: int
+    total_amount: Decimal
+    hold_reasons: list[str]
+    reason: str | None = None
+    lines: list[DealerOrderLine]
+
+    def key(self) -> str:
+        return str(self.order_id)
+
+
+class ShippedBatchLine(BaseModel):
+    sku_id: uuid.UUID
+    sku: str
+    batch_code: str
+    quantity: int
+
+
+class ShipmentDispatched(Event):
+    """Goods left the warehouse for a dealer, by batch code (audit follows batches found outside their region)."""
+
+    type = "inventory.shipment.dispatched"
+    version = 1
+    topic = "inventory.dealer_orders.v1"
+
+    shipment_id: uuid.UUID
+    order_id: uuid.UUID
+    dealer_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    lines: list[ShippedBatchLine]
+
+    def key(self) -> str:
+        return str(self.order_id)
+
+
+class StockAdjusted(Event):
+    """A return (退货), exchange (换货) or damage write-off (报损) at a dealer, with its reason."""
+
+    type = "inventory.stock.adjusted"
+    version = 1
+    topic = "inventory.stock_reports.v1"
+
+    adjustment_id: uuid.UUID
+    dealer_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    kind: Literal["return", "exchange", "write_off"]
+    reason: str
+    sku_id: uuid.UUID
+    sku: str
+    batch_code: str | None
+    quantity: int
+    amount: Decimal
+
+    def key(self) -> str:
+        return str(self.dealer_id)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, true
 
 from services.inventory import db
 from services.inventory.dealers.schemas import DealerCreate, DealerOut, DealerUpdate
 from services.inventory.dealers.tables import dealers as d
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import DealerRegistered, DealerUpdated
-from shared.identity import Principal
+from shared.identity import Principal, Role
 from shared.org import ensure_in_scope, scope_condition
 from shared.outbox import Outbox
 
@@ -73,6 +73,11 @@ def get_dealer(conn: Connection, principal: Principal, dealer_id: uuid.UUID) -> 
     if row is None:
         raise NotFound(f"dealer {dealer_id} not found")
     return DealerOut.model_validate(row, from_attributes=True)
+
+
+def org_scope(principal: Principal, org_unit_column):
+    """The caller's subtree; the `erp` integration role (ERPs, dealers' systems, logistics) is company-wide."""
+    return true() if principal.role == Role.erp else scope_condition(db.org_units, principal, org_unit_column)
 
 
 def visible_dealer(conn: Connection, principal: Principal, dealer_id: uuid.UUID, field: str = "dealer_id"):

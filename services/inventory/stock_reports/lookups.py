@@ -6,12 +6,13 @@ import uuid
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import Connection, Date, bindparam, func, select, text, true
+from sqlalchemy import Connection, Date, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from services.inventory import db
 from services.inventory.dealer_orders.tables import dealer_order_lines as ol
 from services.inventory.dealer_orders.tables import dealer_orders as o
+from services.inventory.dealers.service import org_scope
 from services.inventory.dealers.tables import dealers as d
 from services.inventory.domain.dealer_orders import OPEN_STATUSES
 from services.inventory.domain.stock import StockBand, StockPolicy
@@ -19,13 +20,12 @@ from services.inventory.skus.tables import skus as s
 from services.inventory.stock_reports.tables import stock_policies as sp
 from services.inventory.stock_reports.tables import stock_report_lines as sl
 from services.inventory.stock_reports.tables import stock_reports as sr
-from shared.identity import Principal, Role
-from shared.org import scope_condition
+from shared.identity import Principal
 
 
 def dealer_scope(principal: Principal):
     """A dealer's own system pushes through the `erp` integration role, which is company-wide by design."""
-    return true() if principal.role == Role.erp else scope_condition(db.org_units, principal, d.c.org_unit_id)
+    return org_scope(principal, d.c.org_unit_id)
 
 
 def dealers_by_code(conn: Connection, principal: Principal, codes: set[str]) -> dict[str, object]:

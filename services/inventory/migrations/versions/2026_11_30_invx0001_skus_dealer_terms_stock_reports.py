@@ -1,4 +1,5 @@
-"""SKUs, dealers' credit terms and bands, stock reports, stock policies, dealer orders, shipments, warehouse batches
+"""SKUs, dealers' credit terms and bands, stock reports, stock policies, dealer orders, shipments,
+warehouse batches, invoices, payments, write-offs
 
 Revision ID: invx0001
 Revises: inv0001
@@ -245,9 +246,75 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_inventory_stock_adjustments_dealer_id"), "stock_adjustments", ["dealer_id"], schema=S)
 
+    op.create_table(
+        "invoices",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("erp_system", sa.String(length=64), nullable=False),
+        sa.Column("external_id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("dealer_code", sa.String(length=64), nullable=False),
+        sa.Column("dealer_id", sa.UUID(), nullable=True),
+        sa.Column("org_unit_id", sa.UUID(), nullable=True),
+        sa.Column("invoiced_on", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("written_off", sa.Numeric(precision=18, scale=2), server_default=sa.text("0"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["dealer_id"], ["inventory.dealers.id"], name=op.f("fk_invoices_dealer_id_dealers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
+        sa.UniqueConstraint("erp_system", "external_id", name=op.f("uq_invoices_erp_system_external_id")),
+        schema=S,
+    )
+    op.create_table(
+        "payments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("erp_system", sa.String(length=64), nullable=False),
+        sa.Column("external_id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("dealer_code", sa.String(length=64), nullable=False),
+        sa.Column("dealer_id", sa.UUID(), nullable=True),
+        sa.Column("org_unit_id", sa.UUID(), nullable=True),
+        sa.Column("invoice_external_id", sa.String(length=64), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["dealer_id"], ["inventory.dealers.id"], name=op.f("fk_payments_dealer_id_dealers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sa.UniqueConstraint("erp_system", "external_id", name=op.f("uq_payments_erp_system_external_id")),
+        schema=S,
+    )
+    for table in ("invoices", "payments"):
+        for column in ("dealer_code", "dealer_id", "org_unit_id"):
+            op.create_index(op.f(f"ix_inventory_{table}_{column}"), table, [column], schema=S)
+    op.create_table(
+        "write_offs",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("invoice_id", sa.UUID(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("requested_by", sa.String(length=200), nullable=False),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["inventory.invoices.id"], name=op.f("fk_write_offs_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_write_offs")),
+        schema=S,
+    )
+    op.create_index(op.f("ix_inventory_write_offs_invoice_id"), "write_offs", ["invoice_id"], schema=S)
+
 
 def downgrade() -> None:
     """Downgrade schema."""
+    for table in ("write_offs", "payments", "invoices"):
+        op.drop_table(table, schema=S)
     for table in ("stock_adjustments", "shipment_lines", "shipments", "warehouse_batches", "dealer_order_lines"):
         op.drop_table(table, schema=S)
     op.drop_table("dealer_orders", schema=S)
