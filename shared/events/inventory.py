@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
+from typing_extensions import TypedDict
 
 from shared.events.base import Event
 
@@ -111,8 +112,8 @@ class OrderRecorded(Event):
         return str(self.order_id)
 
 
-class StockLineFigures(BaseModel):
-    """One SKU of a stock report with what was derived from it."""
+class StockLineFigures(TypedDict):
+    """One SKU of a stock report with what was derived from it (a typed dict: a bulk file holds a million)."""
 
     sku_id: uuid.UUID
     sku: str
@@ -148,7 +149,9 @@ class StockReportSubmitted(Event):
         return str(self.dealer_id)
 
 
-class StockAlert(BaseModel):
+class StockAlert(TypedDict):
+    """A line that needs action: stock days below or above the band, or near-expiry stock."""
+
     sku_id: uuid.UUID
     sku: str
     kind: Literal["low", "high", "near_expiry"]
@@ -185,7 +188,7 @@ class DealerOrderLine(BaseModel):
 
 
 class DealerOrderStatusChanged(Event):
-    """A dealer order moved in its lifecycle (draft, submitted, credit_hold, approved, … closed, rejected, cancelled)."""
+    """A dealer order moved in its lifecycle (draft → … → closed, rejected or cancelled)."""
 
     type = "inventory.dealer_order.status_changed"
     version = 1

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
+from typing import NamedTuple
 
 SAFETY_FACTOR = Fraction(3, 2)  # 安全库存 = 上期实际销量 × 1.5 (seed 000)
 
@@ -26,7 +28,7 @@ class StockBand:
         if not 0 < self.low_days <= self.high_days:
             raise ValueError("a stock band needs 0 < low_days <= high_days")
 
-    @property
+    @cached_property
     def target(self) -> Fraction:
         return self.target_days if self.target_days is not None else Fraction(self.low_days + self.high_days, 2)
 
@@ -40,16 +42,16 @@ class StockPolicy:
     near_expiry_fraction: Fraction = Fraction(1, 3)
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     code: str
     produced_on: date
     quantity: int
 
 
-@dataclass(frozen=True)
-class StockLine:
-    """What a dealer reports for one SKU and period, with what the system knows about it."""
+class StockLine(NamedTuple):
+    """What a dealer reports for one SKU and period, with what the system knows about it.
+
+    Lines, batches and derived figures are named tuples: immutable, and a million of them build in a second."""
 
     sku: str
     opening: int
@@ -63,8 +65,7 @@ class StockLine:
     shelf_life_days: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DerivedLine:
+class DerivedLine(NamedTuple):
     sold: int
     safety_stock: Decimal
     stock_days: Decimal | None  # None when nothing sold and stock is left: it would last forever
@@ -90,9 +91,9 @@ def ceil_div(a: int, b: int) -> int:
 
 def check_line(line: StockLine, as_of: date) -> None:
     """Reject what cannot be true: negative figures, negative sales, batches that do not make up closing."""
-    for column in ("opening", "received", "closing"):
-        if getattr(line, column) < 0:
-            raise LineRejected(column, f"{column} may not be negative")
+    if line.opening < 0 or line.received < 0 or line.closing < 0:
+        column = "opening" if line.opening < 0 else "received" if line.received < 0 else "closing"
+        raise LineRejected(column, f"{column} may not be negative")
     if line.closing > line.opening + line.received:
         raise LineRejected(
             "closing",
@@ -100,16 +101,20 @@ def check_line(line: StockLine, as_of: date) -> None:
             "sold would be negative",
         )
     if line.batches:
-        codes = [b.code for b in line.batches]
-        if len(set(codes)) != len(codes):
-            raise LineRejected("batches", "a batch code appears twice")
-        if any(b.quantity <= 0 for b in line.batches):
-            raise LineRejected("batches", "a batch quantity must be positive")
-        if any(b.produced_on > as_of for b in line.batches):
-            raise LineRejected("batches", f"a batch is produced after the period end {as_of}")
-        total = sum(b.quantity for b in line.batches)
-        if total != line.closing:
-            raise LineRejected("batches", f"batches sum to {total}, not to closing {line.closing}")
+        _check_batches(line, as_of)
+
+
+def _check_batches(line: StockLine, as_of: date) -> None:
+    codes = [b.code for b in line.batches]
+    if len(set(codes)) != len(codes):
+        raise LineRejected("batches", "a batch code appears twice")
+    if any(b.quantity <= 0 for b in line.batches):
+        raise LineRejected("batches", "a batch quantity must be positive")
+    if any(b.produced_on > as_of for b in line.batches):
+        raise LineRejected("batches", f"a batch is produced after the period end {as_of}")
+    total = sum(b.quantity for b in line.batches)
+    if total != line.closing:
+        raise LineRejected("batches", f"batches sum to {total}, not to closing {line.closing}")
 
 
 def stock_days(closing: int, sold: int, period_days: int) -> Decimal | None:

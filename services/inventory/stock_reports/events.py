@@ -8,7 +8,10 @@ from shared.events.inventory import StockAlert, StockAlertsRaised, StockLineFigu
 
 
 def report_events(report, period_start: date, figures: list) -> list:
-    """StockReportSubmitted, plus StockAlertsRaised when a line is low, high or holds near-expiry stock."""
+    """StockReportSubmitted, plus StockAlertsRaised when a line is low, high or holds near-expiry stock.
+
+    The events are built with model_construct: every value comes typed from the domain, and validating a million
+    lines again would cost more than deriving them."""
     dealer = report.dealer
     lines, alerts = [], []
     for sku, line, derived in figures:
@@ -43,7 +46,7 @@ def report_events(report, period_start: date, figures: list) -> list:
             for kind in kinds
         )
     events = [
-        StockReportSubmitted(
+        StockReportSubmitted.model_construct(
             report_id=report.id,
             dealer_id=dealer.id,
             dealer_code=dealer.code,
@@ -55,7 +58,7 @@ def report_events(report, period_start: date, figures: list) -> list:
     ]
     if alerts:
         events.append(
-            StockAlertsRaised(
+            StockAlertsRaised.model_construct(
                 report_id=report.id,
                 dealer_id=dealer.id,
                 org_unit_id=dealer.org_unit_id,

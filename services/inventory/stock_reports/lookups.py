@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from sqlalchemy import Connection, Date, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -89,19 +91,25 @@ def unit_policies(conn: Connection, org_unit_ids: set[uuid.UUID]) -> dict[uuid.U
     return {r.unit_id: r for r in conn.execute(query)}
 
 
-def policy_for(dealer, sku, unit_policy) -> StockPolicy:
+def policy_for(dealer, sku, unit_policy, period_days: int) -> StockPolicy:
     """The band of the dealer, else of the SKU, else of the nearest org unit with one, else 20–25 days (003)."""
-    fraction = Fraction(unit_policy.near_expiry_fraction) if unit_policy and unit_policy.near_expiry_fraction else None
-    target = Fraction(unit_policy.target_days) if unit_policy and unit_policy.target_days else None
     if dealer.band_low_days is not None:
-        band = StockBand(dealer.band_low_days, dealer.band_high_days)
+        band = (dealer.band_low_days, dealer.band_high_days, None)
     elif sku.band_low_days is not None:
-        band = StockBand(sku.band_low_days, sku.band_high_days)
+        band = (sku.band_low_days, sku.band_high_days, None)
     elif unit_policy is not None:
-        band = StockBand(unit_policy.band_low_days, unit_policy.band_high_days, target)
+        band = (unit_policy.band_low_days, unit_policy.band_high_days, unit_policy.target_days)
     else:
-        band = StockBand()
-    return StockPolicy(band=band, near_expiry_fraction=fraction or Fraction(1, 3))
+        band = None
+    fraction = unit_policy.near_expiry_fraction if unit_policy else None
+    return _policy(band, fraction, period_days)
+
+
+@lru_cache(maxsize=1024)
+def _policy(band: tuple | None, fraction: Decimal | None, period_days: int) -> StockPolicy:
+    """Policies are few and immutable: a million lines share a handful of them."""
+    stock_band = StockBand(band[0], band[1], Fraction(band[2]) if band[2] else None) if band else StockBand()
+    return StockPolicy(stock_band, period_days, Fraction(fraction) if fraction else Fraction(1, 3))
 
 
 def open_orders(conn: Connection, dealer_ids: set[uuid.UUID]) -> dict[tuple[uuid.UUID, uuid.UUID], int]:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -35,8 +35,7 @@ COPY_BATCHES = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One line as it arrived: `label` names it in errors (`rows[7]` for a file row, `lines[2]` for JSON)."""
 
     label: str
@@ -197,6 +196,7 @@ class _Context:
 
     def __init__(self, conn: Connection, reports: list[Report], skus: dict):
         self.skus = skus
+        self.sku_text = {code: str(sku.id) for code, sku in skus.items()}
         self.previous = lookups.previous_lines(conn, [(r.dealer.id, r.period_end) for r in reports])
         self.open_orders = lookups.open_orders(conn, {r.dealer.id for r in reports})
         self.policies = lookups.unit_policies(conn, {r.dealer.org_unit_id for r in reports})
@@ -207,7 +207,7 @@ def _derive_and_write(conn: Connection, chunk: list[Report], context: _Context, 
     batches_text: list[str] = []
     events = []
     for report in chunk:
-        dealer, figures = report.dealer, []
+        dealer, figures, rid = report.dealer, [], str(report.id)
         previous = context.previous.get(dealer.id, {})
         unit_policy = context.policies.get(dealer.org_unit_id)
         period_days = (report.period_end - start_of(report.period_end)).days + 1
@@ -221,9 +221,7 @@ def _derive_and_write(conn: Connection, chunk: list[Report], context: _Context, 
                     errors.add(f"{label}.opening", "opening is required: there is no previous report to take it from")
                     continue
                 opening = last_closing
-            policy = lookups.policy_for(dealer, sku, unit_policy)
-            if period_days != policy.period_days:
-                policy = type(policy)(policy.band, period_days, policy.near_expiry_fraction)
+            policy = lookups.policy_for(dealer, sku, unit_policy, period_days)
             line = StockLine(
                 code, opening, received, closing, found, last_closing, last_sold,
                 context.open_orders.get((dealer.id, sku.id), 0), sku.case_size, sku.shelf_life_days,
@@ -239,14 +237,16 @@ def _derive_and_write(conn: Connection, chunk: list[Report], context: _Context, 
                 continue  # keep checking, but nothing more will be written
             band = policy.band
             lines_text.append(
-                f"{report.id}\t{sku.id}\t{opening}\t{received}\t{closing}\t{derived.sold}\t{_null(last_closing)}\t"
+                f"{rid}\t{context.sku_text[code]}\t{opening}\t{received}\t{closing}\t{derived.sold}\t{_null(last_closing)}\t"
                 f"{_null(last_sold)}\t{derived.safety_stock}\t{_null(derived.stock_days)}\t{derived.band}\t"
                 f"{band.low_days}\t{band.high_days}\t{float(band.target):.2f}\t{_null(derived.oldest_age_days)}\t"
                 f"{_null(derived.near_expiry)}\t{line.open_orders}\t{sku.case_size}\t{derived.suggested_order}\t"
                 f"{{{','.join(derived.flags)}}}\n"
             )
             for b in found:
-                batches_text.append(f"{report.id}\t{sku.id}\t{_escape(b.code)}\t{b.produced_on}\t{b.quantity}\n")
+                batches_text.append(
+                    f"{rid}\t{context.sku_text[code]}\t{_escape(b.code)}\t{b.produced_on}\t{b.quantity}\n"
+                )
         if not errors.total:
             events.extend(report_events(report, start_of(report.period_end), figures))
     if errors.total:
