@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.inventory import db
+from services.inventory.collections.router import router as collections
 from services.inventory.dealer_orders.router import router as dealer_orders
 from services.inventory.dealers.router import router as dealers
 from services.inventory.orders.router import router as orders
@@ -17,6 +18,6 @@ def create_app(**overrides) -> FastAPI:
         service="inventory",
         title="salesops inventory",
         description="Dealers, their stock reports and orders; ERP orders arrive here.",
-        routers=[dealers, skus, stock_reports, dealer_orders, orders, make_org_units_router(db.org_units)],
+        routers=[dealers, skus, stock_reports, dealer_orders, collections, orders, make_org_units_router(db.org_units)],
         **overrides,
     )

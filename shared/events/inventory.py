@@ -253,3 +253,67 @@ class StockAdjusted(Event):
 
     def key(self) -> str:
         return str(self.dealer_id)
+
+
+class InvoiceRecorded(Event):
+    """An invoice to a dealer, as of one ERP version (published once the dealer is known)."""
+
+    type = "inventory.invoice.recorded"
+    version = 1
+    topic = "inventory.collections.v1"
+
+    invoice_id: uuid.UUID
+    erp_system: str
+    external_id: str
+    erp_version: int
+    dealer_id: uuid.UUID
+    dealer_code: str
+    org_unit_id: uuid.UUID
+    invoiced_on: date
+    due_on: date
+    currency: str
+    amount: Decimal
+
+    def key(self) -> str:
+        return str(self.dealer_id)
+
+
+class PaymentRecorded(Event):
+    """A dealer's payment (货款回笼), as of one ERP version (published once the dealer is known)."""
+
+    type = "inventory.payment.recorded"
+    version = 1
+    topic = "inventory.collections.v1"
+
+    payment_id: uuid.UUID
+    erp_system: str
+    external_id: str
+    erp_version: int
+    dealer_id: uuid.UUID
+    dealer_code: str
+    org_unit_id: uuid.UUID
+    invoice_external_id: str
+    paid_on: date
+    currency: str
+    amount: Decimal
+
+    def key(self) -> str:
+        return str(self.dealer_id)
+
+
+class InvoiceWrittenOff(Event):
+    """A bad debt (坏帐) on an invoice was written off with a manager's approval."""
+
+    type = "inventory.invoice.written_off"
+    version = 1
+    topic = "inventory.collections.v1"
+
+    write_off_id: uuid.UUID
+    invoice_id: uuid.UUID
+    dealer_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    amount: Decimal
+    reason: str
+
+    def key(self) -> str:
+        return str(self.dealer_id)

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import Connection, func, select, true
 
 from services.inventory import db
+from services.inventory.collections.ingest import release_for_dealer
 from services.inventory.dealers.schemas import DealerCreate, DealerOut, DealerUpdate
 from services.inventory.dealers.tables import dealers as d
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -40,6 +41,7 @@ def register_dealer(conn: Connection, principal: Principal, command: DealerCreat
     values = command.model_dump(exclude={"id"}, exclude_none=True)
     row = conn.execute(d.insert().values(id=dealer_id, **values).returning(*d.c)).one()
     outbox.add(conn, DealerRegistered(dealer_id=dealer_id, **{f: getattr(row, f) for f in MASTER_FIELDS}))
+    release_for_dealer(conn, row.code)  # ERP invoices and payments that waited for this dealer
     return DealerOut.model_validate(row, from_attributes=True)
 
 
