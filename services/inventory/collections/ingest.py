@@ -4,6 +4,7 @@ registered yet waits, and is attributed (and published) when the dealer is regis
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from sqlalchemy import Connection, Table, func, select, update
 
@@ -14,6 +15,7 @@ from services.inventory.dealers.tables import dealers as d
 from services.inventory.domain.orders import VersionDecision, content_hash, decide_version
 from shared.consumer import Decoded
 from shared.errors import InvalidInput
+from shared.events.base import Event
 from shared.events.erp_collections import ErpInvoice, ErpPayment
 from shared.events.inventory import InvoiceRecorded, PaymentRecorded
 from shared.outbox import Outbox
@@ -42,7 +44,7 @@ def record(conn: Connection, message: ErpInvoice | ErpPayment) -> ErpAccepted:
     decision = decide_version((stored.version, stored.content_hash) if stored else None, message.version, digest)
     record_id = stored.id if stored else uuid.uuid4()
     if decision is VersionDecision.unchanged:
-        waiting = stored.dealer_id is None
+        waiting = stored is not None and stored.dealer_id is None
         return ErpAccepted(
             id=record_id, erp_system=message.erp_system, external_id=external_id, version=message.version,
             applied=False, waiting_for_dealer=waiting,
@@ -74,6 +76,7 @@ def record(conn: Connection, message: ErpInvoice | ErpPayment) -> ErpAccepted:
 
 def _publish(conn: Connection, table: Table, ids: list[uuid.UUID]) -> None:
     rows = conn.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.created_at)).all()
+    events: list[Event]
     if table is invoices:
         events = [
             InvoiceRecorded(invoice_id=r.id, invoiced_on=r.invoiced_on, due_on=r.due_on, **_common(r)) for r in rows
@@ -111,8 +114,8 @@ def release_for_dealer(conn: Connection, dealer_code: str) -> int:
 
 
 def apply_erp_invoice(conn: Connection, message: Decoded) -> None:
-    record(conn, message.payload)
+    record(conn, cast(ErpInvoice, message.payload))
 
 
 def apply_erp_payment(conn: Connection, message: Decoded) -> None:
-    record(conn, message.payload)
+    record(conn, cast(ErpPayment, message.payload))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, and_, func, literal, select, union_all
 
@@ -69,7 +70,7 @@ def receivables_ageing(
         query = query.where(i.c.dealer_id == dealer_id)
     open_invoices = [OpenInvoice(r.external_id, r.invoiced_on, r.due_on, r.open_amount) for r in conn.execute(query)]
     buckets = ageing(open_invoices, as_of)
-    return AgeingOut(as_of=as_of, dealer_id=dealer_id, buckets=buckets, total_open=sum(buckets.values()))
+    return AgeingOut(as_of=as_of, dealer_id=dealer_id, buckets=buckets, total_open=sum(buckets.values(), Decimal(0)))
 
 
 def waiting_for_master_data(conn: Connection, *, limit: int) -> list[WaitingOut]:

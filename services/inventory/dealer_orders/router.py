@@ -84,7 +84,7 @@ def _action(action: str, summary: str, roles):
         name=f"{action}_order",
     )
     def move(order_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, body: Decision | None = None):
-        return service.transition(conn, principal, order_id, action, reason=body and body.reason)
+        return service.transition(conn, principal, order_id, action, reason=body.reason if body else None)
 
 
 _action("submit", "Submit a draft; the credit check may put it on credit hold", field)

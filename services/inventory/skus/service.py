@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from sqlalchemy import Connection, func, select
 
@@ -30,7 +31,7 @@ def check_sku(values: dict) -> None:
         raise InvalidInput(f"band low end {low} is above its high end {high}", field="band_low_days")
 
 
-def _publish(conn: Connection, row, change: str) -> SkuOut:
+def _publish(conn: Connection, row, change: Literal["registered", "updated"]) -> SkuOut:
     out = SkuOut.model_validate(row, from_attributes=True)
     outbox.add(conn, SkuChanged(change=change, sku_id=out.id, **out.model_dump(exclude={"id", "created_at"})))
     return out
@@ -55,6 +56,9 @@ def update_sku(conn: Connection, sku_id: uuid.UUID, command: SkuUpdate) -> SkuOu
     if row is None:
         raise NotFound(f"SKU {sku_id} not found")
     changes = command.model_dump(exclude_unset=True)
+    for required in ("name", "category", "brand", "unit", "case_size", "list_price", "status"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(f"{required} may not be null", field=required)
     values = {**row._asdict(), **changes}
     check_sku(values)
     updated = conn.execute(

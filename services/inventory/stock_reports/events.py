@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.events.base import Event
 from shared.events.inventory import StockAlert, StockAlertsRaised, StockLineFigures, StockReportSubmitted
 
 
@@ -13,7 +14,8 @@ def report_events(report, period_start: date, figures: list) -> list:
     The events are built with model_construct: every value comes typed from the domain, and validating a million
     lines again would cost more than deriving them."""
     dealer = report.dealer
-    lines, alerts = [], []
+    lines: list[StockLineFigures] = []
+    alerts: list[StockAlert] = []
     for sku, line, derived in figures:
         lines.append(
             StockLineFigures(
@@ -45,7 +47,7 @@ def report_events(report, period_start: date, figures: list) -> list:
             )
             for kind in kinds
         )
-    events = [
+    events: list[Event] = [
         StockReportSubmitted.model_construct(
             report_id=report.id,
             dealer_id=dealer.id,

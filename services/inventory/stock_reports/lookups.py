@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, Date, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -30,18 +31,18 @@ def dealer_scope(principal: Principal):
     return org_scope(principal, d.c.org_unit_id)
 
 
-def dealers_by_code(conn: Connection, principal: Principal, codes: set[str]) -> dict[str, object]:
+def dealers_by_code(conn: Connection, principal: Principal, codes: set[str]) -> dict[str, Any]:
     query = select(d.c.id, d.c.code, d.c.org_unit_id, d.c.band_low_days, d.c.band_high_days, d.c.status)
     rows = conn.execute(query.where(d.c.code.in_(codes), dealer_scope(principal)))
     return {r.code: r for r in rows}
 
 
-def dealers_by_id(conn: Connection, principal: Principal, ids: set[uuid.UUID]) -> dict[uuid.UUID, object]:
+def dealers_by_id(conn: Connection, principal: Principal, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
     query = select(d.c.id, d.c.code, d.c.org_unit_id, d.c.band_low_days, d.c.band_high_days, d.c.status)
     return {r.id: r for r in conn.execute(query.where(d.c.id.in_(ids), dealer_scope(principal)))}
 
 
-def skus_by_code(conn: Connection, codes: set[str]) -> dict[str, object]:
+def skus_by_code(conn: Connection, codes: set[str]) -> dict[str, Any]:
     query = select(s.c.id, s.c.code, s.c.case_size, s.c.shelf_life_days, s.c.band_low_days, s.c.band_high_days)
     return {r.code: r for r in conn.execute(query.where(s.c.code.in_(codes)))}
 
@@ -65,7 +66,7 @@ def previous_lines(
     """For each dealer, its latest earlier report's (closing, sold) by SKU."""
     if not keys:
         return {}
-    reports = dict(
+    reports: dict[uuid.UUID, uuid.UUID] = dict(
         conn.execute(_PREVIOUS, {"dealers": [k[0] for k in keys], "periods": [k[1] for k in keys]}).tuples().all()
     )
     found: dict[uuid.UUID, dict[uuid.UUID, tuple[int, int]]] = {dealer: {} for dealer in reports}
@@ -76,7 +77,7 @@ def previous_lines(
     return found
 
 
-def unit_policies(conn: Connection, org_unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, object]:
+def unit_policies(conn: Connection, org_unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
     """The stock policy of each org unit's nearest ancestor (itself included) that has one."""
     unit, ancestor = db.org_units.alias("unit"), db.org_units.alias("ancestor")
     query = (

@@ -92,6 +92,12 @@ def day(value: Any) -> date:
         raise ValueError(f"{value!r} is not a date like 2026-03-15") from None
 
 
+def _code(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        raise ValueError("a batch code is text of 1 to 64 characters")
+    return value
+
+
 @lru_cache(maxsize=4096)
 def _iso_day(text: str) -> date:
     """A file repeats the same few dates a million times; each is parsed once."""
@@ -104,7 +110,7 @@ def _iso_day(text: str) -> date:
 def batches(value: Any) -> tuple[Batch, ...]:
     """`CODE@2026-02-01=40;CODE2@2026-03-01=20` (a file cell), or a list of {code, produced_on, quantity}."""
     if isinstance(value, list):
-        return tuple(Batch(b["code"], day(b["produced_on"]), count(b["quantity"])) for b in value)
+        return tuple(Batch(_code(b["code"]), day(b["produced_on"]), count(b["quantity"])) for b in value)
     result = []
     for part in str(value).split(";"):
         part = part.strip()

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, JsonInt
+from shared.types import IsoDate, JsonInt, decimal_string
 
+Days = decimal_string(r"^[0-9]{1,3}(?:\.[0-9]{1,2})?$", "22.5")
+Share = decimal_string(r"^0?\.[0-9]{1,4}$", "0.3333")
 MAX_LINES = 2_000  # lines in one report sent as JSON
 Count = JsonInt  # whole units (件); checked against 0..MAX_COUNT by the rules, which name the line
 
@@ -122,9 +124,11 @@ class StockPolicyIn(BaseModel):
 
     band_low_days: int = Field(ge=1, le=365)
     band_high_days: int = Field(ge=1, le=365)
-    target_days: Decimal | None = Field(None, ge=1, le=365, decimal_places=2, description="Default: band middle")
-    near_expiry_fraction: Decimal | None = Field(
-        None, gt=0, lt=1, decimal_places=4, description="Near expiry when less than this share of shelf life is left"
+    target_days: Days | None = Field(
+        None, description="Days of cover the suggested order aims at; default: band middle"
+    )
+    near_expiry_fraction: Share | None = Field(
+        None, description="Near expiry when less than this share of shelf life is left; default 0.3333"
     )
 
 

@@ -166,6 +166,10 @@ def set_policy(
     ensure_in_scope(conn, db.org_units, principal, org_unit_id)
     if command.band_low_days > command.band_high_days:
         raise InvalidInput("band_low_days is above band_high_days", field="band_low_days")
+    if command.target_days is not None and not 1 <= command.target_days <= 365:
+        raise InvalidInput("target_days must be between 1 and 365", field="target_days")
+    if command.near_expiry_fraction is not None and command.near_expiry_fraction <= 0:
+        raise InvalidInput("near_expiry_fraction must be above 0", field="near_expiry_fraction")
     values = command.model_dump()
     upsert = insert(sp).values(org_unit_id=org_unit_id, **values)
     conn.execute(upsert.on_conflict_do_update(index_elements=[sp.c.org_unit_id], set_=values))

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection
 
@@ -85,6 +85,11 @@ def parse(rows: Iterable[Row], errors: Errors) -> tuple[dict[tuple, Report], int
     n = 0
     for row in rows:
         n += 1
+        if not isinstance(row.dealer, (str, uuid.UUID)) or not isinstance(row.sku, str):
+            errors.add(
+                f"{row.label}.{'sku' if isinstance(row.dealer, (str, uuid.UUID)) else 'dealer_code'}", "must be text"
+            )
+            continue
         column = "period_end"
         try:
             period_end = day(row.period_end)
@@ -105,9 +110,12 @@ def parse(rows: Iterable[Row], errors: Errors) -> tuple[dict[tuple, Report], int
     return reports, n
 
 
-def _resolve(conn, principal, reports: dict[tuple, Report], by_code: bool, errors: Errors) -> tuple[dict, dict]:
+def _resolve(
+    conn: Connection, principal: Principal, reports: dict[tuple, Report], by_code: bool, errors: Errors
+) -> tuple[dict[Any, Any], dict[str, Any]]:
     """Dealers (in the caller's scope) and SKUs of every report; unknown ones are errors on the first row."""
     refs = {r.dealer for r in reports.values()}
+    dealers: dict[Any, Any]
     if by_code:
         dealers = lookups.dealers_by_code(conn, principal, {str(ref) for ref in refs})
     else:
@@ -169,7 +177,7 @@ def submit(
         chunk = valid[chunk_start : chunk_start + CHUNK_REPORTS]
         _derive_and_write(conn, chunk, context, start_of, errors)
     errors.raise_any(row_count)
-    return [r.id for r in valid], row_count
+    return [r.id for r in valid if r.id is not None], row_count
 
 
 def _insert_reports(conn: Connection, principal: Principal, valid: list[Report], source: str, start_of) -> None:
@@ -258,7 +266,7 @@ def _derive_and_write(conn: Connection, chunk: list[Report], context: _Context, 
 
 
 def _copy(conn: Connection, sql: str, lines: list[str]) -> None:
-    raw = conn.connection.driver_connection
+    raw = cast(Any, conn.connection.driver_connection)
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for chunk in _chunks(lines):
             copy.write(chunk)
