@@ -72,7 +72,7 @@ def submit_report(
 
 
 @router.post(
-    "/stock-reports/bulk",
+    "/stock-report-files",
     status_code=201,
     response_model=BulkOut,
     openapi_extra=BULK_BODY,

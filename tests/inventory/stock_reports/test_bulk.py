@@ -36,7 +36,7 @@ def test_a_csv_file_of_two_dealers_is_written_with_every_figure(clients, admin, 
         ],
     )
     answer = clients["inventory"].post(
-        "/stock-reports/bulk", headers={**book["erp"], "content-type": "text/csv"}, content=content
+        "/stock-report-files", headers={**book["erp"], "content-type": "text/csv"}, content=content
     )
     assert answer.status_code == 201, answer.text
     assert (answer.json()["reports"], answer.json()["lines"]) == (2, 3)
@@ -63,7 +63,7 @@ def test_one_bad_row_rejects_the_whole_file_and_names_each_row(clients, admin, b
         ],
     )
     answer = clients["inventory"].post(
-        "/stock-reports/bulk", headers={**admin, "content-type": "text/csv"}, content=content
+        "/stock-report-files", headers={**admin, "content-type": "text/csv"}, content=content
     )
     assert answer.status_code == 422, answer.text
     fields = {e["field"] for e in answer.json()["errors"]}
@@ -83,10 +83,10 @@ def test_xlsx_and_json_files_take_the_same_path(clients, admin, book):
     sheet.append([d1, "2026-03-15", s1, 20, 0, 13])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    xlsx = clients["inventory"].post("/stock-reports/bulk", headers=book["erp"], content=buffer.getvalue())
+    xlsx = clients["inventory"].post("/stock-report-files", headers=book["erp"], content=buffer.getvalue())
     assert xlsx.status_code == 201, xlsx.text
     rows = [{"dealer_code": d2, "period_end": "2026-03-15", "sku": s1, "opening": 20, "received": 0, "closing": 13}]
-    as_json = clients["inventory"].post("/stock-reports/bulk", headers=book["erp"], json={"rows": rows})
+    as_json = clients["inventory"].post("/stock-report-files", headers=book["erp"], json={"rows": rows})
     assert as_json.status_code == 201, as_json.text
     for dealer in book["dealers"]:
         (summary,) = (
@@ -94,7 +94,7 @@ def test_xlsx_and_json_files_take_the_same_path(clients, admin, book):
         )
         (line,) = clients["inventory"].get(f"/stock-reports/{summary['id']}", headers=admin).json()["lines"]
         assert (line["sold"], line["stock_days"]) == (7, "13.0")  # 20 − 13 = 7, 1 a day → 13 days
-    again = clients["inventory"].post("/stock-reports/bulk", headers=book["erp"], json={"rows": rows})
+    again = clients["inventory"].post("/stock-report-files", headers=book["erp"], json={"rows": rows})
     assert again.status_code == 422 and again.json()["errors"][0]["field"] == "rows[0].period_end"
 
 
@@ -102,7 +102,7 @@ def test_a_manager_cannot_file_reports_for_dealers_outside_the_subtree(clients, 
     west = token("region_manager", org_unit=territory["west"]["id"])
     content = csv_rows(book, [(book["dealers"][0]["code"], "2026-03-15", book["skus"][0]["code"], 1, 0, 1, "")])
     answer = clients["inventory"].post(
-        "/stock-reports/bulk", headers={**west, "content-type": "text/csv"}, content=content
+        "/stock-report-files", headers={**west, "content-type": "text/csv"}, content=content
     )
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
