@@ -15,5 +15,9 @@ inbox = make_inbox_table(metadata)
 idempotency_keys = make_idempotency_table(metadata)
 
 # Tables of each concept live in their own module on the same metadata; importing them completes it.
+from services.inventory.collections import tables as _collections  # noqa: E402,F401
+from services.inventory.dealer_orders import tables as _dealer_orders  # noqa: E402,F401
 from services.inventory.dealers import tables as _dealers  # noqa: E402,F401
 from services.inventory.orders import tables as _orders  # noqa: E402,F401
+from services.inventory.skus import tables as _skus  # noqa: E402,F401
+from services.inventory.stock_reports import tables as _stock_reports  # noqa: E402,F401

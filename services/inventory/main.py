@@ -3,8 +3,12 @@
 from fastapi import FastAPI
 
 from services.inventory import db
+from services.inventory.collections.router import router as collections
+from services.inventory.dealer_orders.router import router as dealer_orders
 from services.inventory.dealers.router import router as dealers
 from services.inventory.orders.router import router as orders
+from services.inventory.skus.router import router as skus
+from services.inventory.stock_reports.router import router as stock_reports
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
 
@@ -14,6 +18,6 @@ def create_app(**overrides) -> FastAPI:
         service="inventory",
         title="salesops inventory",
         description="Dealers, their stock reports and orders; ERP orders arrive here.",
-        routers=[dealers, orders, make_org_units_router(db.org_units)],
+        routers=[dealers, skus, stock_reports, dealer_orders, collections, orders, make_org_units_router(db.org_units)],
         **overrides,
     )
