@@ -24,7 +24,7 @@ from services.audit.domain.rules_market import (
 )
 from tests.audit.facts_factory import uid
 
-PRICES = {"SKU-1": SkuPrice("SKU-1", floor_price=D("10.00"), list_price=D("12.00"))}
+PRICES = {"SKU-1": SkuPrice("SKU-1", floor_price=D("10.00"), list_price=D("12.00"), event_id="ev-sku")}
 DEALER, OFFICE = uid("dealer"), uid("office")
 
 

@@ -17,6 +17,7 @@ class SkuPrice:
     sku: str
     floor_price: Decimal
     list_price: Decimal
+    event_id: str
 
 
 @dataclass(frozen=True)
