@@ -5,9 +5,11 @@ from datetime import date
 
 from sqlalchemy import text
 
-from services.audit.facts.service import record, store
+from services.audit.facts.service import FACTS, record, store
 from services.audit.rules.service import QUERIES, run_batch
 from tests.audit.scenario import AS_OF, domain_hits, scenario
+
+FACT_TABLES = [table for table, _ in FACTS.values()]
 
 
 def stored_findings(conn) -> set[tuple]:
@@ -16,10 +18,11 @@ def stored_findings(conn) -> set[tuple]:
 
 
 def clean(conn) -> None:
-    # The rolled-back transaction of this test is the only writer of these rows.
-    conn.execute(
-        text("DELETE FROM audit.finding_transitions; DELETE FROM audit.finding_comments; DELETE FROM audit.findings")
-    )
+    """Leave only this test's facts and findings, inside its transaction (rolled back afterwards)."""
+    for table in ("finding_transitions", "finding_comments", "findings"):
+        conn.execute(text(f"DELETE FROM audit.{table}"))
+    for table in FACT_TABLES:
+        conn.execute(table.delete())
 
 
 def test_every_rule_fires_on_its_case_and_not_on_the_near_miss(audit_conn):
