@@ -21,8 +21,8 @@ from services.audit.findings.schemas import (
     TransitionOut,
 )
 from services.audit.findings.tables import finding_comments, finding_transitions, findings
-from services.audit.rules.service import still_fires
-from shared.errors import InvalidInput
+from services.audit.rules.service import QUERIES, still_fires
+from shared.errors import Conflict, InvalidInput
 from shared.identity import Principal
 
 
@@ -73,6 +73,8 @@ def transition(
             raise InvalidInput("rectify needs the day from which the data should be clean", field="rectified_from")
         values["rectified_from"] = body.rectified_from
     if body.action is Action.recheck and current is Status.rectifying:
+        if row.rule not in QUERIES:
+            raise Conflict("this finding is verified by a passing item in a later spot check", field="action")
         today = today or datetime.now(UTC).date()
         fires = still_fires(conn, row.rule, row.subject, row.rectified_from, as_of=today)
     new = next_status(current, body.action, still_fires=fires)

@@ -26,6 +26,7 @@ from shared.identity import Principal
 
 QUERIES: dict[str, RuleQuery] = {q.rule: q for q in [*VISIT_RULES, *STOCK_RULES, *MARKET_RULES]}
 SYSTEM = "system:rules"
+BATCH_WORK_MEM = "256MB"
 _DEADLINE = "CASE h.severity " + " ".join(f"WHEN '{s.value}' THEN {d}" for s, d in DEADLINE_DAYS.items()) + " END"
 _COLUMNS = "subject, period, org_unit_id, severity, evidence, sources"
 
@@ -105,6 +106,8 @@ def still_fires(conn: Connection, rule: str, subject: str, since: date, *, as_of
 
 def run_batch(conn: Connection, first: date, last: date, *, as_of: date, rules: Iterable[str] | None = None):
     """Every rule (or the named ones) over a period: the same statements as streaming, without a key."""
+    # Whole-period windows and groupings sort millions of rows: let them sort in memory, for this transaction only.
+    conn.execute(text(f"SET LOCAL work_mem = '{BATCH_WORK_MEM}'"))
     return [run_rule(conn, rule, first, last, as_of=as_of) for rule in (rules or QUERIES)]
 
 
