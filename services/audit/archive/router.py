@@ -6,6 +6,7 @@ from fastapi import APIRouter, Body, Query
 
 from services.audit.archive import service
 from services.audit.archive.schemas import ArchivedEvent, ChainVerification, DigestOut
+from services.audit.domain.days import supported
 from shared.auth import require_role
 from shared.http.app import ConnDep
 from shared.identity import Role
@@ -50,4 +51,4 @@ def verify_chain(conn: ConnDep):
     dependencies=[require_role(Role.auditor)],
 )
 def digest_day(conn: ConnDep, day: Annotated[IsoDate, Body(embed=True, examples=["2026-03-14"])]):
-    return service.digest_day(conn, day)
+    return service.digest_day(conn, supported(day, "day"))

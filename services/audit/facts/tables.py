@@ -106,7 +106,7 @@ fact_visits = Table(
     _event(),
 )
 Index("ix_fact_visits_checked_in_at", fact_visits.c.checked_in_at)
-Index("ix_fact_visits_rep_id", fact_visits.c.rep_id, fact_visits.c.checked_in_at)
+Index("ix_fact_visits_rep_id", fact_visits.c.rep_id, fact_visits.c.checked_in_at, fact_visits.c.visit_id)
 Index("ix_fact_visits_photo_hashes", fact_visits.c.photo_hashes, postgresql_using="gin")
 fact_stock_lines = Table(
     "fact_stock_lines",

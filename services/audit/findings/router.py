@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.audit import db
+from services.audit.domain.days import supported
 from services.audit.domain.settings import Severity
 from services.audit.domain.workflow import Status
 from services.audit.findings import search, service, sla
@@ -37,6 +38,8 @@ def filters(
     opened_from: Annotated[IsoDate | None, Query(examples=["2026-03-01"])] = None,
     opened_to: Annotated[IsoDate | None, Query(examples=["2026-03-31"])] = None,
 ) -> search.Filters:
+    supported(opened_from, "opened_from")
+    supported(opened_to, "opened_to")
     return search.Filters(rule, severity, status, org_unit_id, subject, opened_from, opened_to)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from services.audit.archive.schemas import ArchivedEvent
 from services.audit.archive.tables import event_archive
+from services.audit.domain.days import supported
 from services.audit.domain.workflow import AUDITOR_ACTIONS, FINISHED, Action, Status, next_status
 from services.audit.findings import access
 from services.audit.findings.schemas import (
@@ -71,7 +72,7 @@ def transition(
     if body.action is Action.rectify:
         if body.rectified_from is None:
             raise InvalidInput("rectify needs the day from which the data should be clean", field="rectified_from")
-        values["rectified_from"] = body.rectified_from
+        values["rectified_from"] = supported(body.rectified_from, "rectified_from")
     if body.action is Action.recheck and current is Status.rectifying:
         if row.rule not in QUERIES:
             raise Conflict("this finding is verified by a passing item in a later spot check", field="action")
@@ -98,7 +99,7 @@ def assign(conn: Connection, principal: Principal, finding_id: uuid.UUID, body: 
     row = access.load(conn, principal, finding_id, lock=True)
     values = {"owner": body.owner, "updated_at": func.now()}
     if body.deadline is not None:
-        values["deadline"] = body.deadline
+        values["deadline"] = supported(body.deadline, "deadline")
     conn.execute(update(findings).where(findings.c.id == finding_id).values(**values))
     status = Status(row.status)
     _record(conn, finding_id, status, status, "assign", principal.subject, f"owner {body.owner}")

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Connection, select, text, update
 
 from services.audit import db
+from services.audit.domain.days import supported
 from services.audit.domain.risk import SEVERITY_WEIGHT
 from services.audit.domain.sampling import stratified_sample
 from services.audit.domain.settings import Severity
@@ -43,6 +44,7 @@ _DONE = ", ".join(f"'{s.value}'" for s in FINISHED | {Status.verified})
 
 def create_plan(conn: Connection, principal: Principal, body: PlanIn) -> PlanOut:
     """A periodic audit of an org subtree: every N months a spot check of `sample_size` subjects."""
+    supported(body.first_due, "first_due")
     ensure_in_scope(conn, db.org_units, principal, body.org_unit_id)
     values = body.model_dump(exclude={"first_due"})
     row = conn.execute(
@@ -99,6 +101,7 @@ def _add_months(day: date, months: int) -> date:
 
 def draw_spot_check(conn: Connection, principal: Principal, plan_id: uuid.UUID, body: SpotCheckIn) -> SpotCheckOut:
     """Draw the plan's sample (stratified by risk, reproducible from the seed) and move the plan's next due date."""
+    supported(body.checked_on, "checked_on")
     plan = _plan(conn, principal, plan_id)
     sample = stratified_sample(
         _strata(conn, plan.population, plan.org_unit_id, body.checked_on), plan.sample_size, body.seed

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter
 
 from services.audit import db
+from services.audit.domain.days import supported
 from services.audit.domain.settings import RULES, rule_spec
 from services.audit.rules import service
 from services.audit.rules.schemas import RuleOut, RunIn, RunOut, RunsOut, SettingIn, SettingOut
@@ -79,6 +80,9 @@ def put_setting(rule: str, org_unit_id: uuid.UUID, body: SettingIn, conn: ConnDe
     summary="Re-run rules over a period (batch): the same findings streaming would give, upserted",
 )
 def run(body: RunIn, conn: ConnDep):
+    supported(body.period_from, "from")
+    supported(body.period_to, "to")
+    supported(body.as_of, "as_of")
     if body.period_to < body.period_from:
         raise InvalidInput("`to` is before `from`", field="to")
     if body.period_to - body.period_from > timedelta(days=MAX_RUN_DAYS):

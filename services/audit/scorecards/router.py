@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.audit.domain.days import supported
 from services.audit.scorecards import service
 from services.audit.scorecards.schemas import Scorecard, ScoredKind
 from shared.auth import PrincipalDep
@@ -26,4 +27,5 @@ def scorecards(
     as_of: Annotated[IsoDate | None, Query(description="Today when omitted", examples=["2026-04-30"])] = None,
     weeks: Annotated[int, Query(ge=1, le=52)] = 8,
 ):
-    return service.scorecards(conn, principal, kind=kind, as_of=as_of or datetime.now(UTC).date(), weeks=weeks)
+    day = supported(as_of, "as_of") or datetime.now(UTC).date()
+    return service.scorecards(conn, principal, kind=kind, as_of=day, weeks=weeks)

@@ -254,7 +254,9 @@ def upgrade() -> None:
         schema="audit",
         postgresql_using="gin",
     )
-    op.create_index("ix_fact_visits_rep_id", "fact_visits", ["rep_id", "checked_in_at"], unique=False, schema="audit")
+    op.create_index(
+        "ix_fact_visits_rep_id", "fact_visits", ["rep_id", "checked_in_at", "visit_id"], unique=False, schema="audit"
+    )
     op.create_table(
         "findings",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
