@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.audit import db
 from services.audit.archive.router import router as archive
+from services.audit.findings.router import jobs as finding_jobs
 from services.audit.findings.router import router as findings
 from services.audit.plans.router import router as plans
 from services.audit.rules.router import router as rules
@@ -17,6 +18,6 @@ def create_app(**overrides) -> FastAPI:
         service="audit",
         title="salesops audit",
         description="Business audits (业务稽查): the archive of every event, rules and findings.",
-        routers=[archive, findings, rules, plans, scorecards, make_org_units_router(db.org_units)],
+        routers=[archive, findings, finding_jobs, rules, plans, scorecards, make_org_units_router(db.org_units)],
         **overrides,
     )

@@ -66,7 +66,7 @@ def test_streamed_event_becomes_one_finding_with_its_evidence_chain(clients, adm
     [finding] = wait_until(found, message="finding from the streamed event")
     assert (finding["rule"], finding["period"], finding["org_unit_id"]) == ("behind_time_progress", "2026-03", east)
     assert finding["evidence"]["shortfall"] == "0.1545"  # 0.4545 - 0.3000
-    publish(producer, behind(east, plan, date(2026, 3, 13), "0.3000")) and None  # a new event id, same facts
+    publish(producer, behind(east, plan, date(2026, 3, 13), "0.3000"))  # the same alert again, under a new event id
     again = publish(producer, behind(east, plan, date(2026, 3, 16), "0.3500"))
     wait_until(lambda: found()[0]["sources"] == [again.id], message="the finding updated by the later alert")
     assert len(found()) == 1
@@ -98,25 +98,12 @@ def test_streamed_event_becomes_one_finding_with_its_evidence_chain(clients, adm
     )
 
 
-def compliance_finding(engines, clients, unit: str, rep: uuid.UUID, week: date, done: int) -> dict:
+def compliance_finding(engines, clients, auditor, unit: str, rep: uuid.UUID, week: date, done: int) -> dict:
     # 20 visits planned, `done` made: under 80 % (16) fires.
     with engines["audit"].begin() as conn:
         record(conn, ComplianceFact(rep, uuid.UUID(unit), week, 20, done, f"ev-{uuid.uuid4()}"), today=date(2026, 4, 1))
-    page = clients["audit"].get("/findings", params={"subject": f"rep:{rep}"}, headers=_auditor(clients)).json()
-    [finding] = page["items"]
+    [finding] = clients["audit"].get("/findings", params={"subject": f"rep:{rep}"}, headers=auditor).json()["items"]
     return finding
-
-
-_AUDITOR: dict = {}
-
-
-def _auditor(clients):
-    return _AUDITOR["headers"]
-
-
-@pytest.fixture(autouse=True)
-def _auditor_headers(token):
-    _AUDITOR["headers"] = token("auditor")
 
 
 def act(clients, headers, finding, action: str, **body):
@@ -127,8 +114,8 @@ def act(clients, headers, finding, action: str, **body):
 
 def test_workflow_verification_is_earned_and_forbidden_moves_are_refused(clients, engines, token, tree):
     east, rep = tree["east"]["id"], uuid.uuid4()
-    finding = compliance_finding(engines, clients, east, rep, date(2026, 3, 9), done=15)
     manager, auditor = token("region_manager", east), token("auditor")
+    finding = compliance_finding(engines, clients, auditor, east, rep, date(2026, 3, 9), done=15)
     assert act(clients, manager, finding, "close").status_code == 403  # closing is the auditors'
     assert act(clients, manager, finding, "rectify", rectified_from="2026-03-16").status_code == 409  # not acknowledged
     assert act(clients, manager, finding, "acknowledge").json()["status"] == "acknowledged"
@@ -150,8 +137,8 @@ def test_workflow_verification_is_earned_and_forbidden_moves_are_refused(clients
 
 def test_recheck_that_still_fires_reopens(clients, engines, token, tree):
     east, rep = tree["east"]["id"], uuid.uuid4()
-    finding = compliance_finding(engines, clients, east, rep, date(2026, 3, 9), done=15)
     auditor = token("auditor")
+    finding = compliance_finding(engines, clients, auditor, east, rep, date(2026, 3, 9), done=15)
     act(clients, auditor, finding, "acknowledge")
     act(clients, auditor, finding, "rectify", rectified_from="2026-03-09")  # the bad week is still in the data
     assert act(clients, auditor, finding, "recheck").json()["status"] == "open"
@@ -159,7 +146,7 @@ def test_recheck_that_still_fires_reopens(clients, engines, token, tree):
 
 def test_dispute_comments_and_rep_sees_their_own(clients, engines, token, tree):
     east, rep = tree["east"]["id"], uuid.uuid4()
-    finding = compliance_finding(engines, clients, east, rep, date(2026, 3, 9), done=10)
+    finding = compliance_finding(engines, clients, token("auditor"), east, rep, date(2026, 3, 9), done=10)
     mine = token("rep", east, person_id=rep)
     assert clients["audit"].get(f"/findings/{finding['id']}", headers=mine).status_code == 200
     assert act(clients, mine, finding, "dispute").status_code == 403  # reps comment; managers act

@@ -143,9 +143,9 @@ def test_sla_breach_is_published_once(clients, token, engines, weeks):
     subject = f"rep:{weeks[0].rep_id}"
     with engines["audit"].begin() as conn:
         conn.execute(text("UPDATE audit.findings SET deadline = current_date - 1 WHERE subject = :s"), {"s": subject})
-    first = clients["audit"].post("/findings/sla-breaches", headers=auditor).json()["breached"]
+    first = clients["audit"].post("/sla-breaches", headers=auditor).json()["breached"]
     assert first >= 1
-    assert clients["audit"].post("/findings/sla-breaches", headers=auditor).json()["breached"] == 0
+    assert clients["audit"].post("/sla-breaches", headers=auditor).json()["breached"] == 0
     with engines["audit"].connect() as conn:
         events = conn.scalar(
             text(

@@ -27,6 +27,8 @@ from shared.identity import Role
 from shared.types import IsoDate
 
 router = APIRouter(prefix="/findings", tags=["findings"])
+# Jobs live outside /findings/{finding_id}, whose GET would otherwise answer for their paths too.
+jobs = APIRouter(tags=["findings"])
 
 
 def filters(
@@ -90,7 +92,7 @@ def export_xlsx(conn: ConnDep, principal: PrincipalDep, query: FiltersDep):
     return _file(search.to_xlsx(search.export_rows(conn, principal, query)), search.XLSX_MEDIA_TYPE, "findings.xlsx")
 
 
-@router.post(
+@jobs.post(
     "/sla-breaches",
     response_model=SlaRunOut,
     dependencies=[require_role(Role.auditor)],

@@ -1,6 +1,6 @@
 """The SLA job: findings past their deadline and not finished are marked once and published as events.
 
-Run daily (POST /findings/sla-breaches with a service token, or a scheduled job); under an advisory lock, so two
+Run daily (POST /sla-breaches with a service token, or a scheduled job); under an advisory lock, so two
 runs at once do not both publish, and a re-run publishes nothing twice.
 """
 
