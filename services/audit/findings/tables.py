@@ -45,6 +45,7 @@ findings = Table(
 Index("ix_findings_opened_at", findings.c.opened_at, findings.c.id)
 Index("ix_findings_org_unit_id", findings.c.org_unit_id, findings.c.opened_at)
 Index("ix_findings_status", findings.c.status, findings.c.opened_at)
+Index("ix_findings_rule", findings.c.rule, findings.c.status, findings.c.opened_at)
 Index("ix_findings_subject", findings.c.subject)
 
 finding_transitions = Table(

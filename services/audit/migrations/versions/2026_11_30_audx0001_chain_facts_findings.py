@@ -283,6 +283,7 @@ def upgrade() -> None:
     op.create_index("ix_findings_opened_at", "findings", ["opened_at", "id"], unique=False, schema="audit")
     op.create_index("ix_findings_org_unit_id", "findings", ["org_unit_id", "opened_at"], unique=False, schema="audit")
     op.create_index("ix_findings_status", "findings", ["status", "opened_at"], unique=False, schema="audit")
+    op.create_index("ix_findings_rule", "findings", ["rule", "status", "opened_at"], unique=False, schema="audit")
     op.create_index("ix_findings_subject", "findings", ["subject"], unique=False, schema="audit")
     op.create_table(
         "rule_settings",
@@ -350,6 +351,7 @@ def downgrade() -> None:
     op.drop_table("finding_comments", schema="audit")
     op.drop_table("rule_settings", schema="audit")
     op.drop_index("ix_findings_subject", table_name="findings", schema="audit")
+    op.drop_index("ix_findings_rule", table_name="findings", schema="audit")
     op.drop_index("ix_findings_status", table_name="findings", schema="audit")
     op.drop_index("ix_findings_org_unit_id", table_name="findings", schema="audit")
     op.drop_index("ix_findings_opened_at", table_name="findings", schema="audit")
