@@ -16,3 +16,7 @@ idempotency_keys = make_idempotency_table(metadata)
 
 # Tables of each concept live in their own module on the same metadata; importing them completes it.
 from services.audit.archive import tables as _archive  # noqa: E402,F401
+from services.audit.facts import tables as _facts  # noqa: E402,F401
+from services.audit.findings import tables as _findings  # noqa: E402,F401
+from services.audit.plans import tables as _plans  # noqa: E402,F401
+from services.audit.rules import tables as _rules  # noqa: E402,F401

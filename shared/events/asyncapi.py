@@ -14,7 +14,13 @@ def _id(name: str) -> str:
     return name.replace(".", "_").replace("-", "_")
 
 
-PRODUCERS = {"targets": "targets", "inventory": "inventory", "visits": "visits", "erp": "an ERP system"}
+PRODUCERS = {
+    "targets": "targets",
+    "inventory": "inventory",
+    "visits": "visits",
+    "audit": "audit",
+    "erp": "an ERP system",
+}
 
 
 def event_schemas() -> dict[str, dict]:
