@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import SellingCalendar
+from services.targets.domain.placements import Placement, Stay, lineage_below, roll_up_paths, stays
 from services.targets.domain.progress import (
     Period,
     Progress,
@@ -20,7 +21,6 @@ from services.targets.domain.progress import (
     elapsed_until,
     measure,
     resolve_period,
-    roll_up,
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
 from services.targets.plans.access import load_plan as visible_plan
@@ -33,10 +33,10 @@ from services.targets.progress.figures import (
     load_plan,
     own_actuals,
     own_targets,
-    plan_units,
     selling_calendar,
 )
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
+from services.targets.progress.tree import placements_under, units_on
 from shared.identity import Principal
 
 
@@ -143,16 +143,18 @@ class Board:
 
 
 def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) -> Board:
-    """Targets and actuals of every unit of the plan, rolled up the tree, for a period as of a day."""
+    """Targets and actuals of every unit of the plan for a period as of a day, each rolled up the tree as it stood
+    on the day it belongs to; the units listed are the tree as it stood on the board's reference day."""
     source, measure_ = measure_of(plan.metric)
     calendar, margin = selling_calendar(conn, plan.company_id, plan.fiscal_year)
     ensure_targets_cached(conn, plan)
-    units = plan_units(conn, plan)
-    position = {u.id: i for i, u in enumerate(units)}
-    parents = [-1 if u.id == plan.root_org_unit_id else position[u.parent_id] for u in units]
+    placements = placements_under(conn, plan.root_org_unit_id, period.start, period.end)
+    units = units_on(conn, placements, min(max(as_of, period.start), period.end))
     last_day = elapsed_until(period, as_of)
-    own = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
-    targets = own_targets(conn, plan, "org_unit", period, calendar)
+    targets, actuals = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements)
+    shown = [u.id for u in units]
+    rolled_targets = roll_up_paths(targets, shown)
+    rolled_actuals = roll_up_paths(actuals, shown)
     return Board(
         plan,
         period,
@@ -162,18 +164,56 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
         calendar,
         margin,
         units,
-        roll_up(parents, _by_position(position, targets)),
-        roll_up(parents, _by_position(position, own)),
+        [rolled_targets[u] for u in shown],
+        [rolled_actuals[u] for u in shown],
     )
 
 
-def _by_position(position: dict[uuid.UUID, int], values: dict[uuid.UUID, Decimal]) -> list[Decimal]:
-    """Values keyed by unit id laid out by position; units outside the plan's subtree are left out."""
-    laid_out = [Decimal(0)] * len(position)
-    for unit_id, value in values.items():
-        if (i := position.get(unit_id)) is not None:
-            laid_out[i] = value
-    return laid_out
+Contributions = list[tuple[list[uuid.UUID], Decimal]]
+
+
+def _own_by_stay(
+    conn: Connection,
+    plan: PlanView,
+    period: Period,
+    calendar: SellingCalendar,
+    source: Source,
+    measure_: Measure,
+    last_day: date | None,
+    placements: list[Placement],
+) -> tuple[Contributions, Contributions]:
+    """Each unit's own target and actual with the lineage it counts for: a unit that stood in one place all period
+    counts whole there; a moved unit counts each stay's part for the tree of that stay."""
+    by_unit = stays(placements, period.start, period.end)
+    root = plan.root_org_unit_id
+    whole_targets = own_targets(conn, plan, "org_unit", period, calendar)
+    whole_actuals = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
+    targets: Contributions = []
+    actuals: Contributions = []
+    moved: dict[tuple[date, date], list[Stay]] = defaultdict(list)
+    for unit_id, unit_stays in by_unit.items():
+        if len(unit_stays) == 1:
+            lineage = lineage_below(unit_stays[0].path, root)
+            targets.append((lineage, whole_targets.get(unit_id, Decimal(0))))
+            actuals.append((lineage, whole_actuals.get(unit_id, Decimal(0))))
+            continue
+        for stay in unit_stays:
+            moved[(stay.first, stay.last)].append(stay)
+    # Moved units are rare: one read per distinct stay, for those units only.
+    for (first, last), group in moved.items():
+        ids = [s.unit_id for s in group]
+        part = Period(period.label, first, last)
+        part_targets = own_targets(conn, plan, "org_unit", part, calendar, ids)
+        part_actuals = (
+            own_actuals(conn, source, measure_, "org_unit", first, min(last, last_day), ids)
+            if last_day and last_day >= first
+            else {}
+        )
+        for stay in group:
+            lineage = lineage_below(stay.path, root)
+            targets.append((lineage, part_targets.get(stay.unit_id, Decimal(0))))
+            actuals.append((lineage, part_actuals.get(stay.unit_id, Decimal(0))))
+    return targets, actuals
 
 
 def board_for(
