@@ -2,9 +2,8 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal as D
 
-from services.targets.domain.placements import Placement, lineage_below, roll_up_paths, stays
+from services.targets.domain.placements import Placement, lineage_below, stays
 
 C, EAST, NORTH, SH = (uuid.uuid4() for _ in range(4))
 
@@ -29,13 +28,6 @@ def test_a_move_splits_the_period_into_stays_that_end_the_day_before_the_move():
     assert [(s.first, s.last) for s in stays(HISTORY, date(2026, 1, 1), date(2026, 3, 31))[SH]] == [
         (date(2026, 1, 1), date(2026, 3, 31))
     ]
-
-
-def test_each_contribution_counts_for_the_lineage_of_its_stay():
-    contributions = [(lineage_below(path(C, EAST, SH), C), D(150)), (lineage_below(path(C, NORTH, SH), C), D(70))]
-    totals = roll_up_paths(contributions, [C, EAST, NORTH, SH])
-    # SH: 150 + 70; EAST only its first half; NORTH only its second; the company both.
-    assert totals == {C: D(220), EAST: D(150), NORTH: D(70), SH: D(220)}
 
 
 def test_a_path_outside_the_root_counts_nowhere():

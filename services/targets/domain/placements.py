@@ -7,10 +7,9 @@ one from 1 July: its actuals (and its own target months) go up the path it had o
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -57,17 +56,3 @@ def lineage_below(path: str, root_id: uuid.UUID) -> list[uuid.UUID]:
     """The ids on a path from `root_id` down to the unit; empty when the path does not pass through the root."""
     ids = [uuid.UUID(hex=label) for label in path.split(".")]
     return ids[ids.index(root_id) :] if root_id in ids else []
-
-
-def roll_up_paths(
-    contributions: Iterable[tuple[Sequence[uuid.UUID], Decimal]], shown: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, Decimal]:
-    """Each shown unit's total: every contribution counts for every unit on the lineage it was made on."""
-    totals = {unit: Decimal(0) for unit in shown}
-    for lineage, value in contributions:
-        if not value:
-            continue
-        for unit in lineage:
-            if unit in totals:
-                totals[unit] += value
-    return totals

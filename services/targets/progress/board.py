@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import SellingCalendar
-from services.targets.domain.placements import Placement, Stay, lineage_below, roll_up_paths, stays
+from services.targets.domain.placements import Placement, Stay, lineage_below, stays
 from services.targets.domain.progress import (
     Period,
     Progress,
@@ -21,6 +21,7 @@ from services.targets.domain.progress import (
     elapsed_until,
     measure,
     resolve_period,
+    roll_up,
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
 from services.targets.plans.access import load_plan as visible_plan
@@ -149,12 +150,20 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
     calendar, margin = selling_calendar(conn, plan.company_id, plan.fiscal_year)
     ensure_targets_cached(conn, plan)
     placements = placements_under(conn, plan.root_org_unit_id, period.start, period.end)
-    units = units_on(conn, placements, min(max(as_of, period.start), period.end))
+    units = units_on(placements, min(max(as_of, period.start), period.end))
     last_day = elapsed_until(period, as_of)
-    targets, actuals = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements)
-    shown = [u.id for u in units]
-    rolled_targets = roll_up_paths(targets, shown)
-    rolled_actuals = roll_up_paths(actuals, shown)
+    position = {u.id: i for i, u in enumerate(units)}
+    parents = [-1 if u.id == plan.root_org_unit_id else position[u.parent_id] for u in units]
+    stayed, moved = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements, units)
+    # Units that stood where the board shows them all period roll up by position; the others add each stay's
+    # part along the lineage of that stay (the roll-up is a sum, so adding afterwards is the same).
+    targets = roll_up(parents, [stayed[0].get(u.id, Decimal(0)) for u in units])
+    actuals = roll_up(parents, [stayed[1].get(u.id, Decimal(0)) for u in units])
+    for lineage, target, actual in moved:
+        for unit_id in lineage:
+            if (i := position.get(unit_id)) is not None:
+                targets[i] += target
+                actuals[i] += actual
     return Board(
         plan,
         period,
@@ -164,12 +173,12 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
         calendar,
         margin,
         units,
-        [rolled_targets[u] for u in shown],
-        [rolled_actuals[u] for u in shown],
+        targets,
+        actuals,
     )
 
 
-Contributions = list[tuple[list[uuid.UUID], Decimal]]
+Contributions = list[tuple[list[uuid.UUID], Decimal, Decimal]]
 
 
 def _own_by_stay(
@@ -181,29 +190,30 @@ def _own_by_stay(
     measure_: Measure,
     last_day: date | None,
     placements: list[Placement],
-) -> tuple[Contributions, Contributions]:
-    """Each unit's own target and actual with the lineage it counts for: a unit that stood in one place all period
-    counts whole there; a moved unit counts each stay's part for the tree of that stay."""
-    by_unit = stays(placements, period.start, period.end)
-    root = plan.root_org_unit_id
+    units: list[Unit],
+) -> tuple[tuple[dict, dict], Contributions]:
+    """Own targets and actuals of the units that stood where the board shows them all period (by unit id), and
+    (lineage, target, actual) of each stay of the others: a moved unit counts each part for the tree of its stay."""
+    shown = {u.id: u.path for u in units}
     whole_targets = own_targets(conn, plan, "org_unit", period, calendar)
     whole_actuals = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
-    targets: Contributions = []
-    actuals: Contributions = []
-    moved: dict[tuple[date, date], list[Stay]] = defaultdict(list)
-    for unit_id, unit_stays in by_unit.items():
+    root = plan.root_org_unit_id
+    moved: Contributions = []
+    by_stay: dict[tuple[date, date], list[Stay]] = defaultdict(list)
+    for unit_id, unit_stays in stays(placements, period.start, period.end).items():
         if len(unit_stays) == 1:
-            lineage = lineage_below(unit_stays[0].path, root)
-            targets.append((lineage, whole_targets.get(unit_id, Decimal(0))))
-            actuals.append((lineage, whole_actuals.get(unit_id, Decimal(0))))
+            if shown.get(unit_id) != unit_stays[0].path:  # stood elsewhere all period (outside the board's tree)
+                lineage = lineage_below(unit_stays[0].path, root)
+                moved.append((lineage, whole_targets.pop(unit_id, Decimal(0)), whole_actuals.pop(unit_id, Decimal(0))))
             continue
+        whole_targets.pop(unit_id, None)
+        whole_actuals.pop(unit_id, None)
         for stay in unit_stays:
-            moved[(stay.first, stay.last)].append(stay)
+            by_stay[(stay.first, stay.last)].append(stay)
     # Moved units are rare: one read per distinct stay, for those units only.
-    for (first, last), group in moved.items():
+    for (first, last), group in by_stay.items():
         ids = [s.unit_id for s in group]
-        part = Period(period.label, first, last)
-        part_targets = own_targets(conn, plan, "org_unit", part, calendar, ids)
+        part_targets = own_targets(conn, plan, "org_unit", Period(period.label, first, last), calendar, ids)
         part_actuals = (
             own_actuals(conn, source, measure_, "org_unit", first, min(last, last_day), ids)
             if last_day and last_day >= first
@@ -211,9 +221,10 @@ def _own_by_stay(
         )
         for stay in group:
             lineage = lineage_below(stay.path, root)
-            targets.append((lineage, part_targets.get(stay.unit_id, Decimal(0))))
-            actuals.append((lineage, part_actuals.get(stay.unit_id, Decimal(0))))
-    return targets, actuals
+            moved.append(
+                (lineage, part_targets.get(stay.unit_id, Decimal(0)), part_actuals.get(stay.unit_id, Decimal(0)))
+            )
+    return (whole_targets, whole_actuals), moved
 
 
 def board_for(

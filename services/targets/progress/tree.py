@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, literal_column, or_, select
@@ -30,21 +31,30 @@ def overlapping(first: date, last: date) -> list[ColumnElement]:
 
 
 def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[Placement]:
-    """Every placement below (or at) the root in force on some day of first..last."""
+    """Every placement below (or at) the root in force on some day of first..last, with the unit's kind and name."""
     rows = conn.execute(
-        select(history.c.org_unit_id, history.c.parent_id, history.c.path, history.c.valid_from, history.c.valid_to)
+        select(
+            history.c.org_unit_id,
+            history.c.parent_id,
+            history.c.path,
+            history.c.valid_from,
+            history.c.valid_to,
+            ou.c.kind,
+            ou.c.name,
+        )
+        .join(ou, ou.c.id == history.c.org_unit_id)
         .where(passes_through(history.c.path, root_id), *overlapping(first, last))
-        .order_by(history.c.org_unit_id, history.c.valid_from)
     )
-    return [Placement(*r) for r in rows]
+    return [NamedPlacement(*r) for r in rows]
 
 
-def units_on(conn: Connection, placements: list[Placement], day: date) -> list[Unit]:
+@dataclass(frozen=True)
+class NamedPlacement(Placement):
+    kind: str = ""
+    name: str = ""
+
+
+def units_on(placements: list[Placement], day: date) -> list[Unit]:
     """The units as they stood on a day, parents before children (a path sorts before its extensions)."""
-    current = placed_on(placements, day)
-    names = dict(
-        (r.id, (r.kind, r.name))
-        for r in conn.execute(select(ou.c.id, ou.c.kind, ou.c.name).where(ou.c.id.in_([p.unit_id for p in current])))
-    )
-    units = [Unit(p.unit_id, p.parent_id, *names[p.unit_id], p.path) for p in current if p.unit_id in names]
+    units = [Unit(p.unit_id, p.parent_id, p.kind, p.name, p.path) for p in placed_on(placements, day)]
     return sorted(units, key=lambda u: u.path)
