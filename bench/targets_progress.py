@@ -82,6 +82,13 @@ def build_org(engine, shape: dict) -> dict:
         durable_commit(conn)
         raw = conn.connection.driver_connection
         copy_rows(raw, "COPY targets.org_units (id, parent_id, kind, code, name, path) FROM STDIN", units)
+        # Each unit's place in the tree since it was set up, as create_org_unit records it: progress reads the tree
+        # as it stood over the period from this history.
+        copy_rows(
+            raw,
+            "COPY targets.org_unit_history (org_unit_id, parent_id, path) FROM STDIN",
+            ((u[0], u[1], u[5]) for u in units),
+        )
         copy_rows(
             raw,
             "COPY targets.people (id, name, role) FROM STDIN",
@@ -139,6 +146,7 @@ def load_plan_cells(engine, company: uuid.UUID, lines: int) -> uuid.UUID:
 
 LOADED = [
     "org_units",
+    "org_unit_history",
     "people",
     "person_assignments",
     "dealer_coverage",

@@ -17,12 +17,14 @@ from sqlalchemy import Connection, Row, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.targets import db
+from services.targets.domain.plan_integrity import check_total
 from services.targets.domain.plan_lifecycle import PlanStatus, check_editable
 from services.targets.domain.plan_versions import CellKey, check_reason
 from services.targets.people.service import people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
 from services.targets.plans.adjustments import apply_changes, open_adjustment
+from services.targets.plans.integrity import current_values
 from services.targets.plans.schemas import ImportOut
 from services.targets.plans.spreadsheets import FORMULA_STARTS, MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
@@ -78,6 +80,12 @@ def _csv_lines(content: bytes) -> list[list[Any]]:
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Header names (lower case) and (sheet row number, values by header) of each non-blank data row."""
+    header, rows, _ = read_sheet(content)
+    return header, rows
+
+
+def read_sheet(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]:
+    """The header, the data rows, and the totals lines (first column TOTAL) apart, each with its row number."""
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_BYTES:
@@ -86,14 +94,15 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]
     if not lines:
         raise InvalidInput("the file has no header line", field="file")
     header = [str(h or "").strip().lower() for h in lines[0]]
-    rows = []
+    rows, totals = [], []
     for number, line in enumerate(lines[1:], start=2):
         values = {
             h: revived(v) for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""
         }
-        if values and str(values.get(header[0], "")).strip().upper() != TOTAL_MARK:
-            rows.append((number, values))
-    return header, rows
+        if values:
+            is_total = str(values.get(header[0], "")).strip().upper() == TOTAL_MARK
+            (totals if is_total else rows).append((number, values))
+    return header, rows, totals
 
 
 def revived(value: Any) -> Any:
@@ -186,12 +195,13 @@ def import_targets(
             raise Forbidden("only a manager at or above the plan's root unit may import its targets")
     else:
         reason = check_reason(reason, field="reason")
-    header, rows = read_rows(content)
+    header, rows, total_lines = read_sheet(content)
     months = [c for c in MONTH_COLUMNS if c in header]
     if "org_unit_code" not in header or not months:
         raise InvalidInput("the header needs org_unit_code and at least one month column m01..m12", field="file")
     errors, resolve, step = RowErrors(), Resolver(conn, principal, plan), plan.rounding_step
     changes: list[tuple[CellKey, Decimal]] = []
+    row_of: dict[CellKey, int] = {}
     seen: dict[tuple, int] = {}
     for n, values in rows:
         unit = _cell(errors, n, "org_unit_code", resolve.unit, values.get("org_unit_code", ""))
@@ -217,11 +227,25 @@ def import_targets(
                 errors.add(n, column, f"{amount} is not a multiple of the rounding step {step}")
             elif unit is not None:
                 changes.append((CellKey(unit, person, line, int(column[1:])), amount))
+                row_of[changes[-1][0]] = n
     errors.raise_any(len(rows))
     if not changes:
         raise InvalidInput("the file holds no target values", field="file")
+    current = current_values(conn, plan.id, plan.current_version, [k for k, _ in changes])
+    _check_totals(errors, rows, total_lines, months, changes, current, row_of)
+    errors.raise_any(len(rows))
     if plan.status == PlanStatus.published:
-        adjustment = open_adjustment(conn, principal, plan, changes, reason)
+        for key, _ in changes:
+            if key not in current:
+                errors.add(
+                    row_of[key], f"m{key.month:02d}", "the published plan has no such cell; adjust existing cells"
+                )
+        errors.raise_any(len(rows))
+        # The adjustment lists exactly the cells the file changes, nothing it merely repeats.
+        changed = [(k, v) for k, v in changes if current[k] != v]
+        if not changed:
+            raise InvalidInput("the file changes no target of the published plan", field="file")
+        adjustment = open_adjustment(conn, principal, plan, changed, reason)
         return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id)
     written = apply_changes(
         conn,
@@ -243,6 +267,46 @@ def import_targets(
         source="import",
     )
     return ImportOut(kind="targets", rows=len(rows), cells_written=written)
+
+
+def _check_totals(
+    errors: RowErrors,
+    rows: list[tuple[int, dict[str, Any]]],
+    total_lines: list[tuple[int, dict[str, Any]]],
+    months: list[str],
+    changes: list[tuple[CellKey, Decimal]],
+    current: dict[CellKey, Decimal],
+    row_of: dict[CellKey, int],
+) -> None:
+    """A row's total column and the TOTAL line are computed: an edit to them is refused with its row, not ignored."""
+    old_row: dict[int, Decimal] = {}
+    new_row: dict[int, Decimal] = {}
+    old_month = {m: Decimal(0) for m in months}
+    new_month = {m: Decimal(0) for m in months}
+    for key, value in changes:
+        n, column = row_of[key], f"m{key.month:02d}"
+        old_row[n] = old_row.get(n, Decimal(0)) + current.get(key, Decimal(0))
+        new_row[n] = new_row.get(n, Decimal(0)) + value
+        old_month[column] += current.get(key, Decimal(0))
+        new_month[column] += value
+    found: list[dict] = []
+    for n, values in rows:
+        stated = _cell(errors, n, "total", number, values["total"]) if "total" in values else None
+        check_total(
+            stated,
+            old_row.get(n, Decimal(0)),
+            new_row.get(n, Decimal(0)),
+            field=f"rows[{n}].total",
+            what=f"row {n}, total",
+            errors=found,
+        )
+    sums = [(m, old_month[m], new_month[m]) for m in months]
+    sums.append(("total", sum(old_month.values(), Decimal(0)), sum(new_month.values(), Decimal(0))))
+    for n, values in total_lines:
+        for column, old, new in sums:
+            stated = _cell(errors, n, column, number, values[column]) if column in values else None
+            check_total(stated, old, new, field=f"rows[{n}].{column}", what=f"row {n} (TOTAL), {column}", errors=found)
+    errors.errors.extend(found)
 
 
 def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, content: bytes) -> ImportOut:

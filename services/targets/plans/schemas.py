@@ -301,6 +301,11 @@ class AdjustmentIn(Strict):
     reason: Reason
     changes: list[CellChangeIn] = Field(min_length=1, max_length=20000)
     id: uuid.UUID | None = Field(None, description="Client-generated id, so a retried create is recognised.")
+    reopen_reason: Reason | None = Field(
+        None,
+        description="Admin only: why cells of closed months (before the current one) may change after all",
+        examples=["ERP restated March after the audit"],
+    )
 
 
 class CellChangeOut(BaseModel):
@@ -309,6 +314,7 @@ class CellChangeOut(BaseModel):
     product_line: str
     month: int
     value: Decimal
+    reopened: str | None = Field(None, description="For a closed month: the admin who reopened it, and why")
 
 
 class AdjustmentOut(BaseModel):

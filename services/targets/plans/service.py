@@ -94,6 +94,8 @@ def transition(
         principal.role,
         at_or_above_root=covers(conn, principal, plan.root_org_unit_id),
         above_root=above(conn, principal, plan.root_org_unit_id),
+        root_is_company=conn.scalar(select(db.org_units.c.kind).where(db.org_units.c.id == plan.root_org_unit_id))
+        == "company",
     )
     target = next_status(plan.status, action)
     note = command.note
