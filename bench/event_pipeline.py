@@ -25,7 +25,7 @@ from shared.consumer import Consumer
 from shared.db import make_engine
 from shared.events.targets import OrgUnitCreated
 from shared.kafka import make_consumer, make_producer
-from shared.org import path_label
+from shared.org.paths import path_label
 from shared.outbox import Outbox, Relay
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, text
+from sqlalchemy import Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, create_engine, text
 from sqlalchemy.types import UserDefinedType
 
 NAMING_CONVENTION = {
@@ -42,3 +42,17 @@ class Ltree(UserDefinedType):
 
     def get_col_spec(self, **kw) -> str:
         return "ltree"
+
+
+def make_idempotency_table(metadata: MetaData) -> Table:
+    """`idempotency_keys`: the stored first answer of every create sent with an `Idempotency-Key`."""
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("status", Integer, nullable=False),
+        Column("body", LargeBinary, nullable=False),
+        created_at_column(),
+    )

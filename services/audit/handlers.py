@@ -5,7 +5,7 @@ from services.audit.archive.service import archive_event
 from shared.consumer import Decoded
 from shared.events.catalog import REGISTRY
 from shared.events.targets import ORG_UNIT_EVENTS
-from shared.org import org_unit_projector
+from shared.org.projection import org_unit_projector
 
 _project_org_unit = org_unit_projector(db.org_units)
 

@@ -3,6 +3,6 @@
 from services.inventory import db
 from services.inventory.orders.service import apply_erp_order
 from shared.events.erp import ErpOrder
-from shared.org import org_unit_handlers
+from shared.org.projection import org_unit_handlers
 
 HANDLERS = {**org_unit_handlers(db.org_units), ErpOrder: apply_erp_order}

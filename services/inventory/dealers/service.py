@@ -12,7 +12,7 @@ from services.inventory.dealers.tables import dealers as d
 from shared.errors import Conflict, NotFound
 from shared.events.inventory import DealerRegistered
 from shared.identity import Principal
-from shared.org import ensure_in_scope, scope_condition
+from shared.org.scope import ensure_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")

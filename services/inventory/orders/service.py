@@ -17,7 +17,7 @@ from shared.errors import NotFound
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")

@@ -19,7 +19,7 @@ from services.targets.domain.attribution import CoverageSpan, Share, check_timel
 from services.targets.people.tables import people
 from shared.errors import InvalidInput, NotFound
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 
 ou = db.org_units
 SHARE_PLACES = Decimal("0.000001")

@@ -19,7 +19,7 @@ from services.targets.actuals.tables import actual_attributions, actual_days, or
 from services.targets.domain.attribution import SALE_STATUSES, Source, UnattributedReason
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import ensure_in_scope, subtree_ids
+from shared.org.scope import ensure_in_scope, subtree_ids
 
 ou = db.org_units
 ORDER = Source.order.value

@@ -22,7 +22,7 @@ from services.targets.domain.attribution import Source, counts_as_sale
 from shared.consumer import Decoded
 from shared.events.inventory import DealerRegistered, OrderRecorded
 from shared.identity import Principal
-from shared.org import ensure_in_scope, subtree_ids
+from shared.org.scope import ensure_in_scope, subtree_ids
 
 ou = db.org_units
 

@@ -25,7 +25,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.targets import AssignmentPeriod, PersonAssigned, PersonCreated
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope, scope_condition, subtree_ids
+from shared.org.scope import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")

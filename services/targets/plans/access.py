@@ -11,7 +11,7 @@ from services.targets import db
 from services.targets.plans import tables as plan_tables
 from shared.errors import NotFound
 from shared.identity import Principal, Role
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 ou = db.org_units
 tp = plan_tables.target_plans

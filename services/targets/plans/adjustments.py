@@ -25,7 +25,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.targets.plans import PlanAdjusted
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")

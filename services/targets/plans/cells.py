@@ -14,7 +14,7 @@ from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import cell_scope, load_plan, read_version
 from services.targets.plans.schemas import CellOut
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 cells = plan_tables.target_cells
 COLUMNS = ("plan_id", "version", "org_unit_id", "person_id", "product_line", "month", "value")

@@ -33,7 +33,7 @@ from services.targets.plans.cells import copy_cells, cross_split_chunks, delete_
 from services.targets.plans.schemas import ChildSplitOut, DecompositionIn, DecompositionOut, SplitIn
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 ou = db.org_units
 MAX_CELLS = 3_000_000

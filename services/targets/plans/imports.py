@@ -25,7 +25,7 @@ from services.targets.plans.schemas import ImportOut
 from services.targets.plans.spreadsheets import MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ERRORS = 200

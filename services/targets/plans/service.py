@@ -16,7 +16,7 @@ from services.targets.plans.schemas import PlanCreate, PlanOut, StatusChangeOut,
 from shared.errors import Conflict, InvalidInput
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope
+from shared.org.scope import ensure_in_scope
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")

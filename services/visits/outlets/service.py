@@ -13,7 +13,7 @@ from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal
-from shared.org import ensure_in_scope, scope_condition
+from shared.org.scope import ensure_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")

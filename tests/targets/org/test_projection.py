@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from services.inventory import db as inventory_db
 from shared.events.targets import OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
-from shared.org import org_unit_handlers, path_label
+from shared.org.paths import path_label
+from shared.org.projection import org_unit_handlers
 from tests.support import unique
 
 t = inventory_db.org_units
