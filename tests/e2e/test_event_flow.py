@@ -65,7 +65,7 @@ def test_org_unit_created_in_targets_is_projected_by_every_other_service(clients
     company = create_org_unit(clients["targets"], admin, kind="company")
     for service in ("inventory", "visits", "audit"):
         projected = wait_until(
-            lambda: (
+            lambda service=service: (
                 (r := clients[service].get(f"/org-units/{company['id']}", headers=admin)).status_code == 200
                 and r.json()
             ),
@@ -217,6 +217,8 @@ def test_relay_that_died_after_commit_publishes_on_restart(clients, admin, worke
 def test_inventory_role_cannot_read_the_visits_schema(engines):
     from sqlalchemy.exc import ProgrammingError
 
-    with engines["inventory"].connect() as conn:
-        with pytest.raises(ProgrammingError, match="permission denied for schema visits"):
-            conn.execute(text("SELECT count(*) FROM visits.outlets"))
+    with (
+        engines["inventory"].connect() as conn,
+        pytest.raises(ProgrammingError, match="permission denied for schema visits"),
+    ):
+        conn.execute(text("SELECT count(*) FROM visits.outlets"))

@@ -28,7 +28,7 @@ def price_lines(lines: list[tuple[str, Decimal, Decimal]]) -> list[PricedLine]:
 
 def order_totals(lines: list[PricedLine]) -> tuple[Decimal, Decimal]:
     """(total quantity, total amount) of an order."""
-    return sum((l.quantity for l in lines), Decimal(0)), sum((l.amount for l in lines), Decimal(0))
+    return sum((line.quantity for line in lines), Decimal(0)), sum((line.amount for line in lines), Decimal(0))
 
 
 def content_hash(document: dict) -> str:
