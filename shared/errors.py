@@ -34,3 +34,14 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"
+
+
+class NotYetKnown(DomainError):
+    """A reference this service has not received yet but soon may: events are still travelling; retry."""
+
+    status = 503
+    title = "Not known here yet"
+
+    def __init__(self, detail: str, *, field: str | None = None, retry_after_seconds: int = 1):
+        super().__init__(detail, field=field)
+        self.retry_after_seconds = retry_after_seconds

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, false, select, true
 
-from shared.errors import NotFound
+from shared.errors import NotFound, NotYetKnown
 from shared.identity import Principal
+from shared.org.arrival import ARRIVALS, RETRY_AFTER_SECONDS, ArrivalWindow
 
 
 def subtree_ids(org_units: Table, root_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
@@ -37,3 +38,35 @@ def ensure_in_scope(
     )
     if found is None:
         raise NotFound(f"org unit {org_unit_id} not found", field=field)
+
+
+def ensure_known_in_scope(
+    conn: Connection,
+    org_units: Table,
+    principal: Principal,
+    org_unit_id: uuid.UUID,
+    field: str = "org_unit_id",
+    arrivals: ArrivalWindow = ARRIVALS,
+) -> None:
+    """Like ensure_in_scope, but an org unit still on its way from targets answers 503 + Retry-After, not 404.
+
+    Only a caller the unit cannot be secret from is told "not known here yet": a caller who sees everything, or
+    one whose token is scoped to that very unit. Anyone else (the unit might lie outside their subtree once it
+    arrives) gets the 404 of an unknown unit. The window opens the first time an unknown id is asked for and
+    closes GRACE_SECONDS later; after that an unknown id is 404 for everybody.
+    """
+    row = conn.execute(
+        select(org_units.c.id, scope_condition(org_units, principal, org_units.c.id).label("in_scope")).where(
+            org_units.c.id == org_unit_id
+        )
+    ).first()
+    if row is not None and row.in_scope:
+        return
+    cannot_be_secret = principal.sees_everything or principal.org_unit_id == org_unit_id
+    if row is None and cannot_be_secret and arrivals.still_travelling(org_unit_id):
+        raise NotYetKnown(
+            f"org unit {org_unit_id} is not known here yet (its event from targets is on its way); retry",
+            field=field,
+            retry_after_seconds=RETRY_AFTER_SECONDS,
+        )
+    raise NotFound(f"org unit {org_unit_id} not found", field=field)

@@ -12,7 +12,7 @@ from services.inventory.dealers.tables import dealers as d
 from shared.errors import Conflict, NotFound
 from shared.events.inventory import DealerRegistered
 from shared.identity import Principal
-from shared.org.scope import ensure_in_scope, scope_condition
+from shared.org.scope import ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -20,7 +20,7 @@ outbox = Outbox(db.outbox, source="/salesops/inventory")
 
 def register_dealer(conn: Connection, principal: Principal, command: DealerCreate) -> DealerOut:
     """Add a dealer in an org unit the caller manages, and publish it."""
-    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    ensure_known_in_scope(conn, db.org_units, principal, command.org_unit_id)
     if conn.scalar(select(d.c.id).where(d.c.code == command.code)):
         raise Conflict(f"dealer code {command.code!r} already exists", field="code")
     dealer_id = command.id or uuid.uuid4()

@@ -13,7 +13,7 @@ from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal
-from shared.org.scope import ensure_in_scope, scope_condition
+from shared.org.scope import ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
@@ -21,7 +21,7 @@ outbox = Outbox(db.outbox, source="/salesops/visits")
 
 def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
     """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
-    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    ensure_known_in_scope(conn, db.org_units, principal, command.org_unit_id)
     if command.dealer_id and not conn.scalar(select(dealers.c.id).where(dealers.c.id == command.dealer_id)):
         raise InvalidInput(f"dealer {command.dealer_id} is not known", field="dealer_id")
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
