@@ -1,5 +1,6 @@
 """Property-based fuzzing of every service's published OpenAPI with a valid token (schemathesis):
-no 5xx answer (but the documented 503 + Retry-After of a reference still travelling), and every response matches its documented schema and status codes."""
+no 5xx answer (but the documented 503 + Retry-After of a reference still travelling), and every response
+matches its documented schema and status codes."""
 
 from __future__ import annotations
 
