@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A business rule refused the request; `field` names the offending input when there is one."""
@@ -9,7 +11,7 @@ class DomainError(Exception):
     status = 422
     title = "Business rule violated"
 
-    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict] | None = None):
+    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict[str, Any]] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.field = field

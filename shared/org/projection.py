@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SAWarning
-from sqlalchemy.sql.expression import Alias
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
 from shared.org.paths import ltree, rebased_path
@@ -55,7 +55,9 @@ def _place(
         _reanchor_early_children(conn, t, early, org_unit_id, path)
 
 
-def _reanchor_early_children(conn: Connection, t: Table, early: Alias, org_unit_id: uuid.UUID, path: str) -> None:
+def _reanchor_early_children(
+    conn: Connection, t: Table, early: NamedFromClause, org_unit_id: uuid.UUID, path: str
+) -> None:
     conn.execute(
         update(t)
         .where(
