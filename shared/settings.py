@@ -52,5 +52,4 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    # Every field has a default or comes from the environment; mypy's pydantic-less view sees required arguments.
-    return Settings()  # type: ignore[call-arg]
+    return Settings()

@@ -95,6 +95,7 @@ def record_erp_order(conn: Connection, message: ErpOrder) -> ErpOrderAccepted:
 
 
 def apply_erp_order(conn: Connection, message: Decoded) -> None:
+    assert isinstance(message.payload, ErpOrder), "registered for ERP orders only"
     record_erp_order(conn, message.payload)
 
 

@@ -63,7 +63,7 @@ def set_coverage(
     """Give [valid_from, valid_to) of a dealer to reps by share, and re-split that period's actuals."""
     dealer = _dealer(conn, principal, dealer_id)
     wanted = [r.person_id for r in command.reps]
-    known = set(conn.scalars(select(people.c.id).where(people.c.id.in_(wanted))))
+    known: set[uuid.UUID] = set(conn.scalars(select(people.c.id).where(people.c.id.in_(wanted))))
     for index, person_id in enumerate(wanted):
         if person_id not in known:
             raise InvalidInput(f"person {person_id} is not known", field=f"reps[{index}].person_id")

@@ -29,7 +29,8 @@ ou = db.org_units
 
 def apply_order_recorded(conn: Connection, message: Decoded) -> None:
     """Keep the latest ERP version of each order and attribute it; older or repeated versions change nothing."""
-    order: OrderRecorded = message.payload
+    order = message.payload
+    assert isinstance(order, OrderRecorded), "registered for OrderRecorded only"
     counts = counts_as_sale(order.status)
     values = dict(
         order_id=order.order_id,
@@ -70,7 +71,8 @@ def apply_order_recorded(conn: Connection, message: Decoded) -> None:
 
 def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
     """Learn which org unit a dealer belongs to, so its coverage can be managed within that subtree."""
-    dealer: DealerRegistered = message.payload
+    dealer = message.payload
+    assert isinstance(dealer, DealerRegistered), "registered for DealerRegistered only"
     values = dict(id=dealer.dealer_id, code=dealer.code, name=dealer.name, org_unit_id=dealer.org_unit_id)
     stmt = insert(dealers).values(values)
     conn.execute(
@@ -87,9 +89,9 @@ def actuals(
     ensure_in_scope(conn, ou, principal, org_unit_id)
     d = actual_days
     query = select(
-        func.coalesce(func.sum(d.c.amount), 0),
-        func.coalesce(func.sum(d.c.quantity), 0),
-        func.coalesce(func.sum(d.c.facts), 0),
+        func.coalesce(func.sum(d.c.amount), 0).label("amount"),
+        func.coalesce(func.sum(d.c.quantity), 0).label("quantity"),
+        func.coalesce(func.sum(d.c.facts), 0).label("orders"),
     ).where(
         d.c.source == Source.order.value, d.c.holder_kind == "org_unit", d.c.holder_id.in_(subtree_ids(ou, org_unit_id))
     )
@@ -97,7 +99,12 @@ def actuals(
         query = query.where(d.c.day >= date_from)
     if date_to:
         query = query.where(d.c.day <= date_to)
-    amount, quantity, orders = conn.execute(query).one()
+    totals = conn.execute(query).one()
     return ActualsOut(
-        org_unit_id=org_unit_id, date_from=date_from, date_to=date_to, amount=amount, quantity=quantity, orders=orders
+        org_unit_id=org_unit_id,
+        date_from=date_from,
+        date_to=date_to,
+        amount=totals.amount,
+        quantity=totals.quantity,
+        orders=totals.orders,
     )

@@ -182,6 +182,7 @@ def import_targets(
     if not changes:
         raise InvalidInput("the file holds no target values", field="file")
     if plan.status == PlanStatus.published:
+        assert reason is not None  # check_reason above, for a published plan
         adjustment = open_adjustment(conn, principal, plan, changes, reason)
         return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id)
     written = apply_changes(

@@ -102,6 +102,7 @@ class Board:
         """From the plan's root down to the unit's parent."""
         chain = []
         while unit.id != self.plan.root_org_unit_id:
+            assert unit.parent_id is not None, "only the plan's root has no parent in the plan"
             unit = self.units[self.position[unit.parent_id]]
             chain.append(unit)
         return chain[::-1]
@@ -146,7 +147,8 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
     ensure_targets_cached(conn, plan)
     units = plan_units(conn, plan)
     position = {u.id: i for i, u in enumerate(units)}
-    parents = [-1 if u.id == plan.root_org_unit_id else position[u.parent_id] for u in units]
+    # Every unit but the plan's root has its parent in the plan (a path sorts after its parent's).
+    parents = [-1 if u.id == plan.root_org_unit_id or u.parent_id is None else position[u.parent_id] for u in units]
     last_day = elapsed_until(period, as_of)
     own = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
     targets = own_targets(conn, plan, "org_unit", period, calendar)
