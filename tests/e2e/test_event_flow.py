@@ -108,6 +108,7 @@ def test_same_erp_message_twice_and_older_version_late_have_one_effect(clients, 
     send_erp(producer, erp_order(marker, dealer, lines=[("SKU-9", "1", "1")]), key=order_id)
     wait_until(lambda: inventory_order(clients, admin, marker), message="marker order")
     order = inventory_order(clients, admin, order_id)
+    assert order is not None
     assert (order["erp_version"], Decimal(order["total_amount"])) == (2, Decimal("40.00"))
     with engines["inventory"].connect() as conn:
         published = conn.scalar(
@@ -128,6 +129,7 @@ def test_duplicate_envelope_is_applied_once_by_targets(clients, admin, producer,
         lambda: actual_amount(clients, admin, territory["office"]["id"]) == before + 100, message="first delivery"
     )
     order = inventory_order(clients, admin, order_id)
+    assert order is not None
     # Find the exact envelope inventory published and deliver it again.
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, consumer_timeout_ms=5000

@@ -47,6 +47,7 @@ def test_a_moved_office_and_its_teams_are_moved_everywhere_and_scopes_follow(cli
     )
     assert moved.status_code == 200 and moved.json()["moved_units"] == 4, moved.text
     after = subtree_paths(targets, admin, office["id"])
+    assert after is not None
     assert all(path.startswith(f"{west['path']}.") for path in after.values()) and len(after) == 4
     for service in PROJECTING:
         wait_until(

@@ -73,7 +73,9 @@ def test_the_first_flow_block_works_pasted_whole(running_system, infra):
     for code in ("ACME", "EAST", "D-0001", "SO-1"):
         script = re.sub(rf"\b{code}\b", unique(code.split("-")[0]), script)
     assert "localhost:" not in script and "59092" not in script, script
-    order_id = re.search(r'"order_id": "(SO-[^"]+)"', script).group(1)
+    sent = re.search(r'"order_id": "(SO-[^"]+)"', script)
+    assert sent, "the block sends an order"
+    order_id = sent.group(1)
 
     done = subprocess.run(
         ["bash", "-c", script],

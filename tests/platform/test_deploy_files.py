@@ -16,6 +16,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 import jsonschema
@@ -225,6 +226,10 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+@overload
+def as_argv(value: None) -> None: ...
+@overload
+def as_argv(value: str | list) -> list[str]: ...
 def as_argv(value: str | list | None) -> list[str] | None:
     if value is None:
         return None
@@ -341,10 +346,12 @@ def test_compose_app_environment(compose):
         env = compose_env(service)
         assert env.keys() >= APP_ENV, f"{name} lacks {APP_ENV - env.keys()}"
         svc = name.rsplit("-", 1)[0]
-        url = urlsplit(env["SERVICE_DATABASE_URL"])
+        database_url, bootstrap = env["SERVICE_DATABASE_URL"], env["KAFKA_BOOTSTRAP_SERVERS"]
+        assert database_url and bootstrap, f"{name}: empty SERVICE_DATABASE_URL or KAFKA_BOOTSTRAP_SERVERS"
+        url = urlsplit(database_url)
         assert url.username == f"salesops_{svc}", f"{name} connects as {url.username}"
         assert url.hostname in services, f"{name}: database host {url.hostname} is not a compose service"
-        kafka_host = env["KAFKA_BOOTSTRAP_SERVERS"].split(",")[0].rsplit(":", 1)[0]
+        kafka_host = bootstrap.split(",")[0].rsplit(":", 1)[0]
         assert kafka_host in services, f"{name}: Kafka host {kafka_host} is not a compose service"
 
     migrate = compose_env(services["migrate"])
@@ -381,7 +388,7 @@ def test_compose_kafka_is_kraft(compose):
     advertised = {urlsplit(listener).netloc for listener in (env.get("KAFKA_ADVERTISED_LISTENERS") or "").split(",")}
     for name, service in app_processes(compose).items():
         bootstrap = compose_env(service)["KAFKA_BOOTSTRAP_SERVERS"]
-        assert set(bootstrap.split(",")) <= advertised, f"{name}: {bootstrap} not in {advertised}"
+        assert bootstrap and set(bootstrap.split(",")) <= advertised, f"{name}: {bootstrap} not in {advertised}"
 
     for name, service in services.items():
         mentions = json.dumps([name, service.get("image", ""), compose_env(service)]).lower()
@@ -596,7 +603,7 @@ def test_k8s_migrate_job():
     assert env >= MIGRATE_ENV, f"migration Job lacks {MIGRATE_ENV - env}"
 
     # migrate creates the roles with SERVICE_DB_PASSWORD; the services must log in with it.
-    bootstrap = {}
+    bootstrap: dict[str, str] = {}
     for env_from in container.get("envFrom", []):
         if "secretRef" in env_from:
             bootstrap |= secret_values(objects("Secret")[env_from["secretRef"]["name"]])

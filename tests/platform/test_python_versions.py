@@ -43,7 +43,7 @@ def test_requires_python_accepts_311_to_313_in_pyproject_and_lock():
 def test_every_locked_package_installs_on(version):
     """`uv export --frozen` (no network) lists what a sync would install; each needs a wheel for that Python."""
     exported = subprocess.run(
-        [UV, "export", "--frozen", "--all-groups", "--no-hashes", "--no-emit-project", "--no-header"]
+        [str(UV), "export", "--frozen", "--all-groups", "--no-hashes", "--no-emit-project", "--no-header"]
         + ["--python", f"{version[0]}.{version[1]}"],
         cwd=ROOT,
         capture_output=True,

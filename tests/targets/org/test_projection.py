@@ -85,7 +85,7 @@ def interleaving(events, rng: random.Random) -> list:
     """A random order that keeps each org unit's own events in the order they were written (one partition)."""
     slots = [e.org_unit_id for e in events]
     rng.shuffle(slots)
-    queues = {}
+    queues: dict[object, list[object]] = {}
     for e in events:
         queues.setdefault(e.org_unit_id, []).append(e)
     return [queues[key].pop(0) for key in slots]
