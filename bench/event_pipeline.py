@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -25,7 +26,7 @@ from shared.consumer import Consumer
 from shared.db import make_engine
 from shared.events.targets import OrgUnitCreated
 from shared.kafka import make_consumer, make_producer
-from shared.org import path_label
+from shared.org.paths import path_label
 from shared.outbox import Outbox, Relay
 
 
@@ -74,7 +75,7 @@ def measure_consumer(settings, count: int) -> float:
         )
     producer = make_producer(settings, linger_ms=20)
     for i in range(count):
-        order = {
+        order: dict[str, Any] = {
             "order_id": f"B-{i}",
             "version": 1,
             "dealer_code": "D-BENCH",
@@ -99,7 +100,7 @@ def measure_consumer(settings, count: int) -> float:
 
     def recorded() -> int:
         with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(inventory_orders.orders))
+            return conn.execute(select(func.count()).select_from(inventory_orders.orders)).scalar_one()
 
     thread.start()
     while not recorded():  # the consumer group join is not part of the rate

@@ -30,10 +30,10 @@ from bench.servers import benchmark_servers, figures, parse_args, percentile
 from services.targets.actuals.service import apply_order_recorded
 from services.targets.progress import service as progress_service
 from services.targets.progress.figures import ensure_targets_cached, load_plan
-from shared.auth import Principal, Role
 from shared.consumer import Decoded
 from shared.db import make_engine
 from shared.events.inventory import OrderRecorded
+from shared.identity import Principal, Role
 
 FULL = dict(regions=8, provinces=5, offices=5, reps=10, lines=50, rows=10_000_000, calls=300)
 QUICK = dict(regions=2, provinces=2, offices=2, reps=10, lines=5, rows=200_000, calls=60)
@@ -293,7 +293,7 @@ def main() -> None:
                     "FROM targets.actual_attributions"
                 )
             ).one()
-            sums = (
+            sums: int = (
                 conn.execute(text("SELECT count(*) FROM targets.actual_days")).scalar_one()
                 + conn.execute(text("SELECT count(*) FROM targets.actual_months")).scalar_one()
             )

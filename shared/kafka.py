@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 
@@ -10,7 +11,6 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from shared.settings import Settings
-import contextlib
 
 log = logging.getLogger(__name__)
 PARTITIONS = 6

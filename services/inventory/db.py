@@ -1,9 +1,8 @@
 """Tables of the inventory schema."""
 
 from shared.consumer import make_inbox_table
-from shared.db import make_metadata
-from shared.http.idempotency import make_idempotency_table
-from shared.org import make_org_units_table
+from shared.db import make_idempotency_table, make_metadata
+from shared.org.tables import make_org_units_table
 from shared.outbox import make_outbox_table
 
 SCHEMA = "inventory"

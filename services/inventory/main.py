@@ -10,14 +10,17 @@ from services.inventory.orders.router import router as orders
 from services.inventory.skus.router import router as skus
 from services.inventory.stock_reports.router import router as stock_reports
 from shared.http.app import create_service_app
+from shared.http.not_yet_known import install_not_yet_known_handler
 from shared.http.org_units import make_org_units_router
 
 
 def create_app(**overrides) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         service="inventory",
         title="salesops inventory",
         description="Dealers, their stock reports and orders; ERP orders arrive here.",
         routers=[dealers, skus, stock_reports, dealer_orders, collections, orders, make_org_units_router(db.org_units)],
         **overrides,
     )
+    install_not_yet_known_handler(app)
+    return app

@@ -11,6 +11,7 @@ from services.inventory.dealers.schemas import DealerCreate, DealerOut, DealerUp
 from shared.auth import PrincipalDep, require_role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
+from shared.http.not_yet_known import NOT_YET_KNOWN_RESPONSE
 from shared.identity import Role
 
 router = APIRouter(prefix="/dealers", tags=["dealers"])
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/dealers", tags=["dealers"])
     status_code=201,
     response_model=DealerOut,
     summary="Register a dealer in an org unit",
+    responses=NOT_YET_KNOWN_RESPONSE,
     dependencies=[require_role(Role.director, Role.region_manager, Role.supervisor)],
 )
 def register_dealer(

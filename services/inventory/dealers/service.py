@@ -13,7 +13,7 @@ from services.inventory.dealers.tables import dealers as d
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import DealerRegistered, DealerUpdated
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope, scope_condition
+from shared.org.scope import ensure_in_scope, ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -30,7 +30,7 @@ def _check_band(values: dict) -> None:
 
 def register_dealer(conn: Connection, principal: Principal, command: DealerCreate) -> DealerOut:
     """Add a dealer in an org unit the caller manages, and publish it."""
-    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    ensure_known_in_scope(conn, db.org_units, principal, command.org_unit_id)
     _check_band(command.model_dump())
     if conn.scalar(select(d.c.id).where(d.c.code == command.code)):
         raise Conflict(f"dealer code {command.code!r} already exists", field="code")

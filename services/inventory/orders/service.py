@@ -17,7 +17,7 @@ from shared.errors import NotFound
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -62,12 +62,12 @@ def record_erp_order(conn: Connection, message: ErpOrder) -> ErpOrderAccepted:
                 dict(
                     order_id=order_id,
                     line_no=i,
-                    sku=l.sku,
-                    quantity=l.quantity,
-                    unit_price=l.unit_price,
-                    amount=l.amount,
+                    sku=line.sku,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
                 )
-                for i, l in enumerate(lines, 1)
+                for i, line in enumerate(lines, 1)
             ]
         )
     )
@@ -85,19 +85,23 @@ def record_erp_order(conn: Connection, message: ErpOrder) -> ErpOrderAccepted:
             currency=message.currency,
             total_quantity=total_quantity,
             total_amount=total_amount,
-            lines=[OrderLine(sku=l.sku, quantity=l.quantity, unit_price=l.unit_price, amount=l.amount) for l in lines],
+            lines=[
+                OrderLine(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount)
+                for line in lines
+            ],
         ),
     )
     return ErpOrderAccepted(order_id=order_id, erp_order_id=message.order_id, erp_version=message.version, applied=True)
 
 
 def apply_erp_order(conn: Connection, message: Decoded) -> None:
+    assert isinstance(message.payload, ErpOrder), "registered for ERP orders only"
     record_erp_order(conn, message.payload)
 
 
 def _order_out(conn: Connection, row) -> OrderOut:
     lines = conn.execute(select(ol).where(ol.c.order_id == row.id).order_by(ol.c.line_no))
-    return OrderOut(**row._asdict(), lines=[OrderLineOut.model_validate(l, from_attributes=True) for l in lines])
+    return OrderOut(**row._asdict(), lines=[OrderLineOut.model_validate(line, from_attributes=True) for line in lines])
 
 
 def _visible_orders(principal: Principal):

@@ -19,7 +19,7 @@ from services.targets.actuals.tables import actual_attributions, actual_days, or
 from services.targets.domain.attribution import SALE_STATUSES, Source, UnattributedReason
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import ensure_in_scope, subtree_ids
+from shared.org.scope import ensure_in_scope, subtree_ids
 
 ou = db.org_units
 ORDER = Source.order.value
@@ -102,15 +102,15 @@ def _unattributed(
         (ou.c.id.is_(None), UnattributedReason.unknown_org_unit.value),
         else_=UnattributedReason.no_covering_rep.value,
     ).label("reason")
-    facts = (
+    fact_rows = (
         select(a.c.source_id, reason, func.sum(a.c.amount).label("amount"), func.sum(a.c.quantity).label("quantity"))
         .select_from(a.outerjoin(ou, ou.c.id == a.c.org_unit_id))
         .where(a.c.source == ORDER, a.c.person_id.is_(None), a.c.day.between(date_from, date_to))
         .group_by(a.c.source_id, reason)
     )
     if subtree is not None:
-        facts = facts.where(a.c.org_unit_id.in_(subtree))
-    facts = facts.subquery()
+        fact_rows = fact_rows.where(a.c.org_unit_id.in_(subtree))
+    facts = fact_rows.subquery()
     totals = {
         r.reason: r
         for r in conn.execute(

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, decimal_string
+from shared.types import DecimalString, IsoDate
 
 SHARE_PATTERN = r"^(0\.[0-9]{1,6}|1(\.0{1,6})?)$"
 
 # A rep's contribution share of a dealer: above 0, at most 1, up to 6 decimals ("0.5", "0.333334", "1").
-ShareValue = decimal_string(SHARE_PATTERN, "0.5")
+ShareValue = Annotated[Decimal, DecimalString(SHARE_PATTERN, "0.5")]
 
 
 class CoveringRep(BaseModel):

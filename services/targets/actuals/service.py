@@ -23,7 +23,8 @@ ou = db.org_units
 
 def apply_order_recorded(conn: Connection, message: Decoded) -> None:
     """Keep the latest ERP version of each order and attribute it; older or repeated versions change nothing."""
-    order: OrderRecorded = message.payload
+    order = message.payload
+    assert isinstance(order, OrderRecorded), "registered for OrderRecorded only"
     counts = counts_as_sale(order.status)
     values = dict(
         order_id=order.order_id,
@@ -64,7 +65,8 @@ def apply_order_recorded(conn: Connection, message: Decoded) -> None:
 
 def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
     """Learn which org unit a dealer belongs to, so its coverage can be managed within that subtree."""
-    dealer: DealerRegistered = message.payload
+    dealer = message.payload
+    assert isinstance(dealer, DealerRegistered), "registered for DealerRegistered only"
     values = dict(id=dealer.dealer_id, code=dealer.code, name=dealer.name, org_unit_id=dealer.org_unit_id)
     stmt = insert(dealers).values(values)
     conn.execute(

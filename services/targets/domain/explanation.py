@@ -98,7 +98,9 @@ class Allocation:
 
 def show(amount: Decimal, step: Decimal, extra_places: int = 2) -> str:
     """Format an amount with the step's decimals plus a few more, trailing zeros trimmed."""
-    places = max(0, -step.as_tuple().exponent) + extra_places
+    exponent = step.as_tuple().exponent
+    assert isinstance(exponent, int), f"a step is a finite number, not {step}"
+    places = max(0, -exponent) + extra_places
     text = f"{amount:.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -121,6 +123,7 @@ def describe(e: Explanation) -> str:
     if e.clamp is not None:
         direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")
         moved = "the excess went to" if e.clamp == "ceiling" else "the shortfall came from"
+        assert e.unclamped_value is not None and e.last_year is not None, "a growth clamp needs last year's value"
         growth = f"{(e.value / e.last_year - 1) * 100:+.2f} %" if e.last_year else "no growth"
         return (
             f"{head} gave {show(e.unclamped_value, s)}, {direction} {show(e.value, s)} by the growth {word} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -57,7 +58,7 @@ def open_adjustment(
     conn: Connection,
     principal: Principal,
     plan: Row,
-    changes: list[tuple[CellKey, object]],
+    changes: Sequence[tuple[CellKey, object]],
     reason: str,
     adjustment_id: uuid.UUID | None = None,
     *,

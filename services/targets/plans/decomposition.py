@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +34,7 @@ from services.targets.plans.cells import copy_cells, cross_split_chunks, delete_
 from services.targets.plans.schemas import ChildSplitOut, DecompositionIn, DecompositionOut, SplitIn
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 ou = db.org_units
 MAX_CELLS = 3_000_000
@@ -162,13 +163,13 @@ def cell_layout(command: DecompositionIn) -> CellLayout:
             )
         shares[item.product_line] = item.share
     profiles: dict[str, list[Decimal]] = {}
-    for i, item in enumerate(command.product_seasonality):
-        if item.product_line in profiles or item.product_line not in (shares or {"": 1}):
+    for i, seasonal in enumerate(command.product_seasonality):
+        if seasonal.product_line in profiles or seasonal.product_line not in (shares or {"": Decimal(1)}):
             raise InvalidInput(
-                f"product line {item.product_line!r} is given twice or has no share",
+                f"product line {seasonal.product_line!r} is given twice or has no share",
                 field=f"product_seasonality[{i}].product_line",
             )
-        profiles[item.product_line] = list(item.profile)
+        profiles[seasonal.product_line] = list(seasonal.profile)
     return CellLayout(shares or {"": Decimal(1)}, list(command.seasonality or EQUAL_MONTHS), profiles)
 
 
@@ -178,12 +179,16 @@ def imported_weights(conn: Connection, plan_id: uuid.UUID) -> dict[str, Decimal]
     return {str(r.node_id): r.weight for r in rows}
 
 
-def leaf_owners(tree: PlanTree, keys) -> list[tuple[str, str | None]]:
+def leaf_owners(tree: PlanTree, keys: Iterable[str]) -> list[tuple[str, str | None]]:
     """(org unit, person) of each leaf: a rep's cells sit on their unit."""
-    owners = []
+    owners: list[tuple[str, str | None]] = []
     for key in keys:
         node = tree.nodes[key]
-        owners.append((node.parent, key) if node.kind == REP else (key, None))
+        if node.kind == REP:
+            assert node.parent is not None, "a rep always sits in an org unit"
+            owners.append((node.parent, key))
+        else:
+            owners.append((key, None))
     return owners
 
 
@@ -205,7 +210,9 @@ def persist_split(
             field="leaf_level",
         )
     # Cells go out in org unit order: the (plan, version, org unit) index then grows at its right edge.
-    owners = dict(zip(result.leaf_values, leaf_owners(tree, result.leaf_values), strict=False))
+    owners: dict[Hashable, tuple[str, str | None]] = dict(
+        zip(result.leaf_values, leaf_owners(tree, result.leaf_values), strict=False)
+    )
     ordered = sorted(result.leaf_values, key=lambda k: (owners[k][0], owners[k][1] or ""))
     crossed = layout.split({k: result.leaf_values[k] for k in ordered}, plan.rounding_step)
     splits, overrides = plan_tables.plan_splits, plan_tables.plan_cell_overrides
@@ -275,8 +282,8 @@ def decompose_plan(
         cells=len(crossed.leaf_keys) * len(crossed.product_keys) * 12,
         children=[
             ChildSplitOut(
-                node_id=uuid.UUID(a.key),
-                kind=tree.nodes[a.key].kind,
+                node_id=uuid.UUID(str(a.key)),  # the tree's keys are org unit and person ids
+                kind=tree.nodes[str(a.key)].kind,
                 value=a.value,
                 locked=a.explanation.locked,
                 sentence=a.sentence,
@@ -304,6 +311,7 @@ def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: De
     if key not in tree.nodes or tree.nodes[key].parent is None:
         raise InvalidInput(f"org unit {node_id} is not a child in the plan's tree", field="org_unit_id")
     parent = tree.nodes[key].parent
+    assert parent is not None  # checked just above
     splits = plan_tables.plan_splits
     parent_value = conn.scalar(
         select(splits.c.parent_value).where(

@@ -29,7 +29,7 @@ from services.targets.plans.schemas import ImportOut
 from services.targets.plans.spreadsheets import FORMULA_STARTS, MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 50_000  # data rows below the header: a whole company's reps x product lines fits

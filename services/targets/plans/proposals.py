@@ -19,7 +19,7 @@ from services.targets.plans.schemas import DecisionIn, ProposalIn, ProposalOut, 
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.identity import Principal, Role
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 
 proposals = plan_tables.plan_proposals
 splits = plan_tables.plan_splits

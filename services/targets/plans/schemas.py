@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, JsonInt, decimal_string
+from shared.types import DecimalString, IsoDate, JsonInt
 
 # Exact numbers travel as strings. Negative values pass the schema on purpose: the decomposition engine
 # refuses them with a 422 naming the field, like every other business rule.
 NUMBER_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,6})?$"
-Number = decimal_string(NUMBER_PATTERN, "1200000", "0.5")
+Number = Annotated[Decimal, DecimalString(NUMBER_PATTERN, "1200000", "0.5")]
 Metric = Literal["sales_amount", "volume", "collections", "expense_budget", "coverage", "new_outlets"]
 Status = Literal["draft", "submitted", "approved", "published", "archived"]
 SplitMethod = Literal["equal", "historical_share", "market_potential", "manual", "blend"]

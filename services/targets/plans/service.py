@@ -14,9 +14,10 @@ from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import above, covers, load_plan, plan_visible
 from services.targets.plans.schemas import PlanCreate, PlanOut, StatusChangeOut, TransitionIn, VersionOut
 from shared.errors import Conflict, InvalidInput
+from shared.events.base import Event
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope
+from shared.org.scope import ensure_in_scope
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")
@@ -31,7 +32,9 @@ def create_plan(conn: Connection, principal: Principal, command: PlanCreate) -> 
     """Open a draft plan (version 1) for an org unit in the caller's subtree."""
     ensure_in_scope(conn, db.org_units, principal, command.root_org_unit_id)
     step = check_step(command.rounding_step)
-    if step.normalize().as_tuple().exponent < -2:
+    exponent = step.normalize().as_tuple().exponent
+    assert isinstance(exponent, int), "check_step accepts finite steps only"
+    if exponent < -2:
         raise InvalidInput(
             "targets are stored with 2 decimals; the rounding step may have at most 2", field="rounding_step"
         )
@@ -117,7 +120,7 @@ def transition(
             note=note,
         )
     )
-    events = [
+    events: list[Event] = [
         PlanStatusChanged(
             plan_id=plan.id,
             root_org_unit_id=plan.root_org_unit_id,
@@ -146,7 +149,7 @@ def transition(
 
 def _has_cells(conn: Connection, plan: Row) -> bool:
     c = plan_tables.target_cells
-    return conn.scalar(select(exists().where(c.c.plan_id == plan.id, c.c.version == plan.current_version)))
+    return bool(conn.scalar(select(exists().where(c.c.plan_id == plan.id, c.c.version == plan.current_version))))
 
 
 def status_changes(conn: Connection, principal: Principal, plan_id: uuid.UUID) -> list[StatusChangeOut]:

@@ -106,6 +106,7 @@ class Board:
         """From the plan's root down to the unit's parent."""
         chain = []
         while unit.id != self.plan.root_org_unit_id:
+            assert unit.parent_id is not None, "only the plan's root has no parent in the plan"
             unit = self.units[self.position[unit.parent_id]]
             chain.append(unit)
         return chain[::-1]

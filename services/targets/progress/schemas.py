@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shared.events.targets import OrgUnitKind
-from shared.types import JsonInt, decimal_string
+from shared.types import DecimalString, JsonInt
 
 NodeKind = Literal["org_unit", "person"]
 MARGIN_PATTERN = r"^0(\.[0-9]{1,4})?$"
 
 # A share of one (0 .. 0.9999) as a decimal string: 0.05 = 5 percentage points.
-Margin = decimal_string(MARGIN_PATTERN, "0.05")
+Margin = Annotated[Decimal, DecimalString(MARGIN_PATTERN, "0.05")]
 
 
 # ISO weekday 1 (Monday) .. 7 (Sunday); the schema is spelt out because the number check hides the bounds.

@@ -11,6 +11,7 @@ from services.visits.outlets.schemas import OutletCreate, OutletOut
 from shared.auth import PrincipalDep, require_role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
+from shared.http.not_yet_known import NOT_YET_KNOWN_RESPONSE
 from shared.identity import Role
 
 router = APIRouter(prefix="/outlets", tags=["outlets"])
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/outlets", tags=["outlets"])
     status_code=201,
     response_model=OutletOut,
     summary="Add an outlet to the outlet master",
+    responses=NOT_YET_KNOWN_RESPONSE,
     dependencies=[require_role(Role.rep, Role.supervisor, Role.region_manager, Role.director)],
 )
 def register_outlet(

@@ -13,7 +13,7 @@ from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal
-from shared.org import ensure_all_in_scope, ensure_in_scope, scope_condition
+from shared.org.scope import ensure_all_in_scope, ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
@@ -21,7 +21,7 @@ outbox = Outbox(db.outbox, source="/salesops/visits")
 
 def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
     """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
-    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    ensure_known_in_scope(conn, db.org_units, principal, command.org_unit_id)
     if command.dealer_id:  # the supplying dealer obeys the caller's scope too: elsewhere reads as unknown
         ensure_all_in_scope(
             conn,
