@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Annotated
+
 from pydantic import ConfigDict, Field
 
 from shared.events.base import InboundMessage
-from shared.types import IsoDate, JsonInt, decimal_string
+from shared.types import DecimalString, IsoDate, JsonInt
 
-Money = decimal_string(r"^[0-9]{1,16}(?:\.[0-9]{1,2})?$", "1250.00")
+Money = Annotated[Decimal, DecimalString(r"^[0-9]{1,16}(?:\.[0-9]{1,2})?$", "1250.00")]
 
 
 class ErpInvoice(InboundMessage):

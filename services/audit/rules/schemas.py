@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.audit.domain.settings import Severity
-from shared.types import IsoDate, decimal_string
+from shared.types import DecimalString, IsoDate
 
-Threshold = decimal_string(r"^[0-9]{1,9}(?:\.[0-9]{1,4})?$", "300", "0.6")
+Threshold = Annotated[Decimal, DecimalString(r"^[0-9]{1,9}(?:\.[0-9]{1,4})?$", "300", "0.6")]
 
 
 class RuleOut(BaseModel):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import decimal_string
+from shared.types import DecimalString
 
-Money = decimal_string(r"^[0-9]{1,16}(?:\.[0-9]{1,2})?$", "200000.00")
+Money = Annotated[Decimal, DecimalString(r"^[0-9]{1,16}(?:\.[0-9]{1,2})?$", "200000.00")]
 DealerGrade = Literal["A", "B", "C", "D"]
 DealerStatus = Literal["active", "suspended", "closed"]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, JsonInt, decimal_string
+from shared.types import DecimalString, IsoDate, JsonInt
 
-Days = decimal_string(r"^[0-9]{1,3}(?:\.[0-9]{1,2})?$", "22.5")
-Share = decimal_string(r"^0?\.[0-9]{1,4}$", "0.3333")
+Days = Annotated[Decimal, DecimalString(r"^[0-9]{1,3}(?:\.[0-9]{1,2})?$", "22.5")]
+Share = Annotated[Decimal, DecimalString(r"^0?\.[0-9]{1,4}$", "0.3333")]
 MAX_LINES = 2_000  # lines in one report sent as JSON
 Count = JsonInt  # whole units (件); checked against 0..MAX_COUNT by the rules, which name the line
 
