@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select
 
 from services.visits import db
 from services.visits.dealers.tables import dealers
+from services.visits.domain.classification import value_class
 from services.visits.outlets.schemas import OutletCreate, OutletOut
 from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -43,6 +44,11 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
             grade=row.grade,
             latitude=row.latitude,
             longitude=row.longitude,
+            dealer_id=row.dealer_id,
+            channel=row.channel,
+            loyalty=row.loyalty,
+            value_class=value_class(row.grade, row.loyalty),
+            owner_rep_id=row.owner_rep_id,
         ),
     )
     return OutletOut.from_row(row)

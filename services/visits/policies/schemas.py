@@ -1,0 +1,36 @@
+"""Visit policy bodies."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Step = Literal["stock_check", "display", "prices", "competitor_activity", "promotion_materials", "order", "feedback"]
+
+
+class PolicyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "interval_weeks": 1,
+                    "minimum_minutes": 20,
+                    "radius_m": 150,
+                    "required_steps": {"supermarket": ["stock_check", "display", "prices"], "*": ["stock_check"]},
+                }
+            ]
+        },
+    )
+
+    interval_weeks: int = Field(ge=1, le=26, strict=True, description="1 weekly, 2 fortnightly, 4 monthly")
+    minimum_minutes: int = Field(ge=0, le=480, strict=True)
+    radius_m: float = Field(ge=10, le=5000, description="Check-ins farther than this are flagged")
+    required_steps: dict[str, list[Step]] = Field(
+        default_factory=dict, max_length=20, description='Per channel; "*" applies to channels not listed'
+    )
+
+
+class PolicyOut(PolicyIn):
+    grade: Literal["A", "B", "C", "D"]
