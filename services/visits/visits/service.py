@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
 
@@ -48,16 +48,29 @@ def existing_visit(conn: Connection, principal: Principal, visit_id: uuid.UUID, 
     return get_visit(conn, principal, visit_id)
 
 
-def start_visit(conn: Connection, principal: Principal, command: VisitStart, *, now: datetime, body_fingerprint: str):
-    """Check in: the position converted to WGS-84, its distance to the outlet kept, too far flagged, not refused."""
-    rep = rep_of(principal)
+def outlet_for_visit(conn: Connection, principal: Principal, outlet_id: uuid.UUID):
+    """The outlet's facts a visit needs, if the caller may see it; otherwise it does not exist."""
     outlet = conn.execute(
-        select(outlets.c.org_unit_id, outlets.c.grade, outlets.c.latitude, outlets.c.longitude).where(
-            outlets.c.id == command.outlet_id, scope_condition(db.org_units, principal, outlets.c.org_unit_id)
-        )
+        select(
+            outlets.c.org_unit_id,
+            outlets.c.grade,
+            outlets.c.channel,
+            outlets.c.opening_hours,
+            outlets.c.dealer_id,
+            outlets.c.latitude,
+            outlets.c.longitude,
+        ).where(outlets.c.id == outlet_id, scope_condition(db.org_units, principal, outlets.c.org_unit_id))
     ).first()
     if outlet is None:
-        raise NotFound(f"outlet {command.outlet_id} not found", field="outlet_id")
+        raise NotFound(f"outlet {outlet_id} not found", field="outlet_id")
+    return outlet
+
+
+def check_in_values(
+    conn: Connection, principal: Principal, command: VisitStart, outlet, policy, *, now: datetime, body_fingerprint: str
+) -> dict:
+    """The visit row at check-in: position converted to WGS-84, its distance to the outlet, too far flagged."""
+    rep = rep_of(principal)
     if command.schedule_entry_id is not None:
         ensure_entry_of(conn, rep, command.outlet_id, command.schedule_entry_id)
     sent = command.check_in.position
@@ -65,31 +78,38 @@ def start_visit(conn: Connection, principal: Principal, command: VisitStart, *, 
     if outlet.latitude is None:
         distance, outside = None, False
     else:
-        radius = all_policies(conn)[outlet.grade].radius_m
-        fence = geofence(here, Position(outlet.latitude, outlet.longitude), radius)
+        fence = geofence(here, Position(outlet.latitude, outlet.longitude), policy.radius_m)
         distance, outside = fence.distance_m, fence.outside
-    conn.execute(
-        visits.insert().values(
-            id=command.id,
-            rep_id=rep,
-            outlet_id=command.outlet_id,
-            org_unit_id=outlet.org_unit_id,
-            schedule_entry_id=command.schedule_entry_id,
-            status="in_progress",
-            fingerprint=body_fingerprint,
-            check_in_client_at=command.check_in.client_at,
-            check_in_server_at=now,
-            latitude=here.latitude,
-            longitude=here.longitude,
-            datum=sent.datum,
-            sent_latitude=sent.latitude,
-            sent_longitude=sent.longitude,
-            accuracy_m=sent.accuracy_m,
-            mock_location=command.check_in.mock_location,
-            distance_m=distance,
-            outside_geofence=outside,
-        )
+    return dict(
+        id=command.id,
+        rep_id=rep,
+        outlet_id=command.outlet_id,
+        org_unit_id=outlet.org_unit_id,
+        schedule_entry_id=command.schedule_entry_id,
+        status="in_progress",
+        fingerprint=body_fingerprint,
+        check_in_client_at=command.check_in.client_at.astimezone(UTC),  # answers read the same from the row
+        check_in_server_at=now,
+        latitude=here.latitude,
+        longitude=here.longitude,
+        datum=sent.datum,
+        sent_latitude=sent.latitude,
+        sent_longitude=sent.longitude,
+        accuracy_m=sent.accuracy_m,
+        mock_location=command.check_in.mock_location,
+        distance_m=distance,
+        outside_geofence=outside,
+        order_taken=False,
     )
+
+
+def start_visit(conn: Connection, principal: Principal, command: VisitStart, *, now: datetime, body_fingerprint: str):
+    """Check in: accepted wherever it happens; the distance is kept and a check-in too far is flagged."""
+    rep_of(principal)
+    outlet = outlet_for_visit(conn, principal, command.outlet_id)
+    policy = all_policies(conn)[outlet.grade]
+    values = check_in_values(conn, principal, command, outlet, policy, now=now, body_fingerprint=body_fingerprint)
+    conn.execute(visits.insert().values(values))
 
 
 def owned_visit(conn: Connection, principal: Principal, visit_id: uuid.UUID, *, for_update: bool = False):
