@@ -6,6 +6,7 @@ from services.visits import db
 from services.visits.outlets.router import router as outlets
 from services.visits.photos.router import router as photos
 from services.visits.policies.router import router as policies
+from services.visits.schedules.router import router as schedules
 from services.visits.visits.router import router as visits
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
@@ -16,6 +17,6 @@ def create_app(**overrides) -> FastAPI:
         service="visits",
         title="salesops visits",
         description="The outlet master, routes, visit schedules and what reps record on a visit.",
-        routers=[outlets, visits, photos, policies, make_org_units_router(db.org_units)],
+        routers=[outlets, visits, photos, policies, schedules, make_org_units_router(db.org_units)],
         **overrides,
     )
