@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 ANCHOR = date(2024, 1, 1)  # a Monday
 DEFAULT_INTERVAL_WEEKS = {"A": 1, "B": 2, "C": 4, "D": 8}  # weekly, fortnightly, monthly, every two months
 
 
-@dataclass(frozen=True)
-class RouteStop:
+class RouteStop(NamedTuple):
     rep_id: uuid.UUID
     weekday: int  # ISO: 1 = Monday
     position: int  # order on the route, from 0
@@ -28,8 +28,7 @@ class RouteStop:
     grade: str
 
 
-@dataclass(frozen=True)
-class PlannedVisit:
+class PlannedVisit(NamedTuple):  # a tuple, not a dataclass: a region's month makes a quarter of a million
     rep_id: uuid.UUID
     outlet_id: uuid.UUID
     planned_on: date
@@ -85,21 +84,23 @@ def generate(
     for rep, rep_stops in by_rep.items():
         working_weekdays = {s.weekday for s in rep_stops}
         blocked = closed | away.get(rep, set())
+        mine: list[PlannedVisit] = []
         for stop in rep_stops:
             interval = intervals[stop.grade]
             for day in days_by_weekday.get(stop.weekday, ()):
                 if not is_due(day, stop.position, interval):
                     continue
                 if day not in blocked:
-                    planned.append(PlannedVisit(rep, stop.outlet_id, day, stop.position))
+                    mine.append(PlannedVisit(rep, stop.outlet_id, day, stop.position))
                     continue
                 moved = _next_working_day(day, day + timedelta(weeks=interval), end, blocked, working_weekdays)
                 if moved is None:
                     reason = "holiday" if day in closed else "leave"
                     missed.append(NotPlaced(rep, stop.outlet_id, day, f"{reason}, no working day before next due"))
                 else:
-                    planned.append(PlannedVisit(rep, stop.outlet_id, moved, stop.position, moved_from=day))
-    planned.sort(key=lambda v: (v.rep_id, v.planned_on, v.moved_from is not None, v.position))
+                    mine.append(PlannedVisit(rep, stop.outlet_id, moved, stop.position, moved_from=day))
+        mine.sort(key=lambda v: (v.planned_on, v.moved_from is not None, v.position))
+        planned += mine
     return planned, missed
 
 

@@ -21,6 +21,7 @@ from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
 MAX_PERIOD = timedelta(days=92)
+COPY_NULL = "\\N"
 # Who moves a schedule on: the rep submits their own; a supervisor or manager above approves and publishes.
 TRANSITIONS = {
     "submit": ("draft", "submitted", {Role.rep, Role.supervisor, Role.region_manager, Role.director}),
@@ -122,11 +123,17 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
 def _copy_entries(conn: Connection, schedule_of: dict, planned: list[rules.PlannedVisit]) -> None:
     """COPY the entries in the caller's transaction: hundreds of thousands of rows for a large region."""
     raw = conn.connection.driver_connection
-    columns = "id, schedule_id, rep_id, outlet_id, planned_on, position, moved_from, version"
+    columns = "schedule_id, rep_id, outlet_id, planned_on, position, moved_from"
+    schedule_text = {rep: str(sid) for rep, sid in schedule_of.items()}
     with raw.cursor() as cursor, cursor.copy(f"COPY visits.schedule_entries ({columns}) FROM STDIN") as copy:
-        for v in planned:
-            copy.write_row(
-                (uuid.uuid4(), schedule_of[v.rep_id], v.rep_id, v.outlet_id, v.planned_on, v.position, v.moved_from, 1)
+        # COPY text built in chunks: psycopg's write_row per row costs more than the rest of generation.
+        for offset in range(0, len(planned), 20_000):
+            copy.write(
+                "".join(
+                    f"{schedule_text[v.rep_id]}\t{v.rep_id}\t{v.outlet_id}\t{v.planned_on}\t{v.position}\t"
+                    f"{v.moved_from or COPY_NULL}\n"
+                    for v in planned[offset : offset + 20_000]
+                )
             )
 
 

@@ -107,7 +107,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_visits_routes_org_unit_id"), "routes", ["org_unit_id"], unique=False, schema="visits")
     op.create_table(
         "schedule_entries",
-        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
         sa.Column("schedule_id", sa.UUID(), nullable=False),
         sa.Column("rep_id", sa.UUID(), nullable=False),
         sa.Column("outlet_id", sa.UUID(), nullable=False),
