@@ -114,16 +114,13 @@ def optimise(
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
     routing = pywrapcp.RoutingModel(manager)
 
-    def distance(i, j):
-        return matrix[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def travel(i, j):
-        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        service = stops[a - 1].service_minutes if 1 <= a <= n else 0
-        return service + _minutes(matrix[a][b], speed_kmh)
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(distance))
-    routing.AddDimension(routing.RegisterTransitCallback(travel), DAY_END, 2 * DAY_END, False, "time")
+    # Matrices, not Python callbacks: the solver reads them in C++, so the budget buys ~50x more search.
+    travel = [
+        [(stops[a - 1].service_minutes if 1 <= a <= n else 0) + _minutes(matrix[a][b], speed_kmh) for b in range(n + 2)]
+        for a in range(n + 2)
+    ]
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(matrix))
+    routing.AddDimension(routing.RegisterTransitMatrix(travel), DAY_END, 2 * DAY_END, False, "time")
     clock = routing.GetDimensionOrDie("time")
     clock.CumulVar(routing.Start(0)).SetRange(start_minute, start_minute)
     for i, s in enumerate(stops):
