@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.visits import db
+from services.visits.day.router import router as day
 from services.visits.outlets.router import router as outlets
 from services.visits.photos.router import router as photos
 from services.visits.policies.router import router as policies
@@ -17,6 +18,6 @@ def create_app(**overrides) -> FastAPI:
         service="visits",
         title="salesops visits",
         description="The outlet master, routes, visit schedules and what reps record on a visit.",
-        routers=[outlets, visits, photos, policies, schedules, make_org_units_router(db.org_units)],
+        routers=[outlets, visits, photos, policies, schedules, day, make_org_units_router(db.org_units)],
         **overrides,
     )
