@@ -20,8 +20,8 @@ def create_app(**overrides) -> FastAPI:
     return create_service_app(
         service="visits",
         title="salesops visits",
-        description="The outlet book, routes and schedules, the rep's day, visits with their evidence, coaching, manager "
-        "time and offline sync.",
+        description="The outlet book, routes and schedules, the rep's day, visits with their evidence, coaching, "
+        "manager time and offline sync.",
         routers=[
             outlets,
             visits,
