@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.visits import db
 from services.visits.coaching.router import router as coaching
+from services.visits.coverage.router import router as coverage
 from services.visits.day.router import router as day
 from services.visits.manager_time.router import router as manager_time
 from services.visits.outlets.router import router as outlets
@@ -32,6 +33,7 @@ def create_app(**overrides) -> FastAPI:
             coaching,
             manager_time,
             sync,
+            coverage,
             make_org_units_router(db.org_units),
         ],
         **overrides,
