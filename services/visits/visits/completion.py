@@ -53,7 +53,8 @@ def _photo_signals(conn: Connection, visit: dict, refs: list[dict], now: datetim
     hashes = list(dict.fromkeys(r["content_hash"] for r in refs))
     if not hashes:
         return [], 0, 0
-    known = dict(conn.execute(select(photos.c.content_hash, photos.c.phash).where(photos.c.content_hash.in_(hashes))))
+    found = conn.execute(select(photos.c.content_hash, photos.c.phash).where(photos.c.content_hash.in_(hashes)))
+    known = {r.content_hash: r.phash for r in found}
     missing = [h for h in hashes if h not in known]
     if missing:
         raise InvalidInput(f"photos not uploaded: {', '.join(missing)}; POST /photos first", field="steps")
