@@ -14,6 +14,8 @@ from services.visits.schedules.schemas import (
     GenerateOut,
     HolidayIn,
     LeaveIn,
+    MissedIn,
+    MissedOut,
     RouteIn,
     RouteOut,
     ScheduleOut,
@@ -114,3 +116,13 @@ def publish(schedule_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
 )
 def move_entry(schedule_id: uuid.UUID, entry_id: uuid.UUID, body: EntryMove, conn: ConnDep, principal: PrincipalDep):
     return service.move_entry(conn, principal, schedule_id, entry_id, body)
+
+
+@router.post(
+    "/schedules/missed",
+    response_model=MissedOut,
+    summary="Mark published visits planned before a day with no completed visit as missed, and publish them",
+    dependencies=PLANNERS,
+)
+def report_missed(body: MissedIn, conn: ConnDep, principal: PrincipalDep):
+    return MissedOut(missed=service.report_missed(conn, principal, body.org_unit_id, body.before))

@@ -134,3 +134,18 @@ class EntryMove(_Body):
 
     planned_on: IsoDate
     version: int = Field(ge=1, strict=True)
+
+
+class MissedIn(_Body):
+    """Run daily (by a scheduler or an operator) for the day that just ended; running it again changes nothing."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"org_unit_id": EXAMPLE_ID, "before": "2026-03-17"}]}
+    )
+
+    org_unit_id: uuid.UUID
+    before: IsoDate
+
+
+class MissedOut(BaseModel):
+    missed: int

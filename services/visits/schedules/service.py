@@ -13,8 +13,9 @@ from services.visits.outlets.tables import outlets
 from services.visits.policies.service import all_policies
 from services.visits.schedules.schemas import EntryMove, EntryOut, GenerateIn, GenerateOut, NotPlacedOut, ScheduleOut
 from services.visits.schedules.tables import holidays, rep_leave, route_stops, routes, schedule_entries, schedules
+from services.visits.visits.tables import visits
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from shared.events.visits import SchedulePublished
+from shared.events.visits import SchedulePublished, VisitMissed
 from shared.identity import Principal, Role
 from shared.org import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
@@ -228,3 +229,37 @@ def move_entry(
             raise NotFound(f"schedule entry {entry_id} not found")
         raise Conflict(f"schedule entry is at version {exists}, not {command.version}", field="version")
     return EntryOut(**row._asdict())
+
+
+def report_missed(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, before: date) -> int:
+    """Published visits planned before `before` with no completed visit: marked once and published as missed."""
+    ensure_in_scope(conn, db.org_units, principal, org_unit_id)
+    done = select(visits.c.id).where(
+        visits.c.schedule_entry_id == schedule_entries.c.id, visits.c.status == "completed"
+    )
+    missed = conn.execute(
+        update(schedule_entries)
+        .where(
+            schedule_entries.c.schedule_id == schedules.c.id,
+            schedules.c.status == "published",
+            schedules.c.org_unit_id.in_(subtree_ids(db.org_units, org_unit_id)),
+            schedule_entries.c.planned_on < before,
+            schedule_entries.c.missed_at.is_(None),
+            ~done.exists(),
+        )
+        .values(missed_at=func.now())
+        .returning(
+            schedule_entries.c.id,
+            schedule_entries.c.rep_id,
+            schedule_entries.c.outlet_id,
+            schedule_entries.c.planned_on,
+        )
+    ).all()
+    outbox.add(
+        conn,
+        *[
+            VisitMissed(schedule_entry_id=m.id, rep_id=m.rep_id, outlet_id=m.outlet_id, planned_on=m.planned_on)
+            for m in missed
+        ],
+    )
+    return len(missed)

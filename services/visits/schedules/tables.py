@@ -3,6 +3,7 @@
 from sqlalchemy import (
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -79,6 +80,7 @@ schedule_entries = Table(
     Column("position", Integer, nullable=False),
     Column("moved_from", Date),
     Column("version", Integer, nullable=False, server_default="1"),  # bumped by every change: sync compares it
+    Column("missed_at", DateTime(timezone=True)),  # when the day passed with no visit and VisitMissed went out
 )
 Index("ix_visits_schedule_entries_rep_day", schedule_entries.c.rep_id, schedule_entries.c.planned_on)
 Index("ix_visits_schedule_entries_schedule_id", schedule_entries.c.schedule_id)

@@ -7,21 +7,23 @@ import uuid
 
 from sqlalchemy import text
 
-from tests.visits.conftest import make_outlet
+from tests.support import create_org_unit, wait_until
+from tests.visits.conftest import make_outlet, projected
 
 MARCH = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
 
 
-def routed_rep(clients, admin, token, territory):
+def routed_rep(clients, admin, token, territory, unit=None):
     """Monday: A, B, C, B (positions 0-3); Tuesday: one D outlet."""
-    supervisor = token("supervisor", org_unit=territory["office"])
+    unit = unit or territory["office"]
+    supervisor = token("supervisor", org_unit=unit)
     grades = ["A", "B", "C", "B", "D"]
-    made = [make_outlet(clients, admin, territory["office"], grade=g) for g in grades]
+    made = [make_outlet(clients, admin, unit, grade=g) for g in grades]
     rep = uuid.uuid4()
     for weekday, outlets in ((1, made[:4]), (2, made[4:])):
         body = {
             "rep_id": str(rep),
-            "org_unit_id": territory["office"],
+            "org_unit_id": unit,
             "weekday": weekday,
             "name": f"day {weekday}",
             "outlet_ids": [o["id"] for o in outlets],
@@ -115,3 +117,48 @@ def test_leave_is_respected_when_generating(clients, admin, token, territory):
     # as in the domain test: A due 9 March cannot move (Tue 10 is leave too, next due 16 March) -> not placed
     missed = [m for m in generated.json()["not_placed"] if m["rep_id"] == str(rep)]
     assert [(m["outlet_id"], m["due_on"]) for m in missed] == [(made[0]["id"], "2026-03-09")]
+
+
+def test_visits_planned_and_not_done_are_reported_missed_once(clients, admin, token, territory, engines):
+    client = clients["visits"]
+    team = create_org_unit(clients["targets"], admin, kind="team", parent_id=territory["office"])
+    wait_until(lambda: projected(clients, admin, team["id"]))
+    rep, made, supervisor = routed_rep(clients, admin, token, territory, unit=team["id"])
+    team_week = {"org_unit_id": team["id"], "period_start": "2026-06-01", "period_end": "2026-06-07"}
+    client.post("/schedules/generate", json=team_week, headers=supervisor)
+    sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
+    rep_headers = token("rep", org_unit=team["id"], person_id=rep)
+    for action, who in (("submit", rep_headers), ("approve", supervisor), ("publish", supervisor)):
+        assert client.post(f"/schedules/{sid}/{action}", headers=who).status_code == 200
+    entries = client.get(f"/schedules/{sid}", headers=supervisor).json()["entries"]
+    # Monday 1 June 2026 is week 126: A (weekly) due; B at position 1 and 3: (126 + 1) odd -> not due;
+    # C: (126 + 2) % 4 = 0 -> due; D on Tuesday: 126 % 8 = 6 -> not due. Two entries, both on 1 June.
+    assert sorted(e["outlet_id"] for e in entries) == sorted([made[0]["id"], made[2]["id"]])
+    done = next(e for e in entries if e["outlet_id"] == made[0]["id"])
+    visit = {
+        "id": str(uuid.uuid4()),
+        "outlet_id": made[0]["id"],
+        "schedule_entry_id": done["id"],
+        "check_in": {
+            "position": {"latitude": 30.2825, "longitude": 120.1332, "datum": "wgs84", "accuracy_m": 5},
+            "client_at": "2026-06-01T10:00:00+08:00",
+        },
+        "steps": [],
+        "check_out": {"client_at": "2026-06-01T10:30:00+08:00"},
+        "sent_at": "2026-06-01T10:30:00+08:00",
+    }
+    assert client.post("/visits", json=visit, headers=rep_headers).status_code == 201
+    missed = client.post(
+        "/schedules/missed", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor
+    )
+    assert missed.status_code == 200 and missed.json() == {"missed": 1}  # C's visit; A's was done
+    again = client.post(
+        "/schedules/missed", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor
+    )
+    assert again.json() == {"missed": 0}
+    c_entry = next(e for e in entries if e["outlet_id"] == made[2]["id"])
+    with engines["visits"].connect() as conn:
+        event = conn.scalar(
+            text("SELECT convert_from(value, 'UTF8')::jsonb FROM visits.outbox WHERE key = :k"), {"k": c_entry["id"]}
+        )
+    assert event["type"] == "visits.visit.missed" and event["data"]["planned_on"] == "2026-06-01"
