@@ -12,6 +12,7 @@ from services.visits.photos.router import router as photos
 from services.visits.policies.router import router as policies
 from services.visits.schedules.router import router as schedules
 from services.visits.sync.router import router as sync
+from services.visits.visits.router import check_ins
 from services.visits.visits.router import router as visits
 from shared.http.app import create_service_app
 from shared.http.org_units import make_org_units_router
@@ -26,6 +27,7 @@ def create_app(**overrides) -> FastAPI:
         routers=[
             outlets,
             visits,
+            check_ins,
             photos,
             policies,
             schedules,

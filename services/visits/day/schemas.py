@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.schedules.schemas import StartPoint
+from shared.types import JsonInt
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -29,9 +30,9 @@ class OptimiseIn(BaseModel):
 
     start: StartPoint
     start_time: str = Field("08:00", pattern=HHMM)
-    weekday: int = Field(1, ge=1, le=7, strict=True, description="Whose opening hours apply (ISO, 1 = Monday)")
+    weekday: JsonInt = Field(1, ge=1, le=7, description="Whose opening hours apply (ISO, 1 = Monday)")
     outlet_ids: list[uuid.UUID] = Field(min_length=1, max_length=60)
-    service_minutes: int = Field(15, ge=0, le=240, strict=True, description="Time spent in each outlet")
+    service_minutes: JsonInt = Field(15, ge=0, le=240, description="Time spent in each outlet")
     speed_kmh: float = Field(25, gt=0, le=120, description="Average travel speed")
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate
+from shared.types import IsoDate, JsonInt
 
 Category = Literal["administration", "personal_selling", "customer_relationships", "coaching"]
 
@@ -32,7 +32,7 @@ class ActivityIn(BaseModel):
 
     id: uuid.UUID = Field(description="Client-generated: a retried log is recognised")
     category: Category
-    minutes: int = Field(ge=1, le=24 * 60, strict=True)
+    minutes: JsonInt = Field(ge=1, le=24 * 60)
     on_date: IsoDate
     note: str | None = Field(None, max_length=300)
 

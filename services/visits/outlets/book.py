@@ -16,13 +16,20 @@ from services.visits.outlets.schemas import GradeChange, GradeRecompute, GradeRe
 from services.visits.outlets.tables import outlets as t
 from services.visits.visits.tables import visit_steps, visits
 from shared.db import utcnow
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletUpdated
 from shared.identity import Principal
 from shared.org import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
+
+
+def check_opening_hours(windows) -> None:
+    """A window closes after it opens: a business rule (422), not a schema rule."""
+    for i, w in enumerate(windows or []):
+        if w.closes <= w.opens:
+            raise InvalidInput("closes must be later than opens", field=f"opening_hours[{i}].closes")
 
 
 def _updated_event(row, changed: list[str]) -> OutletUpdated:
@@ -53,6 +60,7 @@ def update_outlet(conn: Connection, principal: Principal, outlet_id: uuid.UUID, 
     ).first()
     if current is None:
         raise NotFound(f"outlet {outlet_id} not found")
+    check_opening_hours(command.opening_hours)
     if command.version is not None and command.version != current.version:
         raise Conflict(f"outlet is at version {current.version}, not {command.version}", field="version")
     values = command.model_dump(exclude_unset=True, exclude={"version", "location"})

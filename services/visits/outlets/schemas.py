@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.domain.classification import ValueClass, value_class
+from shared.types import JsonInt
 
 Grade = Literal["A", "B", "C", "D"]
 Loyalty = Literal["loyal", "floating", "not_trading"]  # 铁杆客户 / 游离 / 未交易
@@ -21,16 +22,9 @@ class OpeningWindow(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    weekday: int = Field(ge=1, le=7, strict=True, description="ISO weekday, 1 = Monday", examples=[1])
+    weekday: JsonInt = Field(ge=1, le=7, description="ISO weekday, 1 = Monday", examples=[1])
     opens: str = Field(pattern=HHMM, examples=["08:00"])
-    closes: str = Field(pattern=HHMM, examples=["21:00"])
-
-    @field_validator("closes")
-    @classmethod
-    def _closes_after_opening(cls, closes: str, info) -> str:
-        if "opens" in info.data and closes <= info.data["opens"]:
-            raise ValueError("must be later than opens")
-        return closes
+    closes: str = Field(pattern=HHMM, examples=["21:00"], description="Later than opens (else 422)")
 
 
 class Contact(BaseModel):
@@ -103,7 +97,7 @@ class OutletUpdate(BaseModel):
     owner_rep_id: uuid.UUID | None = None
     opening_hours: list[OpeningWindow] | None = Field(None, max_length=21)
     contacts: list[Contact] | None = Field(None, max_length=10)
-    version: int | None = Field(None, ge=1, strict=True, description="Optimistic concurrency: refused when stale.")
+    version: JsonInt | None = Field(None, ge=1, description="Optimistic concurrency: refused when stale.")
 
 
 class GradeRecompute(BaseModel):
@@ -115,7 +109,7 @@ class GradeRecompute(BaseModel):
     )
 
     org_unit_id: uuid.UUID
-    days: int = Field(90, ge=1, le=730, strict=True, description="Look-back window ending today.")
+    days: JsonInt = Field(90, ge=1, le=730, description="Look-back window ending today.")
 
 
 class GradeChange(BaseModel):

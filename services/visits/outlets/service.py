@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 from services.visits import db
 from services.visits.dealers.tables import dealers
 from services.visits.domain.classification import value_class
+from services.visits.outlets.book import check_opening_hours
 from services.visits.outlets.schemas import OutletCreate, OutletOut
 from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -23,6 +24,7 @@ outbox = Outbox(db.outbox, source="/salesops/visits")
 def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
     """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
     ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    check_opening_hours(command.opening_hours)
     if command.dealer_id and not conn.scalar(select(dealers.c.id).where(dealers.c.id == command.dealer_id)):
         raise InvalidInput(f"dealer {command.dealer_id} is not known", field="dealer_id")
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.types import JsonInt
+
 Step = Literal["stock_check", "display", "prices", "competitor_activity", "promotion_materials", "order", "feedback"]
 
 
@@ -24,8 +26,8 @@ class PolicyIn(BaseModel):
         },
     )
 
-    interval_weeks: int = Field(ge=1, le=26, strict=True, description="1 weekly, 2 fortnightly, 4 monthly")
-    minimum_minutes: int = Field(ge=0, le=480, strict=True)
+    interval_weeks: JsonInt = Field(ge=1, le=26, description="1 weekly, 2 fortnightly, 4 monthly")
+    minimum_minutes: JsonInt = Field(ge=0, le=480)
     radius_m: float = Field(ge=10, le=5000, description="Check-ins farther than this are flagged")
     required_steps: dict[str, list[Step]] = Field(
         default_factory=dict, max_length=20, description='Per channel; "*" applies to channels not listed'

@@ -64,7 +64,7 @@ def add_leave(body: LeaveIn, conn: ConnDep, principal: PrincipalDep):
 
 
 @router.post(
-    "/schedules/generate",
+    "/schedule-generations",
     response_model=GenerateOut,
     summary="Generate draft schedules for every rep routed under an org unit, from routes, policies, holidays, leave",
     dependencies=PLANNERS,
@@ -119,7 +119,7 @@ def move_entry(schedule_id: uuid.UUID, entry_id: uuid.UUID, body: EntryMove, con
 
 
 @router.post(
-    "/schedules/missed",
+    "/missed-visits",
     response_model=MissedOut,
     summary="Mark published visits planned before a day with no completed visit as missed, and publish them",
     dependencies=PLANNERS,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate
+from shared.types import IsoDate, JsonInt
 
 EXAMPLE_ID = "0b7d7c1e-3c1a-4c1e-9a59-4d1f0e7c2a10"
 
@@ -42,7 +42,7 @@ class RouteIn(_Body):
 
     rep_id: uuid.UUID
     org_unit_id: uuid.UUID
-    weekday: int = Field(ge=1, le=7, strict=True, description="ISO weekday, 1 = Monday")
+    weekday: JsonInt = Field(ge=1, le=7, description="ISO weekday, 1 = Monday")
     name: str = Field(min_length=1, max_length=100)
     start: StartPoint | None = Field(None, description="Where the rep's day starts (WGS-84)")
     outlet_ids: list[uuid.UUID] = Field(min_length=1, max_length=60)
@@ -133,7 +133,7 @@ class EntryMove(_Body):
     )
 
     planned_on: IsoDate
-    version: int = Field(ge=1, strict=True)
+    version: JsonInt = Field(ge=1)
 
 
 class MissedIn(_Body):

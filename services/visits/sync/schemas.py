@@ -8,15 +8,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.visits.schemas import VisitSubmission
-from shared.types import IsoDate
+from shared.types import IsoDate, JsonInt
 
 
 class _Op(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     op_id: uuid.UUID = Field(description="Client-generated: an operation sent again is applied once")
-    based_on_version: int | None = Field(
-        None, ge=1, strict=True, description="Version of the schedule entry the phone's copy had, when it names one"
+    based_on_version: JsonInt | None = Field(
+        None, ge=1, description="Version of the schedule entry the phone's copy had, when it names one"
     )
 
 
@@ -27,7 +27,7 @@ class SubmitVisitOp(_Op):
 
 class MovePlannedVisitOp(_Op):
     kind: Literal["move_planned_visit"]
-    based_on_version: int = Field(ge=1, strict=True, description="The entry's version on the phone")
+    based_on_version: JsonInt = Field(ge=1, description="The entry's version on the phone")
     schedule_id: uuid.UUID
     entry_id: uuid.UUID
     planned_on: IsoDate

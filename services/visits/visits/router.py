@@ -16,6 +16,8 @@ from shared.http.idempotency import IdempotencyKey
 from shared.identity import Role
 
 router = APIRouter(prefix="/visits", tags=["visits"])
+# Its own path, not /visits/check-ins: that would shadow GET /visits/{visit_id} for other methods.
+check_ins = APIRouter(tags=["visits"])
 RECORDS = [require_role(Role.rep)]
 
 
@@ -30,7 +32,7 @@ def submit_visit(body: VisitSubmission, conn: ConnDep, principal: PrincipalDep):
     return submission.submit_visit(conn, principal, body, now=utcnow())
 
 
-@router.post(
+@check_ins.post(
     "/check-ins",
     status_code=201,
     response_model=VisitOut,

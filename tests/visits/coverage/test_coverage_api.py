@@ -32,7 +32,7 @@ def test_coverage_of_a_rep_and_the_team(clients, admin, token, territory):
     }
     client.put("/routes", json=route, headers=supervisor)
     client.post(
-        "/schedules/generate",
+        "/schedule-generations",
         json={"org_unit_id": team["id"], "period_start": "2026-03-02", "period_end": "2026-03-08"},
         headers=supervisor,
     )

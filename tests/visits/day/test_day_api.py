@@ -54,7 +54,7 @@ def test_the_reps_day_in_order_with_findings_and_etag(clients, admin, token, ter
     }
     assert client.put("/routes", json=route, headers=supervisor).status_code == 200
     generated = client.post(
-        "/schedules/generate",
+        "/schedule-generations",
         json={"org_unit_id": territory["office"], "period_start": "2026-03-02", "period_end": "2026-03-08"},
         headers=supervisor,
     )

@@ -39,7 +39,7 @@ def test_generate_submit_approve_publish(clients, admin, token, territory, engin
     holiday = client.put("/holidays", json={"day": "2026-03-16", "name": "test holiday"}, headers=admin)
     assert holiday.status_code == 200
     generated = client.post(
-        "/schedules/generate", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor
+        "/schedule-generations", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor
     )
     assert generated.status_code == 200, generated.text
     # A weekly 2, 9, 16->17, 23, 30; B (position 1) 2, 16->17, 30; C 9; B (position 3) 2, 16->17, 30; D (every 8
@@ -65,14 +65,14 @@ def test_generate_submit_approve_publish(clients, admin, token, territory, engin
         )
     assert data["planned_visits"] == 12 and data["rep_id"] == str(rep)
     # regenerating leaves the published schedule alone
-    again = client.post("/schedules/generate", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
+    again = client.post("/schedule-generations", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
     assert again.json()["kept"] == 1 and again.json()["entries"] == 0
 
 
 def test_moving_an_entry_needs_its_current_version(clients, admin, token, territory):
     client = clients["visits"]
     rep, _, supervisor = routed_rep(clients, admin, token, territory)
-    client.post("/schedules/generate", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
+    client.post("/schedule-generations", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
     sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
     entry = client.get(f"/schedules/{sid}", headers=supervisor).json()["entries"][0]
     url = f"/schedules/{sid}/entries/{entry['id']}"
@@ -97,7 +97,7 @@ def test_routes_and_schedules_obey_scope(clients, admin, token, territory):
     }
     answer = client.put("/routes", json=body, headers=supervisor)
     assert answer.status_code == 404 and "outlet_ids[0]" in answer.text
-    client.post("/schedules/generate", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
+    client.post("/schedule-generations", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor)
     sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
     stranger = token("rep", org_unit=territory["office"], person_id=uuid.uuid4())
     assert client.get(f"/schedules/{sid}", headers=stranger).status_code == 404
@@ -112,7 +112,7 @@ def test_leave_is_respected_when_generating(clients, admin, token, territory):
     leave = {"rep_id": str(rep), "days": [f"2026-03-{d:02d}" for d in range(9, 14)]}
     assert client.post("/leave", json=leave, headers=supervisor).status_code == 200
     generated = client.post(
-        "/schedules/generate", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor
+        "/schedule-generations", json={"org_unit_id": territory["office"], **MARCH}, headers=supervisor
     )
     # as in the domain test: A due 9 March cannot move (Tue 10 is leave too, next due 16 March) -> not placed
     missed = [m for m in generated.json()["not_placed"] if m["rep_id"] == str(rep)]
@@ -125,7 +125,7 @@ def test_visits_planned_and_not_done_are_reported_missed_once(clients, admin, to
     wait_until(lambda: projected(clients, admin, team["id"]))
     rep, made, supervisor = routed_rep(clients, admin, token, territory, unit=team["id"])
     team_week = {"org_unit_id": team["id"], "period_start": "2026-06-01", "period_end": "2026-06-07"}
-    client.post("/schedules/generate", json=team_week, headers=supervisor)
+    client.post("/schedule-generations", json=team_week, headers=supervisor)
     sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
     rep_headers = token("rep", org_unit=team["id"], person_id=rep)
     for action, who in (("submit", rep_headers), ("approve", supervisor), ("publish", supervisor)):
@@ -148,13 +148,9 @@ def test_visits_planned_and_not_done_are_reported_missed_once(clients, admin, to
         "sent_at": "2026-06-01T10:30:00+08:00",
     }
     assert client.post("/visits", json=visit, headers=rep_headers).status_code == 201
-    missed = client.post(
-        "/schedules/missed", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor
-    )
+    missed = client.post("/missed-visits", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor)
     assert missed.status_code == 200 and missed.json() == {"missed": 1}  # C's visit; A's was done
-    again = client.post(
-        "/schedules/missed", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor
-    )
+    again = client.post("/missed-visits", json={"org_unit_id": team["id"], "before": "2026-06-02"}, headers=supervisor)
     assert again.json() == {"missed": 0}
     c_entry = next(e for e in entries if e["outlet_id"] == made[2]["id"])
     with engines["visits"].connect() as conn:

@@ -24,7 +24,7 @@ def published_week(clients, admin, token, territory):
     }
     assert client.put("/routes", json=route, headers=supervisor).status_code == 200
     week = {"org_unit_id": territory["office"], "period_start": "2026-03-02", "period_end": "2026-03-08"}
-    assert client.post("/schedules/generate", json=week, headers=supervisor).status_code == 200
+    assert client.post("/schedule-generations", json=week, headers=supervisor).status_code == 200
     sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
     rep_headers = token("rep", org_unit=territory["office"], person_id=rep)
     client.post(f"/schedules/{sid}/submit", headers=rep_headers)

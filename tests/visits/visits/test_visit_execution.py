@@ -16,7 +16,7 @@ GCJ02_AT_OUTLET = {"latitude": 30.280206, "longitude": 120.137953, "datum": "gcj
 def start(client, rep, outlet, position=GCJ02_AT_OUTLET, at=CHECK_IN, **extra):
     body = {"id": str(uuid.uuid4()), "outlet_id": outlet["id"], "check_in": {"position": position, "client_at": at}}
     body["check_in"].update(extra)
-    return client.post("/visits/check-ins", json=body, headers=rep["headers"])
+    return client.post("/check-ins", json=body, headers=rep["headers"])
 
 
 STEPS = [
