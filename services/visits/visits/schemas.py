@@ -81,7 +81,7 @@ class StockCheck(_Body):
 class Display(_Body):
     step: Literal["display"]
     photos: list[PhotoRef] = Field(min_length=1, max_length=20)
-    facings: JsonInt | None = Field(None, ge=0, le=10_000)
+    facings: Annotated[JsonInt, Field(ge=0, le=10_000)] | None = None
 
 
 class Prices(_Body):
