@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -97,9 +97,7 @@ class OutletUpdate(BaseModel):
     owner_rep_id: uuid.UUID | None = None
     opening_hours: list[OpeningWindow] | None = Field(None, max_length=21)
     contacts: list[Contact] | None = Field(None, max_length=10)
-    version: Annotated[JsonInt, Field(ge=1)] | None = Field(
-        None, description="Optimistic concurrency: refused when stale."
-    )
+    version: int | None = Field(ge=1, default=None, description="Optimistic concurrency: refused when stale.")
 
 
 class GradeRecompute(BaseModel):

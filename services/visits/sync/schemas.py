@@ -15,8 +15,8 @@ class _Op(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     op_id: uuid.UUID = Field(description="Client-generated: an operation sent again is applied once")
-    based_on_version: Annotated[JsonInt, Field(ge=1)] | None = Field(
-        None, description="Version of the schedule entry the phone's copy had, when it names one"
+    based_on_version: int | None = Field(
+        ge=1, default=None, description="Version of the schedule entry the phone's copy had, when it names one"
     )
 
 

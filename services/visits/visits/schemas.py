@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.types import JsonInt, Price, Quantity
+from shared.types import Price, Quantity
 
 
 class _Body(BaseModel):
@@ -81,7 +81,7 @@ class StockCheck(_Body):
 class Display(_Body):
     step: Literal["display"]
     photos: list[PhotoRef] = Field(min_length=1, max_length=20)
-    facings: Annotated[JsonInt, Field(ge=0, le=10_000)] | None = None
+    facings: int | None = Field(None, ge=0, le=10_000)
 
 
 class Prices(_Body):
