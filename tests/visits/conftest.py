@@ -60,3 +60,14 @@ def rep(token, territory):
 def other_rep(token, territory):
     person = uuid.uuid4()
     return {"id": person, "headers": token("rep", org_unit=territory["office"], person_id=person)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def default_policies(clients, admin):
+    """Visit policies are global; other tests (the OpenAPI fuzzer) may have set any: start from the defaults."""
+    from services.visits.policies.service import default_policy
+
+    for grade in "ABCD":
+        body = default_policy(grade).model_dump(exclude={"grade"})
+        answer = clients["visits"].put(f"/visit-policies/{grade}", json=body, headers=admin)
+        assert answer.status_code == 200, answer.text
