@@ -14,5 +14,12 @@ inbox = make_inbox_table(metadata)
 idempotency_keys = make_idempotency_table(metadata)
 
 # Tables of each concept live in their own module on the same metadata; importing them completes it.
+from services.visits.coaching import tables as _coaching  # noqa: E402,F401
 from services.visits.dealers import tables as _dealers  # noqa: E402,F401
+from services.visits.manager_time import tables as _manager_time  # noqa: E402,F401
 from services.visits.outlets import tables as _outlets  # noqa: E402,F401
+from services.visits.photos import tables as _photos  # noqa: E402,F401
+from services.visits.policies import tables as _policies  # noqa: E402,F401
+from services.visits.schedules import tables as _schedules  # noqa: E402,F401
+from services.visits.sync import tables as _sync  # noqa: E402,F401
+from services.visits.visits import tables as _visits  # noqa: E402,F401

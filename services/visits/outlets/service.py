@@ -8,6 +8,8 @@ from sqlalchemy import Connection, select
 
 from services.visits import db
 from services.visits.dealers.tables import dealers
+from services.visits.domain.classification import value_class
+from services.visits.outlets.book import check_opening_hours
 from services.visits.outlets.schemas import OutletCreate, OutletOut
 from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, NotFound
@@ -32,6 +34,7 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
             id_column=dealers.c.id,
             org_unit_column=dealers.c.org_unit_id,
         )
+    check_opening_hours(command.opening_hours)
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
         raise Conflict(f"outlet code {command.code!r} already exists", field="code")
     outlet_id = command.id or uuid.uuid4()
@@ -51,6 +54,11 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
             grade=row.grade,
             latitude=row.latitude,
             longitude=row.longitude,
+            dealer_id=row.dealer_id,
+            channel=row.channel,
+            loyalty=row.loyalty,
+            value_class=value_class(row.grade, row.loyalty),
+            owner_rep_id=row.owner_rep_id,
         ),
     )
     return OutletOut.from_row(row)
