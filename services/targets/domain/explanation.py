@@ -105,6 +105,13 @@ def show(amount: Decimal, step: Decimal, extra_places: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def grouped(amount: Decimal, step: Decimal, unit: str = "") -> str:
+    """An amount as a person reads it: thousands separators, the step's decimals, then the plan's unit."""
+    places = max(0, -step.as_tuple().exponent)
+    text = f"{amount:,.{places}f}"
+    return f"{text} {unit}" if unit else text
+
+
 def percent(share: Decimal) -> str:
     """Format a share as a percentage with two decimals."""
     return f"{share * 100:.2f} %"

@@ -90,6 +90,7 @@ class VersionOut(BaseModel):
     created_at: datetime
     based_on: int | None
     adjustment_id: uuid.UUID | None
+    proposal_id: uuid.UUID | None = Field(None, description="The proposal whose decision made this draft version")
     published: bool = Field(description="This is the version in force")
 
 
