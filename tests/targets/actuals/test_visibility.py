@@ -29,3 +29,15 @@ def test_a_rep_reads_their_office_total_and_a_manager_their_parents(clients, adm
     assert D(parent.json()["amount"]) == D(21000)
     assert api.get(f"/actuals/{w.o2}", headers=supervisor, params=MARCH).status_code == 404  # a sibling's own
     assert api.get(f"/actuals/{w.company}", headers=supervisor, params=MARCH).status_code == 404  # above the parent
+
+
+def test_a_directors_reconciliation_has_the_rep_split(clients, admin, engines, token):
+    w = build_world(clients, admin, engines)
+    director = token("director", org_unit=w.company)
+    report = clients["targets"].get("/actuals/reconciliation", headers=director, params=MARCH)
+    assert report.status_code == 200, report.text
+    # Covered up to 13 March: d1 8,000 (r1 4,000 + r2 4,000: two pieces) and d2 12,000 (r3, re-split when its
+    # coverage was set); d3's 1,000 has no covering rep. 8,000 + 12,000 = 20,000 in three pieces.
+    reps = report.json()["attributed_to_reps"]
+    assert (reps["orders"], D(reps["amount"])) == (3, D(20000))
+    assert D(report.json()["attributed_to_org_units"]["amount"]) == D(21000)
