@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, select
 
 from services.targets import db
 from services.targets.domain.decomposition import decompose
-from services.targets.domain.explanation import Allocation, grouped, show
+from services.targets.domain.explanation import Allocation, grouped, narrate
 from services.targets.domain.plan_records import request_from_json
 from services.targets.domain.visibility import sees_figures, visible_children
 from services.targets.people.tables import people
@@ -187,6 +187,7 @@ def explain_cell(
         if child_id in path and not sees_figures(viewer, path[: path.index(child_id) + 1]):
             continue
         allocation = replay(row)[child]
+        child_name = leaf_name(conn, org_unit_id, person_id) if child == leaf else unit_name(conn, child_id)
         steps.append(
             ExplanationStep(
                 kind="org_split",
@@ -194,7 +195,7 @@ def explain_cell(
                 parent_id=row.parent_id,
                 detail=allocation.explanation.as_dict(),
                 sentence=proposal_sentence(conn, plan, version, row.parent_id, child, allocation)
-                or allocation.sentence,
+                or narrate(allocation.explanation, child_name, unit_name(conn, row.parent_id), plan.unit),
             )
         )
     stored = conn.execute(
@@ -225,7 +226,7 @@ def explain_cell(
                 node_id=None,
                 parent_id=None,
                 detail={},
-                sentence=f"Set to {value} directly; no decomposition produced it.",
+                sentence=f"Set to {grouped(value, plan.rounding_step, plan.unit)} directly; no split produced it.",
             )
         )
     sentence = " Then: ".join(s.sentence for s in steps)
@@ -255,10 +256,11 @@ def override_steps(conn: Connection, plan: Row, version: int, cell: CellOut) -> 
     )
     steps = []
     for r in rows:
-        old = "nothing" if r.old_value is None else show(r.old_value, plan.rounding_step)
-        by = f"adjustment {r.reference}" if r.source == "adjustment" else "a spreadsheet import"
+        step, unit = plan.rounding_step, plan.unit
+        old = "nothing" if r.old_value is None else grouped(r.old_value, step, unit)
+        by = "an approved adjustment" if r.source == "adjustment" else "a spreadsheet import"
         sentence = (
-            f"In version {r.version} {by} set it from {old} to {show(r.new_value, plan.rounding_step)}"
+            f"In version {r.version} {by} set it from {old} to {grouped(r.new_value, step, unit)}"
             + (f" because: {r.reason}" if r.reason else "")
             + "."
         )
