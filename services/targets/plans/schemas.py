@@ -387,3 +387,6 @@ class ImportOut(BaseModel):
     cells_written: int = 0
     weights_written: int = 0
     adjustment_id: uuid.UUID | None = Field(None, description="Published plan: the adjustment request created")
+    encoding: str | None = Field(
+        None, description="How the file was read: xlsx, UTF-8 or GB18030/GBK", examples=["UTF-8"]
+    )
