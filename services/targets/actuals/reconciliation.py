@@ -64,15 +64,20 @@ def reconcile(
     if subtree is not None:
         received = received.where(o.c.org_unit_id.in_(subtree))
         units = units.where(ou.c.id.in_(subtree))
-    reps = None
     if subtree is None:
-        reps = _totals(
-            conn.execute(
-                select(func.sum(d.c.facts), func.sum(d.c.amount), func.sum(d.c.quantity)).where(
-                    d.c.source == ORDER, d.c.holder_kind == "person", d.c.day.between(date_from, date_to)
-                )
-            ).one()
+        by_rep = select(func.sum(d.c.facts), func.sum(d.c.amount), func.sum(d.c.quantity)).where(
+            d.c.source == ORDER, d.c.holder_kind == "person", d.c.day.between(date_from, date_to)
         )
+    else:
+        # A subtree's rep split comes from the ledger, which knows each rep's piece's unit (the day sums do not).
+        a = actual_attributions
+        by_rep = select(func.count(), func.sum(a.c.amount), func.sum(a.c.quantity)).where(
+            a.c.source == ORDER,
+            a.c.person_id.is_not(None),
+            a.c.org_unit_id.in_(subtree),
+            a.c.day.between(date_from, date_to),
+        )
+    reps = _totals(conn.execute(by_rep).one())
     groups = _unattributed(conn, date_from, date_to, subtree, limit, offset)
     received_totals = _totals(conn.execute(received).one())
     unit_totals = _totals(conn.execute(units).one())

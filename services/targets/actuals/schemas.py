@@ -96,7 +96,7 @@ class ReconciliationOut(BaseModel):
     org_unit_id: uuid.UUID | None = Field(description="The subtree reported on; none = the whole company")
     received: Totals = Field(description="Orders received that count (not cancelled)")
     attributed_to_org_units: Totals = Field(description="What the top node's actual adds up to")
-    attributed_to_reps: Totals | None = Field(description="Split over covering reps; whole-company reports only")
+    attributed_to_reps: Totals | None = Field(description="Split over the covering reps of the units reported on")
     unattributed: list[UnattributedGroup]
     balanced: bool = Field(description="received = attributed to org units + unknown dealers + unknown org units")
 

@@ -13,9 +13,10 @@ from services.targets.actuals.schemas import ActualsOut
 from services.targets.actuals.tables import actual_days
 from services.targets.domain.attribution import AMOUNT_STEP, QUANTITY_STEP, Source
 from services.targets.org.tables import org_unit_history as history
+from services.targets.plans.access import viewer_of
 from services.targets.progress.tree import passes_through
 from shared.errors import NotFound
-from shared.identity import Principal
+from shared.identity import Principal, Role
 from shared.org import scope_condition
 
 ou = db.org_units
@@ -38,8 +39,21 @@ def ensure_ever_in_scope(conn: Connection, principal: Principal, org_unit_id: uu
 def actuals(
     conn: Connection, principal: Principal, org_unit_id: uuid.UUID, date_from: date | None, date_to: date | None
 ) -> ActualsOut:
-    """Order totals of the units below the org unit on each day, counted only on days the caller managed them."""
-    ensure_ever_in_scope(conn, principal, org_unit_id)
+    """Order totals of the units below the org unit on each day, counted only on days the caller managed them.
+
+    Who reads which total follows domain/visibility.py: a rep their office's total (no unit inside it, whose
+    figures would be a peer's); a manager their subtree and their parent's total.
+    """
+    viewer = viewer_of(conn, principal)
+    # The unit whose days count: the caller's own, or (for their parent's total) the parent itself.
+    through = principal.org_unit_id
+    if principal.role == Role.rep and not principal.sees_everything:
+        if org_unit_id != principal.org_unit_id:
+            raise NotFound(f"org unit {org_unit_id} not found", field="org_unit_id")
+    elif not principal.sees_everything and viewer.parent is not None and org_unit_id == viewer.parent:
+        through = org_unit_id
+    else:
+        ensure_ever_in_scope(conn, principal, org_unit_id)
     d, h = actual_days, history
     on_the_day = [
         h.c.org_unit_id == d.c.holder_id,
@@ -49,7 +63,7 @@ def actuals(
     ]
     if not principal.sees_everything:
         # A manager sees a unit's days inside their subtree only: its months under another region are not theirs.
-        on_the_day.append(passes_through(h.c.path, principal.org_unit_id))
+        on_the_day.append(passes_through(h.c.path, through))
     query = select(
         func.coalesce(func.sum(d.c.amount), 0),
         func.coalesce(func.sum(d.c.quantity), 0),

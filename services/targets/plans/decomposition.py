@@ -301,9 +301,15 @@ def stored_decomposition(conn: Connection, plan_id: uuid.UUID, version: int) -> 
     return row
 
 
-def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: Decimal, actor: str) -> TreeSplit:
-    """Lock one node at a value and re-split its parent's subtree: siblings absorb the difference."""
-    version = plan.current_version
+def resplit_with_lock(
+    conn: Connection, plan: Row, version: int, node_id: uuid.UUID, value: Decimal, decided: dict[str, Decimal]
+) -> TreeSplit:
+    """Re-split a node's parent in `version` with the node held at `value`: its siblings absorb the difference.
+
+    Siblings settled by earlier decisions (`decided`) keep their values while an undecided sibling can absorb
+    the difference; when none can, they absorb it too. Nothing is stored as a lock: the next decision starts
+    from the decomposition as the manager made it, so decisions leave no phantom locks.
+    """
     stored = stored_decomposition(conn, plan.id, version)
     spec = spec_from_json(stored.spec)
     tree = load_tree(conn, plan.root_org_unit_id, date.fromisoformat(stored.spec["as_of"])).cut_at(stored.leaf_level)
@@ -320,13 +326,16 @@ def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: De
     )
     if parent_value is None:
         raise NotFound(f"no split of {parent} in version {version}", field="org_unit_id")
+    if value > parent_value:
+        raise InvalidInput(f"{value} is more than the parent's whole {parent_value}", field="value")
+    siblings = [k for k in tree.kids(parent) if k != key]
+    held = {k: v for k, v in decided.items() if k in siblings}
+    free = [k for k in siblings if k not in held and (spec.nodes.get(k) or NodeInputs()).locked_value is None]
+    if not free or value + sum(held.values(), Decimal(0)) > parent_value:
+        held = {}  # no undecided sibling can absorb the difference: the earlier decisions give way
     locked = with_lock(spec, key, value)
+    for sibling, amount in held.items():
+        locked = with_lock(locked, sibling, amount)
     result = split_tree(tree, parent, parent_value, locked, step=plan.rounding_step)
     persist_split(conn, plan, version, tree, result, CellLayout.from_row(stored), under=uuid.UUID(parent))
-    d = plan_tables.plan_decompositions
-    conn.execute(
-        d.update()
-        .where(d.c.plan_id == plan.id, d.c.version == version)
-        .values(spec={**spec_to_json(locked), "as_of": stored.spec["as_of"]}, created_by=actor)
-    )
     return result

@@ -26,14 +26,14 @@ from services.targets.plans.access import covers, load_plan
 from services.targets.plans.adjustments import apply_changes, open_adjustment
 from services.targets.plans.integrity import current_values
 from services.targets.plans.schemas import ImportOut
-from services.targets.plans.spreadsheets import FORMULA_STARTS, MONTH_COLUMNS, TOTAL_MARK
+from services.targets.plans.spreadsheets import FORMULA_STARTS, HEADER_CODES, MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
 from shared.org.scope import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 50_000  # data rows below the header: a whole company's reps x product lines fits
-MAX_COLUMNS = 30  # the export's 18 columns and room for a few more
+MAX_COLUMNS = 30  # the export's 20 columns and room for a few more
 MAX_ERRORS = 200
 MAX_AMOUNT = Decimal(10) ** 15  # target cells are numeric(18, 2)
 MAX_WEIGHT = Decimal(10) ** 17  # weights are numeric(24, 6)
@@ -67,33 +67,43 @@ def _xlsx_lines(content: bytes) -> list[list[Any]]:
         raise InvalidInput(f"not a readable .xlsx file: {type(exc).__name__}: {exc}", field="file") from exc
 
 
-def _csv_lines(content: bytes) -> list[list[Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("a CSV file must be UTF-8", field="file") from exc
-    try:
-        return _bounded(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+# Chinese Excel saves CSV as GBK by default; GB18030 reads every GBK (and GB2312) file, and UTF-8 is tried first.
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030/GBK"))
+
+
+def _csv_lines(content: bytes) -> tuple[list[list[Any]], str]:
+    """The CSV's lines and the encoding they were read in."""
+    for codec, name in CSV_ENCODINGS:
+        try:
+            text = content.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return _bounded(csv.reader(io.StringIO(text, newline=""))), name
+        except csv.Error as exc:
+            raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+    raise InvalidInput("a CSV file must be UTF-8 or GBK/GB18030", field="file")
 
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Header names (lower case) and (sheet row number, values by header) of each non-blank data row."""
-    header, rows, _ = read_sheet(content)
+    header, rows, _, _ = read_sheet(content)
     return header, rows
 
 
-def read_sheet(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]:
-    """The header, the data rows, and the totals lines (first column TOTAL) apart, each with its row number."""
+def read_sheet(
+    content: bytes,
+) -> tuple[list[str], list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]], str]:
+    """The header (as codes), the data rows, the totals lines (first column TOTAL) apart, and the encoding read."""
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_BYTES:
         raise InvalidInput(f"the file is larger than {MAX_BYTES // 1024 // 1024} MB", field="file")
-    lines = _xlsx_lines(content) if content[:2] == b"PK" else _csv_lines(content)
+    lines, encoding = (_xlsx_lines(content), "xlsx") if content[:2] == b"PK" else _csv_lines(content)
     if not lines:
         raise InvalidInput("the file has no header line", field="file")
-    header = [str(h or "").strip().lower() for h in lines[0]]
+    # The export's bilingual labels ("1月 Jan") and the bare codes ("m01") both name a column.
+    header = [HEADER_CODES.get(h, h) for h in (str(h or "").strip().lower() for h in lines[0])]
     rows, totals = [], []
     for number, line in enumerate(lines[1:], start=2):
         values = {
@@ -102,7 +112,7 @@ def read_sheet(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any
         if values:
             is_total = str(values.get(header[0], "")).strip().upper() == TOTAL_MARK
             (totals if is_total else rows).append((number, values))
-    return header, rows, totals
+    return header, rows, totals, encoding
 
 
 def revived(value: Any) -> Any:
@@ -195,7 +205,7 @@ def import_targets(
             raise Forbidden("only a manager at or above the plan's root unit may import its targets")
     else:
         reason = check_reason(reason, field="reason")
-    header, rows, total_lines = read_sheet(content)
+    header, rows, total_lines, encoding = read_sheet(content)
     months = [c for c in MONTH_COLUMNS if c in header]
     if "org_unit_code" not in header or not months:
         raise InvalidInput("the header needs org_unit_code and at least one month column m01..m12", field="file")
@@ -246,7 +256,7 @@ def import_targets(
         if not changed:
             raise InvalidInput("the file changes no target of the published plan", field="file")
         adjustment = open_adjustment(conn, principal, plan, changed, reason)
-        return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id)
+        return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id, encoding=encoding)
     written = apply_changes(
         conn,
         plan.id,
@@ -266,7 +276,7 @@ def import_targets(
         actor=principal.subject,
         source="import",
     )
-    return ImportOut(kind="targets", rows=len(rows), cells_written=written)
+    return ImportOut(kind="targets", rows=len(rows), cells_written=written, encoding=encoding)
 
 
 def _check_totals(
@@ -315,7 +325,7 @@ def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
     check_editable(plan.status, "import weights into")
     if not covers(conn, principal, plan.root_org_unit_id):
         raise Forbidden("only a manager at or above the plan's root unit may import its weights")
-    header, rows = read_rows(content)
+    header, rows, _, encoding = read_sheet(content)
     if "weight" not in header or not {"org_unit_code", "person_id"} & set(header):
         raise InvalidInput("the header needs weight and org_unit_code or person_id", field="file")
     errors, resolve = RowErrors(), Resolver(conn, principal, plan)
@@ -348,4 +358,4 @@ def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
             set_={"weight": stmt.excluded.weight, "imported_by": stmt.excluded.imported_by},
         )
     )
-    return ImportOut(kind="weights", rows=len(rows), weights_written=len(weights))
+    return ImportOut(kind="weights", rows=len(rows), weights_written=len(weights), encoding=encoding)

@@ -90,6 +90,7 @@ class VersionOut(BaseModel):
     created_at: datetime
     based_on: int | None
     adjustment_id: uuid.UUID | None
+    proposal_id: uuid.UUID | None = Field(None, description="The proposal whose decision made this draft version")
     published: bool = Field(description="This is the version in force")
 
 
@@ -386,3 +387,6 @@ class ImportOut(BaseModel):
     cells_written: int = 0
     weights_written: int = 0
     adjustment_id: uuid.UUID | None = Field(None, description="Published plan: the adjustment request created")
+    encoding: str | None = Field(
+        None, description="How the file was read: xlsx, UTF-8 or GB18030/GBK", examples=["UTF-8"]
+    )

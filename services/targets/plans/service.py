@@ -175,6 +175,7 @@ def list_versions(conn: Connection, principal: Principal, plan_id: uuid.UUID) ->
             created_at=r.created_at,
             based_on=r.based_on,
             adjustment_id=r.adjustment_id,
+            proposal_id=r.proposal_id,
             published=r.version == plan.published_version,
         )
         for r in conn.execute(query)

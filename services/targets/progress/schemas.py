@@ -130,7 +130,9 @@ class AlertEvaluationOut(BaseModel):
     periods: list[str] = Field(examples=[["2026-03", "2026-Q1", "2026"]])
     nodes_evaluated: int
     behind: int = Field(description="Node-periods behind time progress by more than the margin")
-    alerts_published: int = Field(description="Of those, the ones not already alerted for this day")
+    alerts_published: int = Field(
+        description="Of those, the ones that fell behind since the last evaluation or are due their weekly reminder"
+    )
 
 
 class CalendarSettingsIn(BaseModel):

@@ -10,6 +10,7 @@ import io
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
+from services.targets.plans.spreadsheets import LABELS
 from tests.support import bearer
 from tests.targets.plans.support import TARGETS, cells, move, published_plan
 
@@ -118,7 +119,7 @@ def upload_csv(client, headers, pid, rows):
 
 
 def header_row(rows) -> int:
-    return next(i for i, r in enumerate(rows) if r and r[0] == "org_unit_code")
+    return next(i for i, r in enumerate(rows) if r and r[0] == LABELS["org_unit_code"])
 
 
 def test_an_import_lists_exactly_the_changed_cells(clients, org, planner, director):
@@ -127,7 +128,7 @@ def test_an_import_lists_exactly_the_changed_cells(clients, org, planner, direct
     rows = exported_rows(client, planner, pid)
     h = header_row(rows)
     header, body = rows[h], rows[h + 1 : -1]
-    m01, m02 = header.index("m01"), header.index("m02")
+    m01, m02 = header.index(LABELS["m01"]), header.index(LABELS["m02"])
     body[0][m01] = str(int(D(body[0][m01])) + 10)
     body[1][m02] = str(int(D(body[1][m02])) + 20)
     answer = upload_csv(client, planner, pid, [header, *body])
@@ -142,7 +143,7 @@ def test_an_edited_total_is_refused_with_its_row(clients, org, planner, director
     rows = exported_rows(client, planner, pid)
     h = header_row(rows)
     header = rows[h]
-    t, m01 = header.index("total"), header.index("m01")
+    t, m01 = header.index(LABELS["total"]), header.index(LABELS["m01"])
     edited = [list(r) for r in rows[h:]]
     edited[1][t] = str(int(D(edited[1][t])) + 1000)  # the first rep line's total, months untouched
     answer = upload_csv(client, planner, pid, edited)
