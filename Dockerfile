@@ -19,7 +19,8 @@ WORKDIR /app
 
 # Dependencies before sources: this layer is rebuilt only when pyproject.toml or uv.lock change.
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-cache --python /usr/local/bin/python3.11
+# Neither the dev tools nor the `local` group (the embedded PostgreSQL and broker of `./salesops up`) ship.
+RUN uv sync --frozen --no-dev --no-group local --no-cache --python /usr/local/bin/python3.11
 
 COPY shared/ shared/
 COPY services/ services/

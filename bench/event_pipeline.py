@@ -15,6 +15,7 @@ import json
 import threading
 import time
 import uuid
+from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import func, select
@@ -35,7 +36,7 @@ from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderRecorded
 from shared.events.targets import OrgUnitCreated
 from shared.kafka import make_consumer, make_producer
-from shared.org import path_label
+from shared.org.paths import path_label
 from shared.outbox import Outbox, Relay
 
 
@@ -82,7 +83,7 @@ def produce_orders(settings, count: int) -> None:
     engine.dispose()
     producer = make_producer(settings, linger_ms=20)
     for i in range(count):
-        order = {
+        order: dict[str, Any] = {
             "order_id": f"B-{i}",
             "version": 1,
             "dealer_code": "D-BENCH",

@@ -14,9 +14,11 @@ from shared.runtime.stack import Infrastructure, migrated_infrastructure
 
 @contextmanager
 def benchmark_servers() -> Iterator[Infrastructure]:
-    with tempfile.TemporaryDirectory(prefix="salesops-bench-") as folder:
-        with migrated_infrastructure(Path(folder), "salesops_bench") as infra:
-            yield infra
+    with (
+        tempfile.TemporaryDirectory(prefix="salesops-bench-") as folder,
+        migrated_infrastructure(Path(folder), "salesops_bench") as infra,
+    ):
+        yield infra
 
 
 def parse_args(description: str) -> argparse.Namespace:

@@ -21,8 +21,8 @@ from bench.servers import benchmark_servers, figures, parse_args
 from services.targets.plans import decomposition as plan_decomposition
 from services.targets.plans import service as plans_service
 from services.targets.plans.schemas import DecompositionIn, PlanCreate
-from shared.auth import Principal, Role
 from shared.db import make_engine
+from shared.identity import Principal, Role
 
 FULL = dict(regions=8, provinces=5, offices=5, reps=10, lines=50)  # 8 -> 40 -> 200 -> 2,000 reps
 QUICK = dict(regions=2, provinces=2, offices=2, reps=10, lines=5)
@@ -157,6 +157,7 @@ def main() -> None:
             conn.execute(text("CREATE TABLE targets.target_cells_scratch (LIKE targets.target_cells INCLUDING ALL)"))
             buffer = io.BytesIO()
             raw = conn.connection.driver_connection
+            assert raw is not None
             with (
                 raw.cursor() as cursor,
                 cursor.copy(
@@ -170,6 +171,7 @@ def main() -> None:
         started = time.perf_counter()
         with engine.begin() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None
             with raw.cursor() as cursor, cursor.copy("COPY targets.target_cells_scratch FROM STDIN") as copy:
                 for offset in range(0, len(payload), 1 << 20):
                     copy.write(payload[offset : offset + (1 << 20)])

@@ -30,10 +30,10 @@ from bench.servers import benchmark_servers, figures, parse_args, percentile
 from services.targets.actuals.service import apply_order_recorded
 from services.targets.progress import service as progress_service
 from services.targets.progress.figures import ensure_targets_cached, load_plan
-from shared.auth import Principal, Role
 from shared.consumer import Decoded
 from shared.db import make_engine
 from shared.events.inventory import OrderRecorded
+from shared.identity import Principal, Role
 
 FULL = dict(regions=8, provinces=5, offices=5, reps=10, lines=50, rows=10_000_000, calls=300)
 QUICK = dict(regions=2, provinces=2, offices=2, reps=10, lines=5, rows=200_000, calls=60)
@@ -82,6 +82,13 @@ def build_org(engine, shape: dict) -> dict:
         durable_commit(conn)
         raw = conn.connection.driver_connection
         copy_rows(raw, "COPY targets.org_units (id, parent_id, kind, code, name, path) FROM STDIN", units)
+        # Each unit's place in the tree since it was set up, as create_org_unit records it: progress reads the tree
+        # as it stood over the period from this history.
+        copy_rows(
+            raw,
+            "COPY targets.org_unit_history (org_unit_id, parent_id, path) FROM STDIN",
+            ((u[0], u[1], u[5]) for u in units),
+        )
         copy_rows(
             raw,
             "COPY targets.people (id, name, role) FROM STDIN",
@@ -139,6 +146,7 @@ def load_plan_cells(engine, company: uuid.UUID, lines: int) -> uuid.UUID:
 
 LOADED = [
     "org_units",
+    "org_unit_history",
     "people",
     "person_assignments",
     "dealer_coverage",
@@ -285,7 +293,7 @@ def main() -> None:
                     "FROM targets.actual_attributions"
                 )
             ).one()
-            sums = (
+            sums: int = (
                 conn.execute(text("SELECT count(*) FROM targets.actual_days")).scalar_one()
                 + conn.execute(text("SELECT count(*) FROM targets.actual_months")).scalar_one()
             )

@@ -115,6 +115,35 @@ def cmd_test(pytest_args: list[str]) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "pytest", *pytest_args])
 
 
+LINTERS = {
+    "ruff check": ["ruff", "check", "."],
+    "ruff format": ["ruff", "format", "--check", "."],
+    "mypy": ["mypy", "."],
+    "import contracts": ["lint-imports"],
+}
+
+
+def cmd_lint(args: argparse.Namespace) -> None:
+    """Run every linter (each prints its findings only when it fails), then one summary line per tool."""
+    import subprocess
+
+    failed: list[str] = []
+    summary: list[str] = []
+    for name, (tool, *tool_args) in LINTERS.items():
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / tool), *tool_args], cwd=ROOT, capture_output=True, text=True
+        )
+        output = (done.stdout + done.stderr).strip()
+        if done.returncode:
+            failed.append(name)
+            print(f"--- {name}\n{output}\n")
+        # The tool's own verdict: its last line, skipping ruff's "[*] n fixable" hint.
+        last = next((line for line in reversed(output.splitlines()) if not line.startswith("[*]")), "").strip()
+        summary.append(f"{name}: {'FAILED' if done.returncode else 'ok'} ({last})")
+    print("\n".join(summary))
+    sys.exit(1 if failed else 0)
+
+
 def cmd_up(args) -> None:
     from shared.runtime.stack import LocalStack
 
@@ -152,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--subject")
     p.add_argument("--person-id")
     p.add_argument("--ttl", type=int, default=12 * 3600)
+    sub.add_parser("lint", help="ruff (lint and format), mypy and the import contracts; fails if any does")
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
     sub.add_parser(
         "test", help="run the full test suite (starts its own PostgreSQL and broker); further arguments go to pytest"
@@ -159,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     commands = {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token}
-    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job)
+    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job, lint=cmd_lint)
     commands[args.command](args)
 
 

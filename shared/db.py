@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, text
+from sqlalchemy import Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, create_engine, text
 from sqlalchemy.types import UserDefinedType
 
 NAMING_CONVENTION = {
@@ -21,7 +22,7 @@ def make_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     return create_engine(url, **kwargs)
@@ -31,14 +32,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def created_at_column() -> Column:
+def created_at_column() -> Column[datetime]:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()"))
 
 
-class Ltree(UserDefinedType):
+class Ltree(UserDefinedType[str]):
     """PostgreSQL `ltree`: materialised org paths with indexed subtree queries (`<@`)."""
 
     cache_ok = True
 
-    def get_col_spec(self, **kw) -> str:
+    def get_col_spec(self, **kw: Any) -> str:
         return "ltree"
+
+
+def make_idempotency_table(metadata: MetaData) -> Table:
+    """`idempotency_keys`: the stored first answer of every create sent with an `Idempotency-Key`."""
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("status", Integer, nullable=False),
+        Column("body", LargeBinary, nullable=False),
+        created_at_column(),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A business rule refused the request; `field` names the offending input when there is one."""
@@ -9,7 +11,7 @@ class DomainError(Exception):
     status = 422
     title = "Business rule violated"
 
-    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict] | None = None):
+    def __init__(self, detail: str, *, field: str | None = None, errors: list[dict[str, Any]] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.field = field
@@ -34,3 +36,14 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"
+
+
+class NotYetKnown(DomainError):
+    """A reference this service has not received yet but soon may: events are still travelling; retry."""
+
+    status = 503
+    title = "Not known here yet"
+
+    def __init__(self, detail: str, *, field: str | None = None, retry_after_seconds: int = 1):
+        super().__init__(detail, field=field)
+        self.retry_after_seconds = retry_after_seconds

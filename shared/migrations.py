@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -60,9 +61,11 @@ def run_env(metadata: MetaData) -> None:
     """Body of each service's migrations/env.py: the version table lives in the service's own schema."""
     schema = metadata.schema
     config = context.config
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "migrations/env.py runs with sqlalchemy.url set by upgrade()"
+    engine = create_engine(url)
 
-    def include_name(name, type_, parent_names):
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         if type_ == "schema":
             return name == schema
         return True

@@ -4,29 +4,34 @@ Exact decimals travel as JSON strings with a documented pattern (no float roundi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import BeforeValidator, WithJsonSchema
 
 
-def decimal_string(pattern: str, *examples: str) -> Any:
-    """A Decimal sent as a JSON string matching `pattern`; the OpenAPI schema documents exactly that pattern."""
-    compiled = re.compile(pattern)
+class DecimalString(GroupedMetadata):
+    """`Annotated[Decimal, DecimalString(pattern, *examples)]`: a Decimal sent as a JSON string matching `pattern`;
+    the OpenAPI schema documents exactly that pattern (a type alias mypy reads as Decimal)."""
 
-    def check(value: Any) -> Any:
+    def __init__(self, pattern: str, *examples: str) -> None:
+        self.pattern = pattern
+        self.examples = list(examples)
+        self._compiled = re.compile(pattern)
+
+    def check(self, value: Any) -> Any:
         if isinstance(value, Decimal):
             return value
-        if not isinstance(value, str) or not compiled.fullmatch(value):
-            raise ValueError(f"must be a decimal string matching {pattern}")
+        if not isinstance(value, str) or not self._compiled.fullmatch(value):
+            raise ValueError(f"must be a decimal string matching {self.pattern}")
         return value
 
-    return Annotated[
-        Decimal,
-        BeforeValidator(check),
-        WithJsonSchema({"type": "string", "pattern": pattern, "examples": list(examples)}),
-    ]
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(self.check)
+        yield WithJsonSchema({"type": "string", "pattern": self.pattern, "examples": self.examples})
 
 
 # Bounded so that quantity x price always fits the order line's amount column, numeric(18, 2), with room for
@@ -36,8 +41,8 @@ QUANTITY_PATTERN = r"^(?:[1-9][0-9]{0,5}(?:\.[0-9]{1,3})?|0?\.(?:[1-9][0-9]{0,2}
 # Zero or more, up to 7 integer digits and 4 decimals: "0", "12.5", "7.3330".
 PRICE_PATTERN = r"^[0-9]{1,7}(?:\.[0-9]{1,4})?$"
 
-Quantity = decimal_string(QUANTITY_PATTERN, "10", "2.5")
-Price = decimal_string(PRICE_PATTERN, "12.50")
+Quantity = Annotated[Decimal, DecimalString(QUANTITY_PATTERN, "10", "2.5")]
+Price = Annotated[Decimal, DecimalString(PRICE_PATTERN, "12.50")]
 
 
 def _iso_date(value: Any) -> Any:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.05, message: str = ""):
+def wait_until(predicate: Callable[..., Any], timeout: float = 30.0, interval: float = 0.05, message: str = "") -> Any:
     """Poll a condition (not a fixed sleep): returns its first truthy value or fails the test."""
+    # Callable[..., Any]: called with no arguments, but a lambda binding loop variables as defaults must type-check.
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

@@ -3,10 +3,9 @@
 from sqlalchemy import Index
 
 from shared.consumer import make_inbox_table
-from shared.db import make_metadata
+from shared.db import make_idempotency_table, make_metadata
 from shared.dead_letters import make_dead_letters_table
-from shared.http.idempotency import make_idempotency_table
-from shared.org import make_org_units_table
+from shared.org.tables import make_org_units_table
 from shared.outbox import make_outbox_table
 
 SCHEMA = "audit"
@@ -21,3 +20,7 @@ Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)  # expiry
 
 # Tables of each concept live in their own module on the same metadata; importing them completes it.
 from services.audit.archive import tables as _archive  # noqa: E402,F401
+from services.audit.facts import tables as _facts  # noqa: E402,F401
+from services.audit.findings import tables as _findings  # noqa: E402,F401
+from services.audit.plans import tables as _plans  # noqa: E402,F401
+from services.audit.rules import tables as _rules  # noqa: E402,F401

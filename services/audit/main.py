@@ -4,6 +4,11 @@ from fastapi import FastAPI
 
 from services.audit import db
 from services.audit.archive.router import router as archive
+from services.audit.findings.router import jobs as finding_jobs
+from services.audit.findings.router import router as findings
+from services.audit.plans.router import router as plans
+from services.audit.rules.router import router as rules
+from services.audit.scorecards.router import router as scorecards
 from shared.http.app import create_service_app
 from shared.http.operations import make_operations_router
 from shared.http.org_units import make_org_units_router
@@ -14,6 +19,15 @@ def create_app(**overrides) -> FastAPI:
         service="audit",
         title="salesops audit",
         description="Business audits (业务稽查): the archive of every event, rules and findings.",
-        routers=[archive, make_org_units_router(db.org_units), make_operations_router(db.dead_letters, db.outbox)],
+        routers=[
+            archive,
+            findings,
+            finding_jobs,
+            rules,
+            plans,
+            scorecards,
+            make_org_units_router(db.org_units),
+            make_operations_router(db.dead_letters, db.outbox),
+        ],
         **overrides,
     )

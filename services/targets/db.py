@@ -3,10 +3,9 @@
 from sqlalchemy import Index
 
 from shared.consumer import make_inbox_table
-from shared.db import make_metadata
+from shared.db import make_idempotency_table, make_metadata
 from shared.dead_letters import make_dead_letters_table
-from shared.http.idempotency import make_idempotency_table
-from shared.org import make_org_units_table
+from shared.org.tables import make_org_units_table
 from shared.outbox import make_outbox_table
 
 SCHEMA = "targets"

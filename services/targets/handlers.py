@@ -1,7 +1,7 @@
 """Events the targets service consumes."""
 
 from services.targets.actuals.service import apply_dealer_registered, apply_orders_recorded
-from shared.consumer import batch
+from shared.consumer import Handler, batch
 from shared.events.inventory import DealerRegistered, OrderRecorded
 
-HANDLERS = {OrderRecorded: batch(apply_orders_recorded), DealerRegistered: apply_dealer_registered}
+HANDLERS: dict[type, Handler] = {OrderRecorded: batch(apply_orders_recorded), DealerRegistered: apply_dealer_registered}

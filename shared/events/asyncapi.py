@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from shared.events.base import Envelope
 from shared.events.catalog import REGISTRY
@@ -14,10 +15,16 @@ def _id(name: str) -> str:
     return name.replace(".", "_").replace("-", "_")
 
 
-PRODUCERS = {"targets": "targets", "inventory": "inventory", "visits": "visits", "erp": "an ERP system"}
+PRODUCERS = {
+    "targets": "targets",
+    "inventory": "inventory",
+    "visits": "visits",
+    "audit": "audit",
+    "erp": "an ERP system",
+}
 
 
-def event_schemas() -> dict[str, dict]:
+def event_schemas() -> dict[str, dict[str, Any]]:
     """One JSON schema per event type and version: the envelope with its typed `data`."""
     schemas = {}
     for (type_, version), cls in sorted(REGISTRY.events.items()):
@@ -31,14 +38,14 @@ def event_schemas() -> dict[str, dict]:
         envelope["title"] = f"{type_} v{version}"
         envelope["description"] = (cls.__doc__ or "").strip()
         schemas[f"{type_}.v{version}"] = envelope
-    for topic, cls in sorted(REGISTRY.inbound.items()):
-        schema = cls.model_json_schema()
-        schema["description"] = (cls.__doc__ or "").strip()
+    for topic, inbound in sorted(REGISTRY.inbound.items()):
+        schema = inbound.model_json_schema()
+        schema["description"] = (inbound.__doc__ or "").strip()
         schemas[topic] = schema
     return schemas
 
 
-def asyncapi_document() -> dict:
+def asyncapi_document() -> dict[str, Any]:
     schemas = event_schemas()
     channels, operations, messages = {}, {}, {}
     by_topic: dict[str, list[str]] = {}

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Header
-from sqlalchemy import Column, Connection, Integer, LargeBinary, MetaData, String, Table, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db import created_at_column
 from shared.errors import Conflict
 
 IdempotencyKey = Annotated[
@@ -23,19 +22,6 @@ IdempotencyKey = Annotated[
         description="Client-chosen key; a retry with the same key and body returns the first result.",
     ),
 ]
-
-
-def make_idempotency_table(metadata: MetaData) -> Table:
-    return Table(
-        "idempotency_keys",
-        metadata,
-        Column("principal", String(200), primary_key=True),
-        Column("key", String(200), primary_key=True),
-        Column("request_hash", String(64), nullable=False),
-        Column("status", Integer, nullable=False),
-        Column("body", LargeBinary, nullable=False),
-        created_at_column(),
-    )
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:

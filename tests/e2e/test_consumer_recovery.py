@@ -110,7 +110,10 @@ def test_rewinding_every_consumer_group_to_the_start_changes_no_state(clients, a
         message="the order event to reach targets",
     )
     for service in SERVICES:
-        wait_until(lambda: group_lag(settings, service, topics_of(service)) == 0, message=f"{service} caught up")
+        wait_until(
+            lambda service=service: group_lag(settings, service, topics_of(service)) == 0,
+            message=f"{service} caught up",
+        )
     before = snapshot(engines)
     workers.stop()
     for service in SERVICES:
@@ -119,7 +122,7 @@ def test_rewinding_every_consumer_group_to_the_start_changes_no_state(clients, a
     workers.start()
     for service in SERVICES:
         wait_until(
-            lambda: group_lag(settings, service, topics_of(service)) == 0,
+            lambda service=service: group_lag(settings, service, topics_of(service)) == 0,
             timeout=60,
             message=f"{service} replayed its topics",
         )

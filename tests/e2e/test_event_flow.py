@@ -64,7 +64,7 @@ def test_org_unit_created_in_targets_is_projected_by_every_other_service(clients
     company = create_org_unit(clients["targets"], admin, kind="company")
     for service in ("inventory", "visits", "audit"):
         projected = wait_until(
-            lambda: (
+            lambda service=service: (
                 (r := clients[service].get(f"/org-units/{company['id']}", headers=admin)).status_code == 200
                 and r.json()
             ),
@@ -107,6 +107,7 @@ def test_same_erp_message_twice_and_older_version_late_have_one_effect(clients, 
     send_erp(producer, erp_order(marker, dealer, lines=[("SKU-9", "1", "1")]), key=order_id)
     wait_until(lambda: inventory_order(clients, admin, marker), message="marker order")
     order = inventory_order(clients, admin, order_id)
+    assert order is not None
     assert (order["erp_version"], Decimal(order["total_amount"])) == (2, Decimal("40.00"))
     with engines["inventory"].connect() as conn:
         published = conn.scalar(
@@ -127,6 +128,7 @@ def test_duplicate_envelope_is_applied_once_by_targets(clients, admin, producer,
         lambda: actual_amount(clients, admin, territory["office"]["id"]) == before + 100, message="first delivery"
     )
     order = inventory_order(clients, admin, order_id)
+    assert order is not None
     # Find the exact envelope inventory published and deliver it again.
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, consumer_timeout_ms=5000
@@ -216,6 +218,8 @@ def test_relay_that_died_after_commit_publishes_on_restart(clients, admin, worke
 def test_inventory_role_cannot_read_the_visits_schema(engines):
     from sqlalchemy.exc import ProgrammingError
 
-    with engines["inventory"].connect() as conn:
-        with pytest.raises(ProgrammingError, match="permission denied for schema visits"):
-            conn.execute(text("SELECT count(*) FROM visits.outlets"))
+    with (
+        engines["inventory"].connect() as conn,
+        pytest.raises(ProgrammingError, match="permission denied for schema visits"),
+    ):
+        conn.execute(text("SELECT count(*) FROM visits.outlets"))

@@ -28,7 +28,7 @@ def test_a_moved_office_and_its_teams_are_moved_everywhere_and_scopes_follow(cli
     before = subtree_paths(targets, admin, province["id"])
     for service in PROJECTING:
         wait_until(
-            lambda: subtree_paths(clients[service], admin, province["id"]) == before,
+            lambda service=service: subtree_paths(clients[service], admin, province["id"]) == before,
             message=f"{service} to learn the office and its teams",
         )
     dealer = clients["inventory"].post(
@@ -47,10 +47,11 @@ def test_a_moved_office_and_its_teams_are_moved_everywhere_and_scopes_follow(cli
     )
     assert moved.status_code == 200 and moved.json()["moved_units"] == 4, moved.text
     after = subtree_paths(targets, admin, office["id"])
+    assert after is not None
     assert all(path.startswith(f"{west['path']}.") for path in after.values()) and len(after) == 4
     for service in PROJECTING:
         wait_until(
-            lambda: subtree_paths(clients[service], admin, office["id"]) == after,
+            lambda service=service: subtree_paths(clients[service], admin, office["id"]) == after,
             message=f"{service} to move the office and every team",
         )
         assert subtree_paths(clients[service], admin, province["id"]) == {province["id"]: province["path"]}
@@ -76,7 +77,9 @@ def test_a_rename_reaches_every_service(clients, admin):
     )
     for service in PROJECTING:
         wait_until(
-            lambda: clients[service].get(f"/org-units/{company['id']}", headers=admin).json().get("name") == name,
+            lambda service=service: (
+                clients[service].get(f"/org-units/{company['id']}", headers=admin).json().get("name") == name
+            ),
             message=f"{service} to rename the company",
         )
 

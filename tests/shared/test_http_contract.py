@@ -8,6 +8,7 @@ import uuid
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from services.targets import db as targets_db
@@ -152,6 +153,7 @@ def test_correlation_id_flows_from_request_into_events_and_consumers(clients, ad
 
 def test_token_claims_are_checked_against_issuer_and_audience(clients, infra):
     key = jwt.algorithms.RSAAlgorithm.from_jwk(infra.issuer.jwk)
+    assert isinstance(key, rsa.RSAPrivateKey), "the local issuer's JWK holds its private key"
     wrong_audience = jwt.encode(
         {"iss": infra.issuer.issuer, "aud": "other", "sub": "x", "role": "admin", "exp": 4_000_000_000},
         key,

@@ -30,4 +30,5 @@ def test_parts_sum_to_the_order_and_stay_fair(split, cents, thousandths):
     for part in parts:
         fair = Fraction(amount) * Fraction(by_person[part.person_id])
         assert abs(Fraction(part.amount) - fair) < Fraction(1, 100)
-        assert part.amount >= 0 and part.amount.as_tuple().exponent >= -2
+        exponent = part.amount.as_tuple().exponent
+        assert part.amount >= 0 and isinstance(exponent, int) and exponent >= -2

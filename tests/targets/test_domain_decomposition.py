@@ -118,7 +118,7 @@ def test_blend_of_historical_share_and_equal_split():
 
 def test_blend_weights_accept_method_names():
     children = [Child("a", manual_weight=D(1)), Child("b", manual_weight=D(3))]
-    request = SplitRequest(parent=D(8), children=children, method="blend", blend_weights={"manual": D("0.5")})
+    request = SplitRequest(parent=D(8), children=children, method=Method.BLEND, blend_weights={"manual": D("0.5")})
     # a blend of one method is that method: 8 * 1/4 = 2, 8 * 3/4 = 6.
     assert values(decompose(request)) == {"a": D(2), "b": D(6)}
 
@@ -198,13 +198,13 @@ HIST = {"2024": D(1)}
         (SplitRequest(parent=D(10), children=[]), "children"),
         (SplitRequest(parent=D(10), children=[Child("a"), Child("a")]), "children[a]"),
         (SplitRequest(parent=D(-10), children=[Child("a")]), "parent"),
-        (SplitRequest(parent=10.0, children=[Child("a")]), "parent"),
+        (SplitRequest(parent=10.0, children=[Child("a")]), "parent"),  # type: ignore[arg-type]  # a float is refused
         (SplitRequest(parent=D("10.5"), children=[Child("a")]), "parent"),
         (SplitRequest(parent=D(10), children=[Child("a")], step=D(0)), "step"),
         (SplitRequest(parent=D(10), children=[Child("a")], step=D(-1)), "step"),
         (SplitRequest(parent=D(10), children=[Child("a")], step=D("NaN")), "step"),
-        (SplitRequest(parent=D(10), children=[Child("a")], step="one"), "step"),
-        (SplitRequest(parent=D(10), children=[Child("a")], method="guess"), "method"),
+        (SplitRequest(parent=D(10), children=[Child("a")], step="one"), "step"),  # type: ignore[arg-type]  # refused
+        (SplitRequest(parent=D(10), children=[Child("a")], method="guess"), "method"),  # type: ignore[arg-type]  # refused
         (SplitRequest(parent=D(10), children=[Child("a")], method=Method.SEASONALITY), "method"),
         # historical share
         (

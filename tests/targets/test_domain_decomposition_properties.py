@@ -28,7 +28,7 @@ def manual_splits(draw, locks=True):
     weights = draw(st.lists(WEIGHTS, min_size=n, max_size=n))
     if not any(weights):
         weights[draw(st.integers(0, n - 1))] = D(1)
-    locked = [None] * n
+    locked: list[int | None] = [None] * n
     if locks:
         locked = draw(st.lists(st.one_of(st.none(), st.integers(0, 10**6)), min_size=n, max_size=n))
     spreadable = any(w for w, lock in zip(weights, locked, strict=False) if lock is None)
@@ -124,7 +124,7 @@ def test_growth_bounds_hold_or_the_parent_is_truly_unreachable(split):
             caps = [high if c.manual_weight else low for c, (low, high) in free]
             assert None not in caps and sum(caps) < pool
         else:
-            assert error.field.endswith(".last_year")
+            assert error.field is not None and error.field.endswith(".last_year")
             assert any(high is not None and low > high for low, high in ranges)
         return
     assert sum(a.value for a in result) == split.parent
@@ -163,7 +163,7 @@ def potential_splits(draw):
         indicators = {name: D(draw(st.integers(1, 10**6))) for name in names}
         history = {"2024": D(draw(st.integers(1, 10**6)))}
         children.append(Child(f"c{i}", indicators=indicators, history=history))
-    blend = {
+    blend: dict[str, D] = {
         Method.HISTORICAL_SHARE: D(draw(st.integers(0, 3))),
         Method.MARKET_POTENTIAL: D(1),
         Method.EQUAL: D(draw(st.integers(0, 3))),
@@ -185,7 +185,7 @@ def potential_splits(draw):
 def test_market_potential_and_blends_sum_exactly(split):
     result = decompose(split)
     assert sum(a.value for a in result) == split.parent
-    assert abs(sum(a.explanation.share for a in result) - 1) < D("1e-20")
+    assert abs(sum((a.explanation.share for a in result), D(0)) - 1) < D("1e-20")
     assert all(a.value >= 0 and is_whole_steps(a.value, split.step) for a in result)
 
 

@@ -132,7 +132,7 @@ def test_floors_count_against_what_locks_leave():
         (GrowthBounds(min_growth=D("-1.5")), "growth_bounds.min_growth"),
         (GrowthBounds(max_growth=D("-2")), "growth_bounds.max_growth"),
         (GrowthBounds(min_growth=D("0.5"), max_growth=D("0.1")), "growth_bounds.max_growth"),
-        (GrowthBounds(min_growth="lots"), "growth_bounds.min_growth"),
+        (GrowthBounds(min_growth="lots"), "growth_bounds.min_growth"),  # type: ignore[arg-type]  # refused input
     ],
 )
 def test_bad_bounds_are_refused(bounds, field):

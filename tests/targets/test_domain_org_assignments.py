@@ -96,8 +96,9 @@ def test_a_period_must_end_after_it_starts(end):
 
 def test_assignment_on_a_day_counts_the_first_day_and_not_the_last():
     history = [a("A", "01-01", "03-01"), a("B", "03-01", None)]
-    assert assignment_on(history, d("02-28")).org_unit_id == "A"
-    assert assignment_on(history, d("03-01")).org_unit_id == "B"
+    first, second = assignment_on(history, d("02-28")), assignment_on(history, d("03-01"))
+    assert first is not None and first.org_unit_id == "A"
+    assert second is not None and second.org_unit_id == "B"
     assert assignment_on(history, date(2025, 12, 31)) is None
 
 

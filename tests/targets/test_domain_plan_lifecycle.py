@@ -54,11 +54,26 @@ def test_roles_other_than_managers_never_move_a_plan(role, action):
     assert role in caught.value.detail
 
 
-@pytest.mark.parametrize("action", [PlanAction.approve, PlanAction.return_, PlanAction.publish, PlanAction.archive])
-def test_the_planner_at_the_root_cannot_approve_publish_or_archive_their_own_plan(action):
+@pytest.mark.parametrize("action", [PlanAction.approve, PlanAction.return_, PlanAction.archive])
+def test_the_planner_at_the_root_cannot_approve_or_archive_their_own_plan(action):
     with pytest.raises(Forbidden) as caught:
         check_authority(action, "region_manager", at_or_above_root=True, above_root=False)
     assert "above the plan's root" in caught.value.detail
+
+
+def test_the_planner_at_the_root_publishes_their_approved_plan_to_their_reps():
+    assert check_authority("publish", "region_manager", at_or_above_root=True, above_root=False).action == "publish"
+    with pytest.raises(Forbidden):
+        check_authority("publish", "region_manager", at_or_above_root=False, above_root=False)
+
+
+@pytest.mark.parametrize("action", list(PlanAction))
+def test_a_companys_own_director_moves_the_company_plan_and_nobody_below_does(action):
+    assert check_authority(action, "director", at_or_above_root=True, above_root=False, root_is_company=True)
+    with pytest.raises(Forbidden):
+        check_authority(action, "region_manager", at_or_above_root=True, above_root=False, root_is_company=True)
+    with pytest.raises(Forbidden):
+        check_authority(action, "director", at_or_above_root=False, above_root=False, root_is_company=True)
 
 
 @pytest.mark.parametrize("action", [PlanAction.approve, PlanAction.return_, PlanAction.publish, PlanAction.archive])

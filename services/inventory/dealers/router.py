@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Request
 
 from services.inventory import db
 from services.inventory.dealers import service
-from services.inventory.dealers.schemas import DealerCreate, DealerOut
+from services.inventory.dealers.schemas import DealerCreate, DealerOut, DealerUpdate
 from shared.auth import PrincipalDep, require_role
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
+from shared.http.not_yet_known import NOT_YET_KNOWN_RESPONSE
 from shared.identity import Role
 
 router = APIRouter(prefix="/dealers", tags=["dealers"])
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/dealers", tags=["dealers"])
     status_code=201,
     response_model=DealerOut,
     summary="Register a dealer in an org unit",
+    responses=NOT_YET_KNOWN_RESPONSE,
     dependencies=[require_role(Role.director, Role.region_manager, Role.supervisor)],
 )
 def register_dealer(
@@ -50,3 +52,13 @@ def list_dealers(
 @router.get("/{dealer_id}", response_model=DealerOut, summary="One dealer")
 def get_dealer(dealer_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
     return service.get_dealer(conn, principal, dealer_id)
+
+
+@router.patch(
+    "/{dealer_id}",
+    response_model=DealerOut,
+    summary="Change a dealer's territory, credit limit, terms, grade or status (published)",
+    dependencies=[require_role(Role.director, Role.region_manager)],
+)
+def update_dealer(dealer_id: uuid.UUID, body: DealerUpdate, conn: ConnDep, principal: PrincipalDep):
+    return service.update_dealer(conn, principal, dealer_id, body)

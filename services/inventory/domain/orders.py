@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import Any
 
 from shared.errors import Conflict
 
@@ -28,10 +29,10 @@ def price_lines(lines: list[tuple[str, Decimal, Decimal]]) -> list[PricedLine]:
 
 def order_totals(lines: list[PricedLine]) -> tuple[Decimal, Decimal]:
     """(total quantity, total amount) of an order."""
-    return sum((l.quantity for l in lines), Decimal(0)), sum((l.amount for l in lines), Decimal(0))
+    return sum((line.quantity for line in lines), Decimal(0)), sum((line.amount for line in lines), Decimal(0))
 
 
-def content_hash(document: dict) -> str:
+def content_hash(document: dict[str, Any]) -> str:
     """A stable fingerprint of an ERP message, to tell a redelivery from a changed message."""
     return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
 

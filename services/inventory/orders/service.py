@@ -14,7 +14,7 @@ from services.inventory.orders.tables import orders as o
 from shared.errors import NotFound
 from shared.events.erp import ErpOrder
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 
 
 def record_erp_order(conn: Connection, message: ErpOrder) -> ErpOrderAccepted:

@@ -19,7 +19,7 @@ from services.targets.domain.attribution import CoverageSpan, Share, check_timel
 from services.targets.people.service import ensure_people_in_scope
 from shared.errors import NotFound
 from shared.identity import Principal
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 
 ou = db.org_units
 SHARE_PLACES = Decimal("0.000001")

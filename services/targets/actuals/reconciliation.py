@@ -19,7 +19,7 @@ from services.targets.actuals.tables import actual_attributions, actual_days, or
 from services.targets.domain.attribution import SALE_STATUSES, Source, UnattributedReason
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import ensure_in_scope, subtree_ids
+from shared.org.scope import ensure_in_scope, subtree_ids
 
 ou = db.org_units
 ORDER = Source.order.value
@@ -64,15 +64,20 @@ def reconcile(
     if subtree is not None:
         received = received.where(o.c.org_unit_id.in_(subtree))
         units = units.where(ou.c.id.in_(subtree))
-    reps = None
     if subtree is None:
-        reps = _totals(
-            conn.execute(
-                select(func.sum(d.c.facts), func.sum(d.c.amount), func.sum(d.c.quantity)).where(
-                    d.c.source == ORDER, d.c.holder_kind == "person", d.c.day.between(date_from, date_to)
-                )
-            ).one()
+        by_rep = select(func.sum(d.c.facts), func.sum(d.c.amount), func.sum(d.c.quantity)).where(
+            d.c.source == ORDER, d.c.holder_kind == "person", d.c.day.between(date_from, date_to)
         )
+    else:
+        # A subtree's rep split comes from the ledger, which knows each rep's piece's unit (the day sums do not).
+        a = actual_attributions
+        by_rep = select(func.count(), func.sum(a.c.amount), func.sum(a.c.quantity)).where(
+            a.c.source == ORDER,
+            a.c.person_id.is_not(None),
+            a.c.org_unit_id.in_(subtree),
+            a.c.day.between(date_from, date_to),
+        )
+    reps = _totals(conn.execute(by_rep).one())
     groups = _unattributed(conn, date_from, date_to, subtree, limit, offset)
     received_totals = _totals(conn.execute(received).one())
     unit_totals = _totals(conn.execute(units).one())
@@ -102,15 +107,15 @@ def _unattributed(
         (ou.c.id.is_(None), UnattributedReason.unknown_org_unit.value),
         else_=UnattributedReason.no_covering_rep.value,
     ).label("reason")
-    facts = (
+    fact_rows = (
         select(a.c.source_id, reason, func.sum(a.c.amount).label("amount"), func.sum(a.c.quantity).label("quantity"))
         .select_from(a.outerjoin(ou, ou.c.id == a.c.org_unit_id))
         .where(a.c.source == ORDER, a.c.person_id.is_(None), a.c.day.between(date_from, date_to))
         .group_by(a.c.source_id, reason)
     )
     if subtree is not None:
-        facts = facts.where(a.c.org_unit_id.in_(subtree))
-    facts = facts.subquery()
+        fact_rows = fact_rows.where(a.c.org_unit_id.in_(subtree))
+    facts = fact_rows.subquery()
     totals = {
         r.reason: r
         for r in conn.execute(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from services.targets.actuals import coverage as actuals_coverage
 from services.targets.actuals import reconciliation as actuals_reconciliation
-from services.targets.actuals import service
+from services.targets.actuals import totals
 from services.targets.actuals.schemas import ActualsOut, CoverageChangeOut, CoverageIn, CoverageOut, ReconciliationOut
 from shared.auth import PrincipalDep, require_role
 from shared.http.app import ConnDep
@@ -47,7 +47,7 @@ def reconcile(
     "/actuals/{org_unit_id}",
     response_model=ActualsOut,
     tags=["actuals"],
-    summary="Order amount and volume attributed to an org unit's subtree over a date range",
+    summary="Order amount and volume of an org unit's subtree over a date range, by the tree of each order's day",
 )
 def get_actuals(
     org_unit_id: uuid.UUID,
@@ -56,7 +56,7 @@ def get_actuals(
     date_from: Annotated[IsoDate | None, Query(examples=["2026-01-01"])] = None,
     date_to: Annotated[IsoDate | None, Query(examples=["2026-12-31"])] = None,
 ):
-    return service.actuals(conn, principal, org_unit_id, date_from, date_to)
+    return totals.actuals(conn, principal, org_unit_id, date_from, date_to)
 
 
 @router.get(

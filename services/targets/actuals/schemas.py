@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, decimal_string
+from shared.types import DecimalString, IsoDate
 
 SHARE_PATTERN = r"^(0\.[0-9]{1,6}|1(\.0{1,6})?)$"
 
 # A rep's contribution share of a dealer: above 0, at most 1, up to 6 decimals ("0.5", "0.333334", "1").
-ShareValue = decimal_string(SHARE_PATTERN, "0.5")
+ShareValue = Annotated[Decimal, DecimalString(SHARE_PATTERN, "0.5")]
 
 
 class CoveringRep(BaseModel):
@@ -96,7 +96,7 @@ class ReconciliationOut(BaseModel):
     org_unit_id: uuid.UUID | None = Field(description="The subtree reported on; none = the whole company")
     received: Totals = Field(description="Orders received that count (not cancelled)")
     attributed_to_org_units: Totals = Field(description="What the top node's actual adds up to")
-    attributed_to_reps: Totals | None = Field(description="Split over covering reps; whole-company reports only")
+    attributed_to_reps: Totals | None = Field(description="Split over the covering reps of the units reported on")
     unattributed: list[UnattributedGroup]
     balanced: bool = Field(description="received = attributed to org units + unknown dealers + unknown org units")
 

@@ -8,21 +8,15 @@ yet; when they do, their handlers build a Fact with their own source and call ac
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func
 from sqlalchemy.dialects.postgresql import insert
 
 from services.targets import db
 from services.targets.actuals.ledger import Fact, record_facts
-from services.targets.actuals.schemas import ActualsOut
-from services.targets.actuals.tables import actual_days, dealers, order_actuals
+from services.targets.actuals.tables import dealers, order_actuals
 from services.targets.domain.attribution import Source, counts_as_sale
 from shared.consumer import Decoded
 from shared.events.inventory import DealerRegistered, OrderRecorded
-from shared.identity import Principal
-from shared.org import ensure_in_scope, subtree_ids
 
 ou = db.org_units
 
@@ -89,34 +83,12 @@ def apply_orders_recorded(conn: Connection, messages: list[Decoded]) -> None:
 
 def apply_dealer_registered(conn: Connection, message: Decoded) -> None:
     """Learn which org unit a dealer belongs to, so its coverage can be managed within that subtree."""
-    dealer: DealerRegistered = message.payload
+    dealer = message.payload
+    assert isinstance(dealer, DealerRegistered), "registered for DealerRegistered only"
     values = dict(id=dealer.dealer_id, code=dealer.code, name=dealer.name, org_unit_id=dealer.org_unit_id)
     stmt = insert(dealers).values(values)
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[dealers.c.id], set_={k: stmt.excluded[k] for k in values if k != "id"}
         )
-    )
-
-
-def actuals(
-    conn: Connection, principal: Principal, org_unit_id: uuid.UUID, date_from: date | None, date_to: date | None
-) -> ActualsOut:
-    """Order totals attributed to the org unit's whole subtree over a date range."""
-    ensure_in_scope(conn, ou, principal, org_unit_id)
-    d = actual_days
-    query = select(
-        func.coalesce(func.sum(d.c.amount), 0),
-        func.coalesce(func.sum(d.c.quantity), 0),
-        func.coalesce(func.sum(d.c.facts), 0),
-    ).where(
-        d.c.source == Source.order.value, d.c.holder_kind == "org_unit", d.c.holder_id.in_(subtree_ids(ou, org_unit_id))
-    )
-    if date_from:
-        query = query.where(d.c.day >= date_from)
-    if date_to:
-        query = query.where(d.c.day <= date_to)
-    amount, quantity, orders = conn.execute(query).one()
-    return ActualsOut(
-        org_unit_id=org_unit_id, date_from=date_from, date_to=date_to, amount=amount, quantity=quantity, orders=orders
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from services.targets.domain.explanation import percent, show
 from services.targets.domain.rounding import (
@@ -27,6 +27,9 @@ from services.targets.domain.rounding import (
 )
 from services.targets.domain.seasonality import QUARTER_MONTHS, check_profile
 from shared.errors import InvalidInput
+
+Leaf = TypeVar("Leaf", bound=Hashable)
+Product = TypeVar("Product", bound=Hashable)
 
 MONTH_NUMBERS = tuple(range(1, 13))
 
@@ -157,12 +160,12 @@ def month_splitter(weights: Sequence[int]) -> Callable[[int], list[int]]:
 
 
 def cross_split(
-    leaf_values: Mapping[Hashable, Any],
-    product_shares: Mapping[Hashable, Any],
+    leaf_values: Mapping[Leaf, Any],
+    product_shares: Mapping[Product, Any],
     month_profile: Sequence[Any],
     *,
     step: Any,
-    product_month_profiles: Mapping[Hashable, Sequence[Any]] | None = None,
+    product_month_profiles: Mapping[Product, Sequence[Any]] | None = None,
 ) -> CrossSplit:
     """Split every leaf's yearly value over products by share, then each product over months by profile."""
     step = check_step(step)

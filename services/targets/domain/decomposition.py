@@ -11,7 +11,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from services.targets.domain.explanation import Allocation, Explanation
 from services.targets.domain.growth_bounds import Limit, fit_within_limits, growth_limits
@@ -26,6 +26,8 @@ from services.targets.domain.rounding import (
 )
 from services.targets.domain.weights import Weighting, normalise, weigh_children
 from shared.errors import InvalidInput
+
+Key = TypeVar("Key", bound=Hashable)
 
 __all__ = [
     "Allocation",
@@ -99,13 +101,15 @@ def spread_pool(
         )
     pool_shares = [Fraction(0)] * len(shares)
     unclamped: list[Fraction | None] = [None] * len(shares)
+    free_raw: list[Fraction]
+    free_clamps: list[str | None]
     for i in free:
         pool_shares[i] = shares[i] / free_weight if free_weight else Fraction(0)
         unclamped[i] = pool * pool_shares[i]
     if limits is not None:
         free_raw, free_clamps = fit_within_limits(pool, [shares[i] for i in free], [limits[i] for i in free], step)
     else:
-        free_raw, free_clamps = [unclamped[i] for i in free], [None] * len(free)
+        free_raw, free_clamps = [pool * pool_shares[i] for i in free], [None] * len(free)
     if sum(free_raw) != pool:
         raise ValueError("spread does not add up to the pool")  # a bug, never user input
     order = sorted(range(len(free)), key=lambda j: (-shares[free[j]], keys[free[j]]))
@@ -175,7 +179,7 @@ def decompose(request: SplitRequest) -> list[Allocation]:
     children = list(request.children)
     check_children(children)
     weighting = weigh_children(request)
-    locks = []
+    locks: list[int | None] = []
     for child in children:
         if child.locked_value is None:
             locks.append(None)
@@ -203,12 +207,12 @@ def decompose(request: SplitRequest) -> list[Allocation]:
 
 def split_by_weights(
     parent: Any,
-    weights: Sequence[tuple[Hashable, Any]],
+    weights: Sequence[tuple[Key, Any]],
     *,
     step: Any,
     method: Method = Method.MANUAL,
     field: str = "weights",
-    locked: Mapping[Hashable, Any] | None = None,
+    locked: Mapping[Key, Any] | None = None,
     locked_field: str = "locked",
     basis: str = "",
 ) -> list[Allocation]:
@@ -228,7 +232,7 @@ def split_by_weights(
     unknown = [key for key in locked if key not in known]
     if unknown:
         raise InvalidInput(f"{unknown[0]!r} is locked but not split over", field=f"{locked_field}[{unknown[0]}]")
-    locks = []
+    locks: list[int | None] = []
     for key in keys:
         if key in locked and locked[key] is not None:
             name = f"{locked_field}[{key}]"

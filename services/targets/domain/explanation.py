@@ -98,11 +98,54 @@ class Allocation:
 
 def show(amount: Decimal, step: Decimal, extra_places: int = 2) -> str:
     """Format an amount with the step's decimals plus a few more, trailing zeros trimmed."""
-    places = max(0, -step.as_tuple().exponent) + extra_places
+    exponent = step.as_tuple().exponent
+    assert isinstance(exponent, int), f"a step is a finite number, not {step}"
+    places = max(0, -exponent) + extra_places
     text = f"{amount:.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def grouped(amount: Decimal, step: Decimal, unit: str = "", extra_places: int = 0) -> str:
+    """An amount as a person reads it: thousands separators, the step's decimals (extra ones trimmed), the unit."""
+    places = max(0, -step.normalize().as_tuple().exponent)  # a step read as 1.0000 still means whole units
+    text = f"{amount:,.{places + extra_places}f}"
+    if extra_places and "." in text:
+        whole, decimals = text.split(".")
+        decimals = decimals[:places] + decimals[places:].rstrip("0")
+        text = f"{whole}.{decimals}" if decimals else whole
+    return f"{text} {unit}" if unit else text
+
+
+def narrate(e: Explanation, child: str, parent: str, unit: str = "") -> str:
+    """The sentence for a rep: both units named, amounts with separators and the plan's unit, "the rest" stated."""
+
+    def g(amount: Decimal, extra: int = 0) -> str:
+        return grouped(amount, e.step, unit, extra)
+
+    whole = f"{parent}'s {g(e.parent)}"
+    if e.locked:
+        return (
+            f"{child} is locked at {g(e.value)} by the manager; the rest of {whole}, {g(e.parent - e.value)}, "
+            f"is shared by the other units under {parent}."
+        )
+    head = METHOD_LABELS[e.method] + (f" ({e.basis})" if e.basis else "")
+    if e.clamp is not None:
+        direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")
+        moved = "the excess went to" if e.clamp == "ceiling" else "the shortfall came from"
+        growth = f"{(e.value / e.last_year - 1) * 100:+.2f} %" if e.last_year else "no growth"
+        return (
+            f"{child}: {head} of {whole} gave {g(e.unclamped_value, 2)}, {direction} {g(e.value)} by the growth "
+            f"{word} ({growth} on last year's {g(e.last_year)}); {moved} the other units under {parent}."
+        )
+    pool = whole if e.pool == e.parent else f"the rest of {whole} once locked units are taken out, {g(e.pool)}"
+    text = f"{child} gets {head}: {percent(e.pool_share)} of {pool} = {g(e.raw_value, 2)}"
+    if e.rounding_adjustment > 0:
+        text += f", rounded up to {g(e.value)}"
+    elif e.rounding_adjustment < 0:
+        text += f", rounded down to {g(e.value)}"
+    return text + f"; the units under {parent} add up to exactly {g(e.parent)}."
 
 
 def percent(share: Decimal) -> str:
@@ -121,6 +164,7 @@ def describe(e: Explanation) -> str:
     if e.clamp is not None:
         direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")
         moved = "the excess went to" if e.clamp == "ceiling" else "the shortfall came from"
+        assert e.unclamped_value is not None and e.last_year is not None, "a growth clamp needs last year's value"
         growth = f"{(e.value / e.last_year - 1) * 100:+.2f} %" if e.last_year else "no growth"
         return (
             f"{head} gave {show(e.unclamped_value, s)}, {direction} {show(e.value, s)} by the growth {word} "

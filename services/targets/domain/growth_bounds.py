@@ -82,15 +82,9 @@ def fit_within_limits(
     child, so it ends within len(weights) rounds and never oscillates.
     """
     least = sum(limit.floor for limit in limits)
-    most: int | None = 0
-    for weight, limit in zip(weights, limits, strict=False):
-        if weight == 0:
-            most += limit.floor
-        elif limit.ceiling is None:
-            most = None
-            break
-        else:
-            most += limit.ceiling
+    # A weightless child stays on its floor; one weighted child without a ceiling leaves the total unbounded.
+    ceilings = [limit.floor if weight == 0 else limit.ceiling for weight, limit in zip(weights, limits, strict=False)]
+    most = None if None in ceilings else sum(c for c in ceilings if c is not None)
     if total < least:
         raise InvalidInput(
             f"the growth floors need at least {from_units(least, step)} but only {from_units(total, step)} "
@@ -114,11 +108,8 @@ def fit_within_limits(
                 raw[i], clamps[i] = Fraction(limits[i].floor), ("floor" if limits[i].floor else None)
             break
         scale = Fraction(rest) / weight_sum
-        over = {
-            i: scale * weights[i] - limits[i].ceiling
-            for i in free
-            if limits[i].ceiling is not None and scale * weights[i] > limits[i].ceiling
-        }
+        ceiling_of = {i: c for i in free if (c := limits[i].ceiling) is not None}
+        over = {i: scale * weights[i] - c for i, c in ceiling_of.items() if scale * weights[i] > c}
         under = {i: limits[i].floor - scale * weights[i] for i in free if scale * weights[i] < limits[i].floor}
         if not over and not under:
             for i in free:
@@ -127,10 +118,12 @@ def fit_within_limits(
         excess, shortfall = sum(over.values()), sum(under.values())
         if excess >= shortfall:
             for i in over:
-                raw[i], clamps[i] = Fraction(limits[i].ceiling), "ceiling"
+                raw[i], clamps[i] = Fraction(ceiling_of[i]), "ceiling"
             free -= over.keys()
         if shortfall >= excess:
             for i in under:
                 raw[i], clamps[i] = Fraction(limits[i].floor), "floor"
             free -= under.keys()
-    return raw, clamps
+    amounts = [r for r in raw if r is not None]
+    assert len(amounts) == len(raw), "every child is fixed when the loop ends"
+    return amounts, clamps

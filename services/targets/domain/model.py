@@ -66,5 +66,5 @@ class SplitRequest:
     step: Decimal = Decimal(1)
     history_period: str | None = None
     indicator_weights: Mapping[str, Decimal] | None = None
-    blend_weights: Mapping[Method, Decimal] | None = None
+    blend_weights: Mapping[str, Decimal] | None = None  # by method name (Method is a str enum)
     growth_bounds: GrowthBounds | None = None

@@ -1,8 +1,20 @@
 """A target plan's status lifecycle: draft -> submitted -> approved -> published -> archived, and who may move it.
 
-The planner (a manager at or above the plan's root unit: the region manager handed the target) drafts,
-decomposes and submits; a manager strictly above the root (the director, or an admin) approves, returns,
-publishes and archives. Reps, supervisors, auditors and ERP never move a plan.
+Who may do what (roles from DOMAIN.md; "at the root" = the manager whose own unit is the plan's root):
+
+| action                        | plan rooted below a company (region…) | plan rooted at a company             |
+|-------------------------------|---------------------------------------|--------------------------------------|
+| draft, decompose, submit      | a manager at or above the root        | the company's director, an admin     |
+| approve, return               | a manager strictly above the root     | the company's director, an admin     |
+| publish (once approved)       | a manager at or above the root        | the company's director, an admin     |
+| archive                       | a manager strictly above the root     | the company's director, an admin     |
+| request an adjustment         | a manager, for cells in their subtree | the same                             |
+| decide an adjustment          | a manager above the requester         | the same; an admin decides a request |
+|                               |                                       | made at the company itself           |
+
+A company has nobody above it but the company-wide roles, so its own director approves its plan; below it the
+approval comes from above the root, and the region manager handed the target publishes it to their reps once
+approved (001: 公平制定和下达区域内业务代表的目标). Reps, supervisors, auditors and ERP never move a plan.
 """
 
 from __future__ import annotations
@@ -61,7 +73,7 @@ TRANSITIONS = {
             PlanStatus.draft,
             Authority.above,
         ),
-        Transition(PlanAction.publish, frozenset({PlanStatus.approved}), PlanStatus.published, Authority.above),
+        Transition(PlanAction.publish, frozenset({PlanStatus.approved}), PlanStatus.published, Authority.planner),
         Transition(PlanAction.archive, frozenset({PlanStatus.published}), PlanStatus.archived, Authority.above),
     )
 }
@@ -72,11 +84,18 @@ EDITABLE = frozenset({PlanStatus.draft})
 OPEN_TO_PROPOSALS = frozenset({PlanStatus.draft, PlanStatus.submitted})
 
 
-def check_authority(action: PlanAction | str, role: str, *, at_or_above_root: bool, above_root: bool) -> Transition:
+def check_authority(
+    action: PlanAction | str, role: str, *, at_or_above_root: bool, above_root: bool, root_is_company: bool = False
+) -> Transition:
     """Refuse a caller whose role or place in the tree does not allow the action (403)."""
     transition = TRANSITIONS[PlanAction(action)]
     if role not in MANAGER_ROLES:
         raise Forbidden(f"role {str(role)!r} may not {transition.action.value} a plan")
+    if root_is_company:
+        # Nobody stands above a company but the company-wide roles: its own director decides its plan.
+        if not (above_root or (role == Role.director and at_or_above_root)):
+            raise Forbidden(f"only the company's director or an admin may {transition.action.value} its plan")
+        return transition
     if transition.authority is Authority.above and not above_root:
         raise Forbidden(f"only a manager above the plan's root unit may {transition.action.value} it")
     if transition.authority is Authority.planner and not at_or_above_root:

@@ -26,19 +26,19 @@ def _texts(values: Mapping[str, Any] | None) -> dict[str, str] | None:
     return None if values is None else {str(k): str(v) for k, v in values.items()}
 
 
-def bounds_to_json(bounds: GrowthBounds | None) -> dict | None:
+def bounds_to_json(bounds: GrowthBounds | None) -> dict[str, Any] | None:
     if bounds is None:
         return None
     return {"min_growth": _text(bounds.min_growth), "max_growth": _text(bounds.max_growth)}
 
 
-def bounds_from_json(data: Mapping | None) -> GrowthBounds | None:
+def bounds_from_json(data: Mapping[str, Any] | None) -> GrowthBounds | None:
     if data is None:
         return None
     return GrowthBounds(_number(data.get("min_growth")), _number(data.get("max_growth")))
 
 
-def level_to_json(level: LevelSplit) -> dict:
+def level_to_json(level: LevelSplit) -> dict[str, Any]:
     return {
         "method": level.method.value,
         "history_period": level.history_period,
@@ -48,7 +48,7 @@ def level_to_json(level: LevelSplit) -> dict:
     }
 
 
-def level_from_json(data: Mapping) -> LevelSplit:
+def level_from_json(data: Mapping[str, Any]) -> LevelSplit:
     return LevelSplit(
         Method(data["method"]),
         data.get("history_period"),
@@ -58,7 +58,7 @@ def level_from_json(data: Mapping) -> LevelSplit:
     )
 
 
-def inputs_to_json(inputs: NodeInputs | Child) -> dict:
+def inputs_to_json(inputs: NodeInputs | Child) -> dict[str, Any]:
     out = {
         "locked_value": _text(inputs.locked_value),
         "history": _texts(inputs.history),
@@ -69,7 +69,7 @@ def inputs_to_json(inputs: NodeInputs | Child) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def inputs_from_json(data: Mapping) -> NodeInputs:
+def inputs_from_json(data: Mapping[str, Any]) -> NodeInputs:
     return NodeInputs(
         _number(data.get("locked_value")),
         _numbers(data.get("history")),
@@ -79,7 +79,7 @@ def inputs_from_json(data: Mapping) -> NodeInputs:
     )
 
 
-def spec_to_json(spec: TreeSpec) -> dict:
+def spec_to_json(spec: TreeSpec) -> dict[str, Any]:
     """The whole tree spec: default, per-kind and per-parent splits, node inputs."""
     return {
         "default": level_to_json(spec.default),
@@ -89,7 +89,7 @@ def spec_to_json(spec: TreeSpec) -> dict:
     }
 
 
-def spec_from_json(data: Mapping) -> TreeSpec:
+def spec_from_json(data: Mapping[str, Any]) -> TreeSpec:
     return TreeSpec(
         level_from_json(data["default"]),
         {k: level_from_json(v) for k, v in data.get("by_kind", {}).items()},
@@ -98,7 +98,7 @@ def spec_from_json(data: Mapping) -> TreeSpec:
     )
 
 
-def request_to_json(request: SplitRequest) -> dict:
+def request_to_json(request: SplitRequest) -> dict[str, Any]:
     """One parent's split request: parent value, step, method and parameters, children with their inputs."""
     level = LevelSplit(
         Method(request.method),
@@ -115,7 +115,7 @@ def request_to_json(request: SplitRequest) -> dict:
     }
 
 
-def request_from_json(data: Mapping) -> SplitRequest:
+def request_from_json(data: Mapping[str, Any]) -> SplitRequest:
     level = level_from_json(data)
     children = []
     for child in data["children"]:
@@ -142,5 +142,5 @@ def request_from_json(data: Mapping) -> SplitRequest:
     )
 
 
-def _method_keys(weights: Mapping | None) -> dict[str, Any] | None:
+def _method_keys(weights: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if weights is None else {str(getattr(k, "value", k)): v for k, v in weights.items()}

@@ -51,8 +51,8 @@ class PlanTree:
     def path_to(self, key: str) -> list[str]:
         """Keys from the root down to `key`."""
         path = [key]
-        while self.nodes[path[-1]].parent is not None:
-            path.append(self.nodes[path[-1]].parent)
+        while (parent := self.nodes[path[-1]].parent) is not None:
+            path.append(parent)
         return path[::-1]
 
     def below(self, key: str) -> list[str]:
@@ -206,7 +206,9 @@ def split_tree(tree: PlanTree, start: str, value: Decimal, spec: TreeSpec, *, st
             continue
         split = split_parent(tree, key, amount, spec, step)
         parents.append(split)
-        queue.extend((a.key, a.value) for a in split.allocations)
+        for allocation in split.allocations:
+            assert isinstance(allocation.key, str), "a plan tree's keys are strings"
+            queue.append((allocation.key, allocation.value))
     return TreeSplit(leaf_values, parents)
 
 

@@ -104,5 +104,5 @@ def diff_cells(old: Mapping[CellKey, Decimal], new: Mapping[CellKey, Decimal]) -
     return [CellDiff(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
 
 
-def _sort_key(key: CellKey) -> tuple:
+def _sort_key(key: CellKey) -> tuple[str, str, str, int]:
     return str(key.org_unit_id), str(key.person_id or ""), key.product_line, key.month

@@ -145,10 +145,12 @@ def blend_shares(request: SplitRequest) -> Weighting:
 
 def as_method(value: object, *, field: str = "method") -> Method:
     """Read a method name; refuse unknown ones."""
-    try:
-        return Method(value)
-    except ValueError:
-        raise InvalidInput(f"unknown method {value!r}", field=field) from None
+    if isinstance(value, str):
+        try:
+            return Method(value)
+        except ValueError:
+            pass
+    raise InvalidInput(f"unknown method {value!r}", field=field)
 
 
 def _percent(share: Fraction) -> str:

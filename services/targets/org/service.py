@@ -23,7 +23,8 @@ from shared.db import Ltree, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events.targets import OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope, ltree, path_label, rebased_path, scope_condition, subtree_ids
+from shared.org.paths import ltree, path_label, rebased_path
+from shared.org.scope import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")

@@ -290,10 +290,10 @@ def members(
     then = in_force(history, on)
     if subtree:
         root_path = select(history.c.path).where(history.c.org_unit_id == org_unit_id, then).scalar_subquery()
-        units = select(history.c.org_unit_id, history.c.path).where(then, history.c.path.op("<@")(root_path))
+        in_force_units = select(history.c.org_unit_id, history.c.path).where(then, history.c.path.op("<@")(root_path))
     else:
-        units = select(history.c.org_unit_id, history.c.path).where(then, history.c.org_unit_id == org_unit_id)
-    units = units.subquery("units")
+        in_force_units = select(history.c.org_unit_id, history.c.path).where(then, history.c.org_unit_id == org_unit_id)
+    units = in_force_units.subquery("units")
     query = (
         select(
             p.c.id.label("person_id"),

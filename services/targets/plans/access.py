@@ -12,7 +12,7 @@ from services.targets.domain.visibility import Viewer
 from services.targets.plans import tables as plan_tables
 from shared.errors import NotFound
 from shared.identity import Principal, Role
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 ou = db.org_units
 tp = plan_tables.target_plans

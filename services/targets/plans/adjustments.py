@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, Row, func, literal, select, true, tuple_
 
 from services.targets import db
+from services.targets.domain.plan_integrity import check_existing_cells, check_open_months, closed_months
 from services.targets.domain.plan_lifecycle import check_adjustable
 from services.targets.domain.plan_versions import (
     CellKey,
@@ -22,11 +24,12 @@ from services.targets.people.service import ensure_people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import above, cell_scope, covers, in_plan, load_plan, read_version
 from services.targets.plans.cells import copy_cells, row_chunks
+from services.targets.plans.integrity import current_values, ensure_whole
 from services.targets.plans.schemas import AdjustmentIn, AdjustmentOut, CellDiffOut, DecisionIn, DiffOut
 from shared.db import utcnow
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.targets.plans import PlanAdjusted
-from shared.identity import Principal
+from shared.identity import Principal, Role
 from shared.org import scope_condition
 from shared.outbox import Outbox
 
@@ -48,18 +51,21 @@ def request_adjustment(
     check_adjustable(plan.status)
     reason = check_reason(command.reason)
     changes = [(CellKey(c.org_unit_id, c.person_id, c.product_line, c.month), c.value) for c in command.changes]
-    return open_adjustment(conn, principal, plan, changes, reason, command.id)
+    return open_adjustment(conn, principal, plan, changes, reason, command.id, reopen_reason=command.reopen_reason)
 
 
 def open_adjustment(
     conn: Connection,
     principal: Principal,
     plan: Row,
-    changes: list[tuple[CellKey, object]],
+    changes: Sequence[tuple[CellKey, object]],
     reason: str,
     adjustment_id: uuid.UUID | None = None,
+    *,
+    reopen_reason: str | None = None,
 ) -> AdjustmentOut:
-    """Record a pending request after checking every changed cell is in the plan and in the caller's subtree."""
+    """Record a pending request after checking every changed cell is in the plan and in the caller's subtree,
+    is an existing cell, and lies in an open month (or an admin reopened the closed ones with a reason)."""
     checked = check_changes(changes, plan.rounding_step)
     for i, (key, _) in enumerate(checked):
         if not covers(conn, principal, key.org_unit_id):
@@ -73,6 +79,12 @@ def open_adjustment(
         valid_from=date(plan.fiscal_year, 1, 1),
         valid_to=date(plan.fiscal_year + 1, 1, 1),
     )
+    keys = [key for key, _ in checked]
+    check_existing_cells(keys, current_values(conn, plan.id, plan.current_version, keys))
+    if reopen_reason is not None and principal.role != Role.admin:
+        raise Forbidden("only an admin may reopen closed months")
+    closed = closed_months(plan.fiscal_year, utcnow().date())
+    check_open_months(keys, closed, reopened=reopen_reason is not None)
     adjustment_id = adjustment_id or uuid.uuid4()
     if conn.scalar(select(adj.c.id).where(adj.c.id == adjustment_id)):
         raise Conflict(f"adjustment {adjustment_id} already exists", field="id")
@@ -93,6 +105,8 @@ def open_adjustment(
                     "product_line": k.product_line,
                     "month": k.month,
                     "value": str(v),
+                    # Kept with the cell, so the approval knows this closed month was reopened, by whom and why.
+                    **({"reopened": f"{principal.subject}: {reopen_reason}"} if k.month in closed else {}),
                 }
                 for k, v in checked
             ],
@@ -183,11 +197,20 @@ def approve_adjustment(
             "request; request the change again on the current version",
             field="base_version",
         )
+    # A month that closed while the request waited is refused too, unless an admin reopened it in the request.
+    closed = closed_months(plan.fiscal_year, utcnow().date())
+    for i, change in enumerate(row.changes):
+        if change["month"] in closed and "reopened" not in change:
+            raise InvalidInput(
+                f"month {change['month']} closed since this request; an admin must request it again with reopen_reason",
+                field=f"changes[{i}].month",
+            )
     old, new = plan.current_version, plan.current_version + 1
     copy_version(conn, plan.id, old, new)
     changed = apply_changes(
         conn, plan.id, new, row.changes, reference=row.id, reason=row.reason, actor=row.requested_by
     )
+    ensure_whole(conn, plan.id, old, new)
     conn.execute(
         plan_tables.plan_versions.insert().values(
             plan_id=plan.id,

@@ -14,7 +14,7 @@ from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import cell_scope, load_plan, read_version
 from services.targets.plans.schemas import CellOut
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 cells = plan_tables.target_cells
 COLUMNS = ("plan_id", "version", "org_unit_id", "person_id", "product_line", "month", "value")
@@ -30,7 +30,9 @@ def escape(text: str) -> str:
 
 def amount_text(step: Decimal) -> Callable[[int], str]:
     """Turn a whole number of steps into the cell's text value, without building a Decimal per cell."""
-    places = max(0, -step.normalize().as_tuple().exponent)
+    exponent = step.normalize().as_tuple().exponent
+    assert isinstance(exponent, int), "steps are finite"
+    places = max(0, -exponent)
     scale = 10**places
     step_scaled = int(step * scale)
     if places == 0:
@@ -81,6 +83,7 @@ def row_chunks(rows: Iterable[tuple], chunk_rows: int = CHUNK_ROWS) -> Iterator[
 def copy_cells(conn: Connection, chunks: Iterable[str]) -> None:
     """Stream COPY text into target_cells inside the caller's transaction."""
     raw = conn.connection.driver_connection
+    assert raw is not None, "a connection inside a unit of work has its psycopg connection"
     with raw.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
         for chunk in chunks:
             copy.write(chunk)
@@ -140,6 +143,7 @@ def list_cells(
 
 
 def version_total(conn: Connection, plan_id: uuid.UUID, version: int) -> Decimal:
-    return conn.scalar(
+    total: Decimal = conn.execute(
         select(func.coalesce(func.sum(cells.c.value), 0)).where(cells.c.plan_id == plan_id, cells.c.version == version)
-    )
+    ).scalar_one()
+    return total

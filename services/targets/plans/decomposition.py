@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +34,7 @@ from services.targets.plans.cells import copy_cells, cross_split_chunks, delete_
 from services.targets.plans.schemas import ChildSplitOut, DecompositionIn, DecompositionOut, SplitIn
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 ou = db.org_units
 MAX_CELLS = 3_000_000
@@ -162,13 +163,13 @@ def cell_layout(command: DecompositionIn) -> CellLayout:
             )
         shares[item.product_line] = item.share
     profiles: dict[str, list[Decimal]] = {}
-    for i, item in enumerate(command.product_seasonality):
-        if item.product_line in profiles or item.product_line not in (shares or {"": 1}):
+    for i, seasonal in enumerate(command.product_seasonality):
+        if seasonal.product_line in profiles or seasonal.product_line not in (shares or {"": Decimal(1)}):
             raise InvalidInput(
-                f"product line {item.product_line!r} is given twice or has no share",
+                f"product line {seasonal.product_line!r} is given twice or has no share",
                 field=f"product_seasonality[{i}].product_line",
             )
-        profiles[item.product_line] = list(item.profile)
+        profiles[seasonal.product_line] = list(seasonal.profile)
     return CellLayout(shares or {"": Decimal(1)}, list(command.seasonality or EQUAL_MONTHS), profiles)
 
 
@@ -178,12 +179,16 @@ def imported_weights(conn: Connection, plan_id: uuid.UUID) -> dict[str, Decimal]
     return {str(r.node_id): r.weight for r in rows}
 
 
-def leaf_owners(tree: PlanTree, keys) -> list[tuple[str, str | None]]:
+def leaf_owners(tree: PlanTree, keys: Iterable[str]) -> list[tuple[str, str | None]]:
     """(org unit, person) of each leaf: a rep's cells sit on their unit."""
-    owners = []
+    owners: list[tuple[str, str | None]] = []
     for key in keys:
         node = tree.nodes[key]
-        owners.append((node.parent, key) if node.kind == REP else (key, None))
+        if node.kind == REP:
+            assert node.parent is not None, "a rep always sits in an org unit"
+            owners.append((node.parent, key))
+        else:
+            owners.append((key, None))
     return owners
 
 
@@ -205,7 +210,9 @@ def persist_split(
             field="leaf_level",
         )
     # Cells go out in org unit order: the (plan, version, org unit) index then grows at its right edge.
-    owners = dict(zip(result.leaf_values, leaf_owners(tree, result.leaf_values), strict=False))
+    owners: dict[Hashable, tuple[str, str | None]] = dict(
+        zip(result.leaf_values, leaf_owners(tree, result.leaf_values), strict=False)
+    )
     ordered = sorted(result.leaf_values, key=lambda k: (owners[k][0], owners[k][1] or ""))
     crossed = layout.split({k: result.leaf_values[k] for k in ordered}, plan.rounding_step)
     splits, overrides = plan_tables.plan_splits, plan_tables.plan_cell_overrides
@@ -275,8 +282,8 @@ def decompose_plan(
         cells=len(crossed.leaf_keys) * len(crossed.product_keys) * 12,
         children=[
             ChildSplitOut(
-                node_id=uuid.UUID(a.key),
-                kind=tree.nodes[a.key].kind,
+                node_id=uuid.UUID(str(a.key)),  # the tree's keys are org unit and person ids
+                kind=tree.nodes[str(a.key)].kind,
                 value=a.value,
                 locked=a.explanation.locked,
                 sentence=a.sentence,
@@ -294,9 +301,15 @@ def stored_decomposition(conn: Connection, plan_id: uuid.UUID, version: int) -> 
     return row
 
 
-def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: Decimal, actor: str) -> TreeSplit:
-    """Lock one node at a value and re-split its parent's subtree: siblings absorb the difference."""
-    version = plan.current_version
+def resplit_with_lock(
+    conn: Connection, plan: Row, version: int, node_id: uuid.UUID, value: Decimal, decided: dict[str, Decimal]
+) -> TreeSplit:
+    """Re-split a node's parent in `version` with the node held at `value`: its siblings absorb the difference.
+
+    Siblings settled by earlier decisions (`decided`) keep their values while an undecided sibling can absorb
+    the difference; when none can, they absorb it too. Nothing is stored as a lock: the next decision starts
+    from the decomposition as the manager made it, so decisions leave no phantom locks.
+    """
     stored = stored_decomposition(conn, plan.id, version)
     spec = spec_from_json(stored.spec)
     tree = load_tree(conn, plan.root_org_unit_id, date.fromisoformat(stored.spec["as_of"])).cut_at(stored.leaf_level)
@@ -304,6 +317,7 @@ def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: De
     if key not in tree.nodes or tree.nodes[key].parent is None:
         raise InvalidInput(f"org unit {node_id} is not a child in the plan's tree", field="org_unit_id")
     parent = tree.nodes[key].parent
+    assert parent is not None  # checked just above
     splits = plan_tables.plan_splits
     parent_value = conn.scalar(
         select(splits.c.parent_value).where(
@@ -312,13 +326,16 @@ def resplit_with_lock(conn: Connection, plan: Row, node_id: uuid.UUID, value: De
     )
     if parent_value is None:
         raise NotFound(f"no split of {parent} in version {version}", field="org_unit_id")
+    if value > parent_value:
+        raise InvalidInput(f"{value} is more than the parent's whole {parent_value}", field="value")
+    siblings = [k for k in tree.kids(parent) if k != key]
+    held = {k: v for k, v in decided.items() if k in siblings}
+    free = [k for k in siblings if k not in held and (spec.nodes.get(k) or NodeInputs()).locked_value is None]
+    if not free or value + sum(held.values(), Decimal(0)) > parent_value:
+        held = {}  # no undecided sibling can absorb the difference: the earlier decisions give way
     locked = with_lock(spec, key, value)
+    for sibling, amount in held.items():
+        locked = with_lock(locked, sibling, amount)
     result = split_tree(tree, parent, parent_value, locked, step=plan.rounding_step)
     persist_split(conn, plan, version, tree, result, CellLayout.from_row(stored), under=uuid.UUID(parent))
-    d = plan_tables.plan_decompositions
-    conn.execute(
-        d.update()
-        .where(d.c.plan_id == plan.id, d.c.version == version)
-        .values(spec={**spec_to_json(locked), "as_of": stored.spec["as_of"]}, created_by=actor)
-    )
     return result

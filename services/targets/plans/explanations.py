@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, select
 
 from services.targets import db
 from services.targets.domain.decomposition import decompose
-from services.targets.domain.explanation import show
+from services.targets.domain.explanation import Allocation, grouped, narrate
 from services.targets.domain.plan_records import request_from_json
 from services.targets.domain.visibility import sees_figures, visible_children
 from services.targets.people.tables import people
@@ -79,7 +79,7 @@ def get_split(
                 kind=kinds.get(key, "rep"),
                 value=Decimal(row.child_values[key]),
                 locked=e.locked,
-                sentence=allocation.sentence,
+                sentence=proposal_sentence(conn, plan, version, parent_id, key, allocation) or allocation.sentence,
                 weight=e.weight,
                 share=e.share,
                 raw_value=e.raw_value,
@@ -95,6 +95,41 @@ def get_split(
         parent_value=row.parent_value,
         method=row.request["method"],
         children=children,
+    )
+
+
+def unit_name(conn: Connection, unit_id: uuid.UUID) -> str:
+    return conn.scalar(select(db.org_units.c.name).where(db.org_units.c.id == unit_id)) or "the unit"
+
+
+def proposal_sentence(
+    conn: Connection, plan: Row, version: int, parent_id: uuid.UUID, child: str, allocation: Allocation
+) -> str | None:
+    """A value held by a proposal decision is explained by that proposal, not as a manager's lock."""
+    if not allocation.explanation.locked:
+        return None
+    p, pv = plan_tables.plan_proposals, plan_tables.plan_versions
+    row = conn.execute(
+        select(p.c.status, p.c.reason, p.c.final_value, p.c.org_unit_id, pv.c.version)
+        .join(pv, (pv.c.proposal_id == p.c.id) & (pv.c.plan_id == p.c.plan_id))
+        .where(
+            p.c.plan_id == plan.id,
+            p.c.org_unit_id == uuid.UUID(child),
+            p.c.status.in_(("accepted", "rebalanced")),
+            pv.c.version <= version,
+        )
+        .order_by(pv.c.version.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.final_value != allocation.value:
+        return None
+    step, unit = plan.rounding_step, plan.unit
+    parent, whole = unit_name(conn, parent_id), allocation.explanation.parent
+    return (
+        f'{unit_name(conn, row.org_unit_id)} proposed a different number ("{row.reason}") and {parent} '
+        f"{row.status} it at {grouped(row.final_value, step, unit)} in version {row.version}; "
+        f"the other units under {parent} share the rest of its {grouped(whole, step, unit)}, "
+        f"that is {grouped(whole - row.final_value, step, unit)}."
     )
 
 
@@ -152,13 +187,15 @@ def explain_cell(
         if child_id in path and not sees_figures(viewer, path[: path.index(child_id) + 1]):
             continue
         allocation = replay(row)[child]
+        child_name = leaf_name(conn, org_unit_id, person_id) if child == leaf else unit_name(conn, child_id)
         steps.append(
             ExplanationStep(
                 kind="org_split",
                 node_id=uuid.UUID(child),
                 parent_id=row.parent_id,
                 detail=allocation.explanation.as_dict(),
-                sentence=allocation.sentence,
+                sentence=proposal_sentence(conn, plan, version, row.parent_id, child, allocation)
+                or narrate(allocation.explanation, child_name, unit_name(conn, row.parent_id), plan.unit),
             )
         )
     stored = conn.execute(
@@ -189,7 +226,7 @@ def explain_cell(
                 node_id=None,
                 parent_id=None,
                 detail={},
-                sentence=f"Set to {value} directly; no decomposition produced it.",
+                sentence=f"Set to {grouped(value, plan.rounding_step, plan.unit)} directly; no split produced it.",
             )
         )
     sentence = " Then: ".join(s.sentence for s in steps)
@@ -219,10 +256,11 @@ def override_steps(conn: Connection, plan: Row, version: int, cell: CellOut) -> 
     )
     steps = []
     for r in rows:
-        old = "nothing" if r.old_value is None else show(r.old_value, plan.rounding_step)
-        by = f"adjustment {r.reference}" if r.source == "adjustment" else "a spreadsheet import"
+        step, unit = plan.rounding_step, plan.unit
+        old = "nothing" if r.old_value is None else grouped(r.old_value, step, unit)
+        by = "an approved adjustment" if r.source == "adjustment" else "a spreadsheet import"
         sentence = (
-            f"In version {r.version} {by} set it from {old} to {show(r.new_value, plan.rounding_step)}"
+            f"In version {r.version} {by} set it from {old} to {grouped(r.new_value, step, unit)}"
             + (f" because: {r.reason}" if r.reason else "")
             + "."
         )

@@ -17,21 +17,23 @@ from sqlalchemy import Connection, Row, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.targets import db
+from services.targets.domain.plan_integrity import check_total
 from services.targets.domain.plan_lifecycle import PlanStatus, check_editable
 from services.targets.domain.plan_versions import CellKey, check_reason
 from services.targets.people.service import people_in_scope
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
 from services.targets.plans.adjustments import apply_changes, open_adjustment
+from services.targets.plans.integrity import current_values
 from services.targets.plans.schemas import ImportOut
-from services.targets.plans.spreadsheets import FORMULA_STARTS, MONTH_COLUMNS, TOTAL_MARK
+from services.targets.plans.spreadsheets import FORMULA_STARTS, HEADER_CODES, MONTH_COLUMNS, TOTAL_MARK
 from shared.errors import Forbidden, InvalidInput
 from shared.identity import Principal
-from shared.org import subtree_ids
+from shared.org.scope import subtree_ids
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 50_000  # data rows below the header: a whole company's reps x product lines fits
-MAX_COLUMNS = 30  # the export's 18 columns and room for a few more
+MAX_COLUMNS = 30  # the export's 20 columns and room for a few more
 MAX_ERRORS = 200
 MAX_AMOUNT = Decimal(10) ** 15  # target cells are numeric(18, 2)
 MAX_WEIGHT = Decimal(10) ** 17  # weights are numeric(24, 6)
@@ -65,35 +67,52 @@ def _xlsx_lines(content: bytes) -> list[list[Any]]:
         raise InvalidInput(f"not a readable .xlsx file: {type(exc).__name__}: {exc}", field="file") from exc
 
 
-def _csv_lines(content: bytes) -> list[list[Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("a CSV file must be UTF-8", field="file") from exc
-    try:
-        return _bounded(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+# Chinese Excel saves CSV as GBK by default; GB18030 reads every GBK (and GB2312) file, and UTF-8 is tried first.
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030/GBK"))
+
+
+def _csv_lines(content: bytes) -> tuple[list[list[Any]], str]:
+    """The CSV's lines and the encoding they were read in."""
+    for codec, name in CSV_ENCODINGS:
+        try:
+            text = content.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return _bounded(csv.reader(io.StringIO(text, newline=""))), name
+        except csv.Error as exc:
+            raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+    raise InvalidInput("a CSV file must be UTF-8 or GBK/GB18030", field="file")
 
 
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Header names (lower case) and (sheet row number, values by header) of each non-blank data row."""
+    header, rows, _, _ = read_sheet(content)
+    return header, rows
+
+
+def read_sheet(
+    content: bytes,
+) -> tuple[list[str], list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]], str]:
+    """The header (as codes), the data rows, the totals lines (first column TOTAL) apart, and the encoding read."""
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_BYTES:
         raise InvalidInput(f"the file is larger than {MAX_BYTES // 1024 // 1024} MB", field="file")
-    lines = _xlsx_lines(content) if content[:2] == b"PK" else _csv_lines(content)
+    lines, encoding = (_xlsx_lines(content), "xlsx") if content[:2] == b"PK" else _csv_lines(content)
     if not lines:
         raise InvalidInput("the file has no header line", field="file")
-    header = [str(h or "").strip().lower() for h in lines[0]]
-    rows = []
+    # The export's bilingual labels ("1月 Jan") and the bare codes ("m01") both name a column.
+    header = [HEADER_CODES.get(h, h) for h in (str(h or "").strip().lower() for h in lines[0])]
+    rows, totals = [], []
     for number, line in enumerate(lines[1:], start=2):
         values = {
             h: revived(v) for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""
         }
-        if values and str(values.get(header[0], "")).strip().upper() != TOTAL_MARK:
-            rows.append((number, values))
-    return header, rows
+        if values:
+            is_total = str(values.get(header[0], "")).strip().upper() == TOTAL_MARK
+            (totals if is_total else rows).append((number, values))
+    return header, rows, totals, encoding
 
 
 def revived(value: Any) -> Any:
@@ -186,12 +205,13 @@ def import_targets(
             raise Forbidden("only a manager at or above the plan's root unit may import its targets")
     else:
         reason = check_reason(reason, field="reason")
-    header, rows = read_rows(content)
+    header, rows, total_lines, encoding = read_sheet(content)
     months = [c for c in MONTH_COLUMNS if c in header]
     if "org_unit_code" not in header or not months:
         raise InvalidInput("the header needs org_unit_code and at least one month column m01..m12", field="file")
     errors, resolve, step = RowErrors(), Resolver(conn, principal, plan), plan.rounding_step
     changes: list[tuple[CellKey, Decimal]] = []
+    row_of: dict[CellKey, int] = {}
     seen: dict[tuple, int] = {}
     for n, values in rows:
         unit = _cell(errors, n, "org_unit_code", resolve.unit, values.get("org_unit_code", ""))
@@ -217,12 +237,26 @@ def import_targets(
                 errors.add(n, column, f"{amount} is not a multiple of the rounding step {step}")
             elif unit is not None:
                 changes.append((CellKey(unit, person, line, int(column[1:])), amount))
+                row_of[changes[-1][0]] = n
     errors.raise_any(len(rows))
     if not changes:
         raise InvalidInput("the file holds no target values", field="file")
+    current = current_values(conn, plan.id, plan.current_version, [k for k, _ in changes])
+    _check_totals(errors, rows, total_lines, months, changes, current, row_of)
+    errors.raise_any(len(rows))
     if plan.status == PlanStatus.published:
-        adjustment = open_adjustment(conn, principal, plan, changes, reason)
-        return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id)
+        for key, _ in changes:
+            if key not in current:
+                errors.add(
+                    row_of[key], f"m{key.month:02d}", "the published plan has no such cell; adjust existing cells"
+                )
+        errors.raise_any(len(rows))
+        # The adjustment lists exactly the cells the file changes, nothing it merely repeats.
+        changed = [(k, v) for k, v in changes if current[k] != v]
+        if not changed:
+            raise InvalidInput("the file changes no target of the published plan", field="file")
+        adjustment = open_adjustment(conn, principal, plan, changed, reason)
+        return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id, encoding=encoding)
     written = apply_changes(
         conn,
         plan.id,
@@ -242,7 +276,47 @@ def import_targets(
         actor=principal.subject,
         source="import",
     )
-    return ImportOut(kind="targets", rows=len(rows), cells_written=written)
+    return ImportOut(kind="targets", rows=len(rows), cells_written=written, encoding=encoding)
+
+
+def _check_totals(
+    errors: RowErrors,
+    rows: list[tuple[int, dict[str, Any]]],
+    total_lines: list[tuple[int, dict[str, Any]]],
+    months: list[str],
+    changes: list[tuple[CellKey, Decimal]],
+    current: dict[CellKey, Decimal],
+    row_of: dict[CellKey, int],
+) -> None:
+    """A row's total column and the TOTAL line are computed: an edit to them is refused with its row, not ignored."""
+    old_row: dict[int, Decimal] = {}
+    new_row: dict[int, Decimal] = {}
+    old_month = {m: Decimal(0) for m in months}
+    new_month = {m: Decimal(0) for m in months}
+    for key, value in changes:
+        n, column = row_of[key], f"m{key.month:02d}"
+        old_row[n] = old_row.get(n, Decimal(0)) + current.get(key, Decimal(0))
+        new_row[n] = new_row.get(n, Decimal(0)) + value
+        old_month[column] += current.get(key, Decimal(0))
+        new_month[column] += value
+    found: list[dict] = []
+    for n, values in rows:
+        stated = _cell(errors, n, "total", number, values["total"]) if "total" in values else None
+        check_total(
+            stated,
+            old_row.get(n, Decimal(0)),
+            new_row.get(n, Decimal(0)),
+            field=f"rows[{n}].total",
+            what=f"row {n}, total",
+            errors=found,
+        )
+    sums = [(m, old_month[m], new_month[m]) for m in months]
+    sums.append(("total", sum(old_month.values(), Decimal(0)), sum(new_month.values(), Decimal(0))))
+    for n, values in total_lines:
+        for column, old, new in sums:
+            stated = _cell(errors, n, column, number, values[column]) if column in values else None
+            check_total(stated, old, new, field=f"rows[{n}].{column}", what=f"row {n} (TOTAL), {column}", errors=found)
+    errors.errors.extend(found)
 
 
 def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, content: bytes) -> ImportOut:
@@ -251,7 +325,7 @@ def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
     check_editable(plan.status, "import weights into")
     if not covers(conn, principal, plan.root_org_unit_id):
         raise Forbidden("only a manager at or above the plan's root unit may import its weights")
-    header, rows = read_rows(content)
+    header, rows, _, encoding = read_sheet(content)
     if "weight" not in header or not {"org_unit_code", "person_id"} & set(header):
         raise InvalidInput("the header needs weight and org_unit_code or person_id", field="file")
     errors, resolve = RowErrors(), Resolver(conn, principal, plan)
@@ -284,4 +358,4 @@ def import_weights(conn: Connection, principal: Principal, plan_id: uuid.UUID, c
             set_={"weight": stmt.excluded.weight, "imported_by": stmt.excluded.imported_by},
         )
     )
-    return ImportOut(kind="weights", rows=len(rows), weights_written=len(weights))
+    return ImportOut(kind="weights", rows=len(rows), weights_written=len(weights), encoding=encoding)

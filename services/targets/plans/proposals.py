@@ -6,20 +6,24 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import Connection, Row, select
+from sqlalchemy.orm import aliased
 
 from services.targets import db
+from services.targets.domain.explanation import grouped
 from services.targets.domain.plan_lifecycle import check_open_to_proposals
 from services.targets.domain.plan_proposals import check_proposed_value
 from services.targets.domain.plan_versions import RequestStatus, check_decider, check_pending, check_reason
 from services.targets.domain.rounding import as_decimal, check_step, to_units
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
+from services.targets.plans.adjustments import copy_version
 from services.targets.plans.decomposition import resplit_with_lock
+from services.targets.plans.integrity import ensure_whole
 from services.targets.plans.schemas import DecisionIn, ProposalIn, ProposalOut, RebalanceIn
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.identity import Principal, Role
-from shared.org import scope_condition
+from shared.org.scope import scope_condition
 
 proposals = plan_tables.plan_proposals
 splits = plan_tables.plan_splits
@@ -119,9 +123,56 @@ def _decide(conn: Connection, principal: Principal, plan_id: uuid.UUID, proposal
     )
     check_pending(row.status, "proposal")
     check_open_to_proposals(plan.status)
-    if row.version != plan.current_version:
-        raise Conflict("the plan has a newer version than this proposal", field="version")
+    # Earlier decisions make newer versions of the same draft: a sibling's proposal stays open to decide.
     return plan, row
+
+
+def _decided_siblings(conn: Connection, row: Row) -> dict[str, Decimal]:
+    """Values earlier decisions gave this unit's siblings (the latest decision per sibling)."""
+    earlier = aliased(proposals)
+    decided = (RequestStatus.accepted.value, RequestStatus.rebalanced.value)
+    rows = conn.execute(
+        select(earlier.c.org_unit_id, earlier.c.final_value)
+        .distinct(earlier.c.org_unit_id)
+        .where(
+            earlier.c.plan_id == row.plan_id,
+            earlier.c.parent_id == row.parent_id,
+            earlier.c.org_unit_id != row.org_unit_id,
+            earlier.c.status.in_(decided),
+        )
+        .order_by(earlier.c.org_unit_id, earlier.c.decided_at.desc())
+    )
+    return {str(r.org_unit_id): r.final_value for r in rows}
+
+
+def _unit_name(conn: Connection, unit_id: uuid.UUID) -> str:
+    return conn.scalar(select(db.org_units.c.name).where(db.org_units.c.id == unit_id)) or "the unit"
+
+
+def _new_version(
+    conn: Connection, principal: Principal, plan: Row, row: Row, status: RequestStatus, final: Decimal | None
+) -> int:
+    """Each decision is a version of the draft: the cells as decided, its reason, and the proposal behind it."""
+    old, new = plan.current_version, plan.current_version + 1
+    copy_version(conn, plan.id, old, new)
+    if final is not None:
+        resplit_with_lock(conn, plan, new, row.org_unit_id, final, _decided_siblings(conn, row))
+    ensure_whole(conn, plan.id, old, new)
+    what = "rejected" if final is None else f"{status.value} at {grouped(final, plan.rounding_step, plan.unit)}"
+    reason = f"Proposal from {_unit_name(conn, row.org_unit_id)} {what}: {row.reason}"
+    conn.execute(
+        plan_tables.plan_versions.insert().values(
+            plan_id=plan.id,
+            version=new,
+            reason=reason[:500],
+            created_by=principal.subject,
+            based_on=old,
+            proposal_id=row.id,
+        )
+    )
+    targets = plan_tables.target_plans
+    conn.execute(targets.update().where(targets.c.id == plan.id).values(current_version=new))
+    return new
 
 
 def _close(
@@ -147,15 +198,16 @@ def accept(
 ) -> ProposalOut:
     """The proposal replaces the split value; unlocked siblings are re-split so the parent's total holds."""
     plan, row = _decide(conn, principal, plan_id, proposal_id)
-    resplit_with_lock(conn, plan, row.org_unit_id, row.proposed_value, principal.subject)
+    _new_version(conn, principal, plan, row, RequestStatus.accepted, row.proposed_value)
     return _close(conn, principal, row, RequestStatus.accepted, row.proposed_value, command.note)
 
 
 def reject(
     conn: Connection, principal: Principal, plan_id: uuid.UUID, proposal_id: uuid.UUID, command: DecisionIn
 ) -> ProposalOut:
-    """The top-down number stays."""
-    _, row = _decide(conn, principal, plan_id, proposal_id)
+    """The top-down number stays; the decision is still a version of its own, with no changed cell."""
+    plan, row = _decide(conn, principal, plan_id, proposal_id)
+    _new_version(conn, principal, plan, row, RequestStatus.rejected, None)
     return _close(conn, principal, row, RequestStatus.rejected, None, command.note)
 
 
@@ -168,5 +220,5 @@ def rebalance(
     if value < 0:
         raise InvalidInput(f"value may not be negative, got {value}", field="value")
     to_units(value, check_step(plan.rounding_step), field="value")
-    resplit_with_lock(conn, plan, row.org_unit_id, value, principal.subject)
+    _new_version(conn, principal, plan, row, RequestStatus.rebalanced, value)
     return _close(conn, principal, row, RequestStatus.rebalanced, value, command.note)

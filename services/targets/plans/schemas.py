@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import IsoDate, JsonInt, decimal_string
+from shared.types import DecimalString, IsoDate, JsonInt
 
 # Exact numbers travel as strings. Negative values pass the schema on purpose: the decomposition engine
 # refuses them with a 422 naming the field, like every other business rule.
 NUMBER_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,6})?$"
-Number = decimal_string(NUMBER_PATTERN, "1200000", "0.5")
+Number = Annotated[Decimal, DecimalString(NUMBER_PATTERN, "1200000", "0.5")]
 Metric = Literal["sales_amount", "volume", "collections", "expense_budget", "coverage", "new_outlets"]
 Status = Literal["draft", "submitted", "approved", "published", "archived"]
 SplitMethod = Literal["equal", "historical_share", "market_potential", "manual", "blend"]
@@ -90,6 +90,7 @@ class VersionOut(BaseModel):
     created_at: datetime
     based_on: int | None
     adjustment_id: uuid.UUID | None
+    proposal_id: uuid.UUID | None = Field(None, description="The proposal whose decision made this draft version")
     published: bool = Field(description="This is the version in force")
 
 
@@ -301,6 +302,11 @@ class AdjustmentIn(Strict):
     reason: Reason
     changes: list[CellChangeIn] = Field(min_length=1, max_length=20000)
     id: uuid.UUID | None = Field(None, description="Client-generated id, so a retried create is recognised.")
+    reopen_reason: Reason | None = Field(
+        None,
+        description="Admin only: why cells of closed months (before the current one) may change after all",
+        examples=["ERP restated March after the audit"],
+    )
 
 
 class CellChangeOut(BaseModel):
@@ -309,6 +315,7 @@ class CellChangeOut(BaseModel):
     product_line: str
     month: int
     value: Decimal
+    reopened: str | None = Field(None, description="For a closed month: the admin who reopened it, and why")
 
 
 class AdjustmentOut(BaseModel):
@@ -380,3 +387,6 @@ class ImportOut(BaseModel):
     cells_written: int = 0
     weights_written: int = 0
     adjustment_id: uuid.UUID | None = Field(None, description="Published plan: the adjustment request created")
+    encoding: str | None = Field(
+        None, description="How the file was read: xlsx, UTF-8 or GB18030/GBK", examples=["UTF-8"]
+    )

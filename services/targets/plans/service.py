@@ -14,9 +14,10 @@ from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import above, covers, load_plan, plan_visible
 from services.targets.plans.schemas import PlanCreate, PlanOut, StatusChangeOut, TransitionIn, VersionOut
 from shared.errors import Conflict, InvalidInput
+from shared.events.base import Event
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
 from shared.identity import Principal, Role
-from shared.org import ensure_in_scope
+from shared.org.scope import ensure_in_scope
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")
@@ -31,7 +32,9 @@ def create_plan(conn: Connection, principal: Principal, command: PlanCreate) -> 
     """Open a draft plan (version 1) for an org unit in the caller's subtree."""
     ensure_in_scope(conn, db.org_units, principal, command.root_org_unit_id)
     step = check_step(command.rounding_step)
-    if step.normalize().as_tuple().exponent < -2:
+    exponent = step.normalize().as_tuple().exponent
+    assert isinstance(exponent, int), "check_step accepts finite steps only"
+    if exponent < -2:
         raise InvalidInput(
             "targets are stored with 2 decimals; the rounding step may have at most 2", field="rounding_step"
         )
@@ -94,6 +97,8 @@ def transition(
         principal.role,
         at_or_above_root=covers(conn, principal, plan.root_org_unit_id),
         above_root=above(conn, principal, plan.root_org_unit_id),
+        root_is_company=conn.scalar(select(db.org_units.c.kind).where(db.org_units.c.id == plan.root_org_unit_id))
+        == "company",
     )
     target = next_status(plan.status, action)
     note = command.note
@@ -115,7 +120,7 @@ def transition(
             note=note,
         )
     )
-    events = [
+    events: list[Event] = [
         PlanStatusChanged(
             plan_id=plan.id,
             root_org_unit_id=plan.root_org_unit_id,
@@ -144,7 +149,7 @@ def transition(
 
 def _has_cells(conn: Connection, plan: Row) -> bool:
     c = plan_tables.target_cells
-    return conn.scalar(select(exists().where(c.c.plan_id == plan.id, c.c.version == plan.current_version)))
+    return bool(conn.scalar(select(exists().where(c.c.plan_id == plan.id, c.c.version == plan.current_version))))
 
 
 def status_changes(conn: Connection, principal: Principal, plan_id: uuid.UUID) -> list[StatusChangeOut]:
@@ -170,6 +175,7 @@ def list_versions(conn: Connection, principal: Principal, plan_id: uuid.UUID) ->
             created_at=r.created_at,
             based_on=r.based_on,
             adjustment_id=r.adjustment_id,
+            proposal_id=r.proposal_id,
             published=r.version == plan.published_version,
         )
         for r in conn.execute(query)

@@ -47,6 +47,7 @@ plan_versions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     Column("based_on", Integer),  # the version this one copied
     Column("adjustment_id", UUID(as_uuid=True)),  # the approved adjustment that made it
+    Column("proposal_id", UUID(as_uuid=True)),  # the bottom-up proposal whose decision made it (a draft version)
 )
 
 # One row per (version, org unit, person, product line, month). person_id is set on a rep's own cells;

@@ -1,111 +1,151 @@
-"""Alerts for nodes falling behind time progress, evaluated for a whole plan as of a day.
+"""Alerts for nodes falling behind time progress, evaluated for a plan (or a manager's subtree of it) as of a day.
 
 Where it is evaluated: by POST /plans/{plan_id}/progress/alerts, meant to run once a day per published plan
 (a scheduled job with a service token) and free to run again. Not in the order handler: a node falls behind
 because time passes without sales, which no event announces. The month, quarter and year containing the day
-are evaluated for every unit of the plan and every rep in it; each behind node-period is recorded in
-progress_alerts under (plan, node, period, day), and only a newly recorded one puts a ProgressBehind event in
-the outbox, in the same transaction, so a rerun the same day publishes nothing twice.
+are evaluated for every unit the caller sees the figures of (domain/visibility.py: a supervisor their subtree,
+a company-wide caller the whole plan) and every rep in them. Each node-period's status is kept in
+progress_alert_states: a ProgressBehind event goes in the outbox, in the same transaction, when the node falls
+behind, and again only as a weekly reminder while it stays behind, so daily runs and reruns repeat nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.targets import db
 from services.targets.domain.progress import Progress, Status, periods_containing
-from services.targets.domain.visibility import sees_figures
+from services.targets.domain.visibility import Viewer
 from services.targets.plans.access import load_plan as visible_plan
-from services.targets.plans.access import path_lineage, viewer_of
-from services.targets.progress.board import Board, read_board
+from services.targets.plans.access import viewer_of
+from services.targets.progress.board import Board, read_board, sees_unit
 from services.targets.progress.figures import load_plan, reps_in
 from services.targets.progress.schemas import AlertEvaluationOut
-from services.targets.progress.tables import progress_alerts
-from shared.errors import InvalidInput, NotFound
+from services.targets.progress.tables import progress_alert_states, progress_alerts
+from shared.errors import InvalidInput
 from shared.events.targets import ProgressBehind
 from shared.identity import Principal
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/targets")
+REMINDER = timedelta(days=7)
 CHUNK = 2000  # rows per INSERT, well under the 65,535 bind parameters a statement may carry
 
 
-def _behind(board: Board, conn: Connection) -> tuple[int, list[tuple[str, uuid.UUID, uuid.UUID, Progress]]]:
-    """(nodes evaluated, the behind ones as (kind, node id, their unit, progress))."""
-    found = []
-    for unit in board.units:
-        progress = board.progress(*board.unit_figures(unit.id))
-        if progress.status is Status.behind:
-            found.append(("org_unit", unit.id, unit.id, progress))
-    reps = reps_in(conn, [u.id for u in board.units], board.ref_day)
+def _evaluated(board: Board, conn: Connection, viewer: Viewer) -> list[tuple[str, uuid.UUID, uuid.UUID, Progress]]:
+    """Every node the caller sees the figures of, as (kind, node id, its unit, progress)."""
+    units = [u for u in board.units if sees_unit(viewer, u)]
+    found = [("org_unit", u.id, u.id, board.progress(*board.unit_figures(u.id))) for u in units]
+    reps = reps_in(conn, [u.id for u in units], board.ref_day)
     sums = board.person_figures(conn, [r.id for r in reps])
-    for rep in reps:
-        progress = board.progress(*sums[rep.id])
-        if progress.status is Status.behind:
-            found.append(("person", rep.id, rep.org_unit_id, progress))
-    return len(board.units) + len(reps), found
+    found += [("person", r.id, r.org_unit_id, board.progress(*sums[r.id])) for r in reps]
+    return found
+
+
+def _due(previous: Row | None, as_of: date) -> bool:
+    """A behind node is alerted when it falls behind, then again only once a week while it stays behind."""
+    if previous is None or previous.status != Status.behind.value or previous.alerted_on is None:
+        return True
+    return as_of >= previous.alerted_on + REMINDER
+
+
+def _record(conn: Connection, rows: list[dict]) -> None:
+    states = progress_alert_states
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        stmt = insert(states).values(chunk)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[states.c.plan_id, states.c.node_id, states.c.period],
+                set_={
+                    "status": stmt.excluded.status,
+                    "since": stmt.excluded.since,
+                    "alerted_on": stmt.excluded.alerted_on,
+                },
+            )
+        )
 
 
 def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, as_of: date) -> AlertEvaluationOut:
-    """Publish one alert per behind node and period as of the day; repeated runs add nothing."""
+    """Alert each node of the caller's subtree that fell behind (or is due its weekly reminder); reruns add nothing."""
     visible_plan(conn, principal, plan_id)  # scope first: nothing about the plan is said to a caller outside it
     plan = load_plan(conn, plan_id)
-    if not sees_figures(viewer_of(conn, principal), path_lineage(plan.root_path)):  # alerts cover the whole plan
-        raise NotFound(f"plan {plan_id} not found", field="plan_id")
+    viewer = viewer_of(conn, principal)
     if as_of.year != plan.fiscal_year:
         raise InvalidInput(f"as_of must lie in the plan's fiscal year {plan.fiscal_year}", field="as_of")
     periods = periods_containing(plan.fiscal_year, as_of)
-    evaluated, events = 0, []
+    evaluated = behind = 0
+    events: list[ProgressBehind] = []
+    states = progress_alert_states
     for period in periods:
         board = read_board(conn, plan, period, as_of)
-        count, behind = _behind(board, conn)
-        evaluated += count
-        events += [
-            ProgressBehind(
-                plan_id=plan.id,
-                metric=plan.metric,
-                node_kind=kind,
-                node_id=node_id,
-                org_unit_id=unit_id,
-                period=period.label,
-                period_start=period.start,
-                period_end=period.end,
-                as_of=as_of,
-                target=p.target,
-                actual=p.actual,
-                gap=p.gap,
-                achievement_rate=p.achievement_rate,
-                time_progress=p.time_progress,
-                margin=board.margin,
+        nodes = _evaluated(board, conn, viewer)
+        evaluated += len(nodes)
+        previous = {
+            r.node_id: r
+            for r in conn.execute(select(states).where(states.c.plan_id == plan.id, states.c.period == period.label))
+        }
+        changed: list[dict] = []
+        for kind, node_id, unit_id, p in nodes:
+            before = previous.get(node_id)
+            is_behind = p.status is Status.behind
+            behind += is_behind
+            due = is_behind and _due(before, as_of)
+            if not due and before is not None and before.status == p.status.value:
+                continue
+            changed.append(
+                dict(
+                    plan_id=plan.id,
+                    node_id=node_id,
+                    period=period.label,
+                    node_kind=kind,
+                    status=p.status.value,
+                    since=as_of if before is None or before.status != p.status.value else before.since,
+                    alerted_on=as_of if due else (before.alerted_on if before is not None else None),
+                )
             )
-            for kind, node_id, unit_id, p in behind
-        ]
-    fresh: set[tuple] = set()
+            if due:
+                events.append(
+                    ProgressBehind(
+                        plan_id=plan.id,
+                        metric=plan.metric,
+                        node_kind=kind,
+                        node_id=node_id,
+                        org_unit_id=unit_id,
+                        period=period.label,
+                        period_start=period.start,
+                        period_end=period.end,
+                        as_of=as_of,
+                        target=p.target,
+                        actual=p.actual,
+                        gap=p.gap,
+                        achievement_rate=p.achievement_rate,
+                        time_progress=p.time_progress,
+                        margin=board.margin,
+                    )
+                )
+        _record(conn, changed)
     for start in range(0, len(events), CHUNK):
-        chunk = events[start : start + CHUNK]
-        recorded = conn.execute(
+        conn.execute(
             insert(progress_alerts)
             .values(
                 [
                     dict(plan_id=plan.id, node_id=e.node_id, period=e.period, as_of=as_of, node_kind=e.node_kind)
-                    for e in chunk
+                    for e in events[start : start + CHUNK]
                 ]
             )
             .on_conflict_do_nothing()
-            .returning(progress_alerts.c.node_id, progress_alerts.c.period)
         )
-        new = {(r.node_id, r.period) for r in recorded}
-        outbox.add(conn, *[e for e in chunk if (e.node_id, e.period) in new])
-        fresh |= new
+    outbox.add(conn, *events)
     return AlertEvaluationOut(
         plan_id=plan.id,
         as_of=as_of,
         periods=[p.label for p in periods],
         nodes_evaluated=evaluated,
-        behind=len(events),
-        alerts_published=len(fresh),
+        behind=behind,
+        alerts_published=len(events),
     )

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import SellingCalendar
+from services.targets.domain.placements import Placement, Stay, lineage_below, stays
 from services.targets.domain.progress import (
     Period,
     Progress,
@@ -33,10 +34,10 @@ from services.targets.progress.figures import (
     load_plan,
     own_actuals,
     own_targets,
-    plan_units,
     selling_calendar,
 )
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
+from services.targets.progress.tree import placements_under, units_on
 from shared.identity import Principal
 
 
@@ -105,6 +106,7 @@ class Board:
         """From the plan's root down to the unit's parent."""
         chain = []
         while unit.id != self.plan.root_org_unit_id:
+            assert unit.parent_id is not None, "only the plan's root has no parent in the plan"
             unit = self.units[self.position[unit.parent_id]]
             chain.append(unit)
         return chain[::-1]
@@ -143,16 +145,26 @@ class Board:
 
 
 def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) -> Board:
-    """Targets and actuals of every unit of the plan, rolled up the tree, for a period as of a day."""
+    """Targets and actuals of every unit of the plan for a period as of a day, each rolled up the tree as it stood
+    on the day it belongs to; the units listed are the tree as it stood on the board's reference day."""
     source, measure_ = measure_of(plan.metric)
     calendar, margin = selling_calendar(conn, plan.company_id, plan.fiscal_year)
     ensure_targets_cached(conn, plan)
-    units = plan_units(conn, plan)
+    placements = placements_under(conn, plan.root_org_unit_id, period.start, period.end)
+    units = units_on(placements, min(max(as_of, period.start), period.end))
+    last_day = elapsed_until(period, as_of)
     position = {u.id: i for i, u in enumerate(units)}
     parents = [-1 if u.id == plan.root_org_unit_id else position[u.parent_id] for u in units]
-    last_day = elapsed_until(period, as_of)
-    own = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
-    targets = own_targets(conn, plan, "org_unit", period, calendar)
+    stayed, moved = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements, units)
+    # Units that stood where the board shows them all period roll up by position; the others add each stay's
+    # part along the lineage of that stay (the roll-up is a sum, so adding afterwards is the same).
+    targets = roll_up(parents, [stayed[0].get(u.id, Decimal(0)) for u in units])
+    actuals = roll_up(parents, [stayed[1].get(u.id, Decimal(0)) for u in units])
+    for lineage, target, actual in moved:
+        for unit_id in lineage:
+            if (i := position.get(unit_id)) is not None:
+                targets[i] += target
+                actuals[i] += actual
     return Board(
         plan,
         period,
@@ -162,18 +174,58 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
         calendar,
         margin,
         units,
-        roll_up(parents, _by_position(position, targets)),
-        roll_up(parents, _by_position(position, own)),
+        targets,
+        actuals,
     )
 
 
-def _by_position(position: dict[uuid.UUID, int], values: dict[uuid.UUID, Decimal]) -> list[Decimal]:
-    """Values keyed by unit id laid out by position; units outside the plan's subtree are left out."""
-    laid_out = [Decimal(0)] * len(position)
-    for unit_id, value in values.items():
-        if (i := position.get(unit_id)) is not None:
-            laid_out[i] = value
-    return laid_out
+Contributions = list[tuple[list[uuid.UUID], Decimal, Decimal]]
+
+
+def _own_by_stay(
+    conn: Connection,
+    plan: PlanView,
+    period: Period,
+    calendar: SellingCalendar,
+    source: Source,
+    measure_: Measure,
+    last_day: date | None,
+    placements: list[Placement],
+    units: list[Unit],
+) -> tuple[tuple[dict, dict], Contributions]:
+    """Own targets and actuals of the units that stood where the board shows them all period (by unit id), and
+    (lineage, target, actual) of each stay of the others: a moved unit counts each part for the tree of its stay."""
+    shown = {u.id: u.path for u in units}
+    whole_targets = own_targets(conn, plan, "org_unit", period, calendar)
+    whole_actuals = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
+    root = plan.root_org_unit_id
+    moved: Contributions = []
+    by_stay: dict[tuple[date, date], list[Stay]] = defaultdict(list)
+    for unit_id, unit_stays in stays(placements, period.start, period.end).items():
+        if len(unit_stays) == 1:
+            if shown.get(unit_id) != unit_stays[0].path:  # stood elsewhere all period (outside the board's tree)
+                lineage = lineage_below(unit_stays[0].path, root)
+                moved.append((lineage, whole_targets.pop(unit_id, Decimal(0)), whole_actuals.pop(unit_id, Decimal(0))))
+            continue
+        whole_targets.pop(unit_id, None)
+        whole_actuals.pop(unit_id, None)
+        for stay in unit_stays:
+            by_stay[(stay.first, stay.last)].append(stay)
+    # Moved units are rare: one read per distinct stay, for those units only.
+    for (first, last), group in by_stay.items():
+        ids = [s.unit_id for s in group]
+        part_targets = own_targets(conn, plan, "org_unit", Period(period.label, first, last), calendar, ids)
+        part_actuals = (
+            own_actuals(conn, source, measure_, "org_unit", first, min(last, last_day), ids)
+            if last_day and last_day >= first
+            else {}
+        )
+        for stay in group:
+            lineage = lineage_below(stay.path, root)
+            moved.append(
+                (lineage, part_targets.get(stay.unit_id, Decimal(0)), part_actuals.get(stay.unit_id, Decimal(0)))
+            )
+    return (whole_targets, whole_actuals), moved
 
 
 def board_for(

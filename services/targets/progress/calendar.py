@@ -15,7 +15,7 @@ from services.targets.progress.schemas import CalendarDayIn, CalendarDayOut, Cal
 from services.targets.progress.tables import calendar_days, progress_settings
 from shared.errors import InvalidInput, NotFound
 from shared.identity import Principal
-from shared.org import ensure_in_scope
+from shared.org.scope import ensure_in_scope
 
 ou = db.org_units
 

@@ -92,7 +92,7 @@ def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:
             ou.c.path.op("<@")(cast(literal(plan.root_path), Ltree))
         )
     ).all()
-    return sorted((Unit(*r) for r in rows), key=lambda u: u.path)
+    return sorted((Unit(r.id, r.parent_id, r.kind, r.name, r.path) for r in rows), key=lambda u: u.path)
 
 
 def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
@@ -103,13 +103,12 @@ def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tupl
         )
     ).first()
     c = calendar_days
-    exceptions = dict(
-        conn.execute(
-            select(c.c.day, c.c.selling).where(
-                c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31)
-            )
-        ).all()
+    rows = conn.execute(
+        select(c.c.day, c.c.selling).where(
+            c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31)
+        )
     )
+    exceptions: dict[date, bool] = {row.day: row.selling for row in rows}
     weekend = frozenset(settings.weekend_days) if settings else DEFAULT_WEEKEND_DAYS
     return SellingCalendar(weekend, exceptions), settings.behind_margin if settings else DEFAULT_MARGIN
 
@@ -174,7 +173,9 @@ def own_targets(
     if holder_ids is not None:
         query = query.where(t.c.holder_id.in_(holder_ids))
     totals: dict[uuid.UUID, Decimal] = {}
-    for holder, *values in conn.execute(query).all():
+    for row in conn.execute(query).all():
+        holder: uuid.UUID = row[0]
+        values: list[Decimal] = list(row[1:])
         total = values[0] if months else Decimal(0)
         if ranges:
             # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.

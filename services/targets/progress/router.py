@@ -99,7 +99,7 @@ def unit_ranking(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, co
     response_model=AlertEvaluationOut,
     tags=["progress"],
     dependencies=[managers],
-    summary="Publish an alert for every node behind time progress (once per node, period and day)",
+    summary="Alert the nodes of the caller's subtree that fell behind time progress (weekly reminders at most)",
 )
 def evaluate_alerts(
     plan_id: uuid.UUID,

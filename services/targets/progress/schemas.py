@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shared.events.targets import OrgUnitKind
-from shared.types import JsonInt, decimal_string
+from shared.types import DecimalString, JsonInt
 
 NodeKind = Literal["org_unit", "person"]
 MARGIN_PATTERN = r"^0(\.[0-9]{1,4})?$"
 
 # A share of one (0 .. 0.9999) as a decimal string: 0.05 = 5 percentage points.
-Margin = decimal_string(MARGIN_PATTERN, "0.05")
+Margin = Annotated[Decimal, DecimalString(MARGIN_PATTERN, "0.05")]
 
 
 # ISO weekday 1 (Monday) .. 7 (Sunday); the schema is spelt out because the number check hides the bounds.
@@ -130,7 +130,9 @@ class AlertEvaluationOut(BaseModel):
     periods: list[str] = Field(examples=[["2026-03", "2026-Q1", "2026"]])
     nodes_evaluated: int
     behind: int = Field(description="Node-periods behind time progress by more than the margin")
-    alerts_published: int = Field(description="Of those, the ones not already alerted for this day")
+    alerts_published: int = Field(
+        description="Of those, the ones that fell behind since the last evaluation or are due their weekly reminder"
+    )
 
 
 class CalendarSettingsIn(BaseModel):

@@ -58,3 +58,17 @@ progress_alerts = Table(
     Column("node_kind", String(10), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
 )
+
+# The last evaluated status of each node and period, and when it was last alerted: an alert goes out when a node
+# falls behind, and again only as a weekly reminder while it stays behind.
+progress_alert_states = Table(
+    "progress_alert_states",
+    metadata,
+    Column("plan_id", UUID(as_uuid=True), primary_key=True),
+    Column("node_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(30), primary_key=True),
+    Column("node_kind", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("since", Date, nullable=False),  # the evaluated day the status began
+    Column("alerted_on", Date),  # the evaluated day of the last alert, None while never behind
+)

@@ -7,10 +7,12 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.visits.dealers.tables import dealers
 from shared.consumer import Decoded
+from shared.events.inventory import DealerRegistered
 
 
 def project_dealer(conn: Connection, message: Decoded) -> None:
     e = message.payload
+    assert isinstance(e, DealerRegistered), "registered for DealerRegistered only"
     values = dict(id=e.dealer_id, code=e.code, name=e.name, org_unit_id=e.org_unit_id)
     stmt = insert(dealers).values(values)
     conn.execute(

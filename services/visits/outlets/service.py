@@ -8,12 +8,14 @@ from sqlalchemy import Connection, select
 
 from services.visits import db
 from services.visits.dealers.tables import dealers
+from services.visits.domain.classification import value_class
+from services.visits.outlets.book import check_opening_hours
 from services.visits.outlets.schemas import OutletCreate, OutletOut
 from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal
-from shared.org import ensure_all_in_scope, ensure_in_scope, scope_condition
+from shared.org.scope import ensure_all_in_scope, ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
@@ -21,7 +23,7 @@ outbox = Outbox(db.outbox, source="/salesops/visits")
 
 def register_outlet(conn: Connection, principal: Principal, command: OutletCreate) -> OutletOut:
     """Add an outlet to the outlet master (建立下线客户档案) and publish it."""
-    ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
+    ensure_known_in_scope(conn, db.org_units, principal, command.org_unit_id)
     if command.dealer_id:  # the supplying dealer obeys the caller's scope too: elsewhere reads as unknown
         ensure_all_in_scope(
             conn,
@@ -32,6 +34,7 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
             id_column=dealers.c.id,
             org_unit_column=dealers.c.org_unit_id,
         )
+    check_opening_hours(command.opening_hours)
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
         raise Conflict(f"outlet code {command.code!r} already exists", field="code")
     outlet_id = command.id or uuid.uuid4()
@@ -51,6 +54,11 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
             grade=row.grade,
             latitude=row.latitude,
             longitude=row.longitude,
+            dealer_id=row.dealer_id,
+            channel=row.channel,
+            loyalty=row.loyalty,
+            value_class=value_class(row.grade, row.loyalty),
+            owner_rep_id=row.owner_rep_id,
         ),
     )
     return OutletOut.from_row(row)

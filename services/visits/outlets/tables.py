@@ -1,7 +1,7 @@
 """The outlet master (终端): shops, supermarkets and canteens reps visit."""
 
-from sqlalchemy import Column, Float, ForeignKey, String, Table
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Table, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.visits.db import metadata
 from shared.db import created_at_column
@@ -21,4 +21,11 @@ outlets = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     created_at_column(),
+    # The outlet book (issue 12): channel, hours, the rep who owns the outlet, contacts; version counts changes.
+    Column("channel", String(20), nullable=False, server_default="grocery"),
+    Column("owner_rep_id", UUID(as_uuid=True), index=True),
+    Column("opening_hours", JSONB),  # [{"weekday": 1, "opens": "08:00", "closes": "21:00"}], null = unknown
+    Column("contacts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_at", DateTime(timezone=True)),
 )

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from services.inventory import db as inventory_db
 from shared.events.targets import OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
-from shared.org import org_unit_handlers, path_label
+from shared.org.paths import path_label
+from shared.org.projection import org_unit_handlers
 from tests.support import unique
 
 t = inventory_db.org_units
@@ -84,7 +85,7 @@ def interleaving(events, rng: random.Random) -> list:
     """A random order that keeps each org unit's own events in the order they were written (one partition)."""
     slots = [e.org_unit_id for e in events]
     rng.shuffle(slots)
-    queues = {}
+    queues: dict[object, list[object]] = {}
     for e in events:
         queues.setdefault(e.org_unit_id, []).append(e)
     return [queues[key].pop(0) for key in slots]

@@ -2,8 +2,9 @@
 
 import pytest
 
-from services.targets.domain.people import PERSON_ROLES, check_may_manage
+from services.targets.domain.people import check_may_manage
 from shared.errors import Forbidden
+from shared.identity import PERSON_ROLES
 
 
 @pytest.mark.parametrize("caller", ["admin", "director"])

@@ -48,14 +48,15 @@ def build_region(clients, admin) -> Region:
     region = create_org_unit(client, admin, kind="region", parent_id=company["id"])
     for name, kind, parent in [("p1", "province", region), ("p2", "province", region)]:
         units[name] = create_org_unit(client, admin, kind=kind, parent_id=parent["id"])
-    for name, parent in [("o1", "p1"), ("o2", "p1"), ("o3", "p2")]:
-        units[name] = create_org_unit(client, admin, kind="office", parent_id=units[parent]["id"])
+    for name, province in [("o1", "p1"), ("o2", "p1"), ("o3", "p2")]:
+        units[name] = create_org_unit(client, admin, kind="office", parent_id=units[province]["id"])
     reps = {
         name: add_rep(client, admin, units[office]["id"], unique(name))
         for name, office in [("a1", "o1"), ("a2", "o1"), ("b1", "o2"), ("c1", "o3"), ("c2", "o3"), ("c3", "o3")]
     }
     codes = {u["id"]: u["code"] for u in [company, region, *units.values()]}
-    return Region(company["id"], region["id"], *(units[k]["id"] for k in ("p1", "p2", "o1", "o2", "o3")), reps, codes)
+    p1, p2, o1, o2, o3 = (units[k]["id"] for k in ("p1", "p2", "o1", "o2", "o3"))
+    return Region(company["id"], region["id"], p1, p2, o1, o2, o3, reps, codes)
 
 
 def new_plan(client, headers, root: str, *, step: str = "1", name: str = "Region sales 2027") -> dict:

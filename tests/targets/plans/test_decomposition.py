@@ -1,5 +1,6 @@
 """Decomposition through the API with hand-worked expectations, explanations, and refusals naming the field."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -63,9 +64,17 @@ def test_a_cell_explains_every_step_from_the_root_down(clients, org, planner):
         ("product_month", a1),
     ]
     assert why["steps"][0]["detail"]["method"] == "historical_share"
-    assert why["steps"][0]["sentence"].startswith("Historical share (2026 actuals): 75.00 % of 12000 = 9000")
-    assert why["steps"][1]["sentence"].startswith("Equal split: 50.00 % of 9000 = 4500")
-    assert why["steps"][2]["sentence"].startswith("Manual weight: 66.67 % of 4500 = 3000")
+    # Issue 14 item 6: each step names both units, with separators and the plan's unit (CNY); no id in the text.
+    assert why["steps"][0]["sentence"] == (
+        "province for tests gets Historical share (2026 actuals): 75.00 % of region for tests's 12,000 CNY "
+        "= 9,000 CNY; the units under region for tests add up to exactly 12,000 CNY."
+    )
+    assert why["steps"][1]["sentence"].startswith(
+        "office for tests gets Equal split: 50.00 % of province for tests's 9,000 CNY = 4,500 CNY"
+    )
+    assert why["steps"][2]["sentence"].startswith("a1-")  # the rep by name
+    assert "gets Manual weight: 66.67 % of office for tests's 4,500 CNY = 3,000 CNY" in why["steps"][2]["sentence"]
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", why["sentence"])
     assert "month 1 takes 8.33 % of that by the seasonality profile = 187.5, rounded to 188" in why["sentence"]
     assert why["steps"][3]["sentence"].startswith("A takes 75.00 % of a1-")  # the rep by name: 3000 * 3/4 = 2250
     split = client.get(f"/plans/{plan['id']}/splits/{org.region}", headers=planner).json()

@@ -95,9 +95,28 @@ def test_roles_and_places_that_may_not_move_the_plan_get_403(clients, infra, org
     assert own.status_code == 403 and "above the plan's root" in own.json()["detail"]
     assert move(client, bearer(infra.issuer, "region_manager", org.region), pid, "approve").status_code == 403
     assert status_of(move(client, director, pid, "approve")) == "approved"
-    assert move(client, planner, pid, "publish").status_code == 403
-    admin_above = bearer(infra.issuer, "admin")
-    assert status_of(move(client, admin_above, pid, "publish")) == "published"
+    assert move(client, province_manager, pid, "publish").status_code == 403  # below the root
+    # The region manager handed the target publishes the approved plan to their reps (issue 14, item 3).
+    assert status_of(move(client, planner, pid, "publish")) == "published"
+    assert move(client, planner, pid, "archive").status_code == 403
+
+
+def test_the_companys_own_director_approves_and_publishes_the_company_plan(clients, infra, org, director):
+    """Nobody stands above a company but admin and auditor: its own director (scoped to it) decides its plan."""
+    client = clients[TARGETS]
+    plan = new_plan(client, director, org.company, name="Company sales 2027")
+    split = client.post(
+        f"/plans/{plan['id']}/decomposition",
+        headers=director,
+        json={"parent_value": "1200", "split": {"method": "equal"}},
+    )
+    assert split.status_code == 200, split.text
+    region_manager = bearer(infra.issuer, "region_manager", org.region)
+    assert status_of(move(client, director, plan["id"], "submit")) == "submitted"
+    assert move(client, region_manager, plan["id"], "approve").status_code == 403
+    assert status_of(move(client, director, plan["id"], "approve")) == "approved"
+    assert move(client, region_manager, plan["id"], "publish").status_code == 403
+    assert status_of(move(client, director, plan["id"], "publish")) == "published"
 
 
 def test_return_needs_a_note_and_submit_needs_targets(clients, org, planner, director):

@@ -67,7 +67,7 @@ def test_accepting_locks_the_child_and_the_siblings_absorb_the_difference(client
         headers=planner,
         params={"org_unit_id": org.o3, "person_id": c_reps[0], "product_line": "A", "month": 1},
     ).json()
-    assert why["steps"][0]["sentence"].startswith("Locked at 4000 by the manager")
+    assert "proposed a different number" in why["steps"][0]["sentence"]
     again = client.post(f"/plans/{pid}/proposals/{proposal['id']}/reject", headers=planner)
     assert again.status_code == 409 and "already accepted" in again.json()["detail"]
 
@@ -120,3 +120,33 @@ def test_proposals_are_refused_when_wrong(clients, infra, org, planner, p2_manag
     assert move(client, director, pid, "approve").status_code == 200
     closed = propose(client, p2_manager, pid, org.p2, "3500")
     assert closed.status_code == 409 and "the plan is approved" in closed.json()["detail"]
+
+
+def test_each_decision_is_a_version_named_by_its_proposal_and_leaves_no_lock(clients, infra, org, planner, p2_manager):
+    """Issue 14 item 4: R = 12000 split P1 9000 / P2 3000 (version 1); P2 asks 4000, P1 asks 7000."""
+    client = clients[TARGETS]
+    pid = decomposed_plan(client, org, planner)["id"]
+    p1_manager = bearer(infra.issuer, "supervisor", org.p1, subject="p1-" + uuid.uuid4().hex[:6])
+    up = propose(client, p2_manager, pid, org.p2, "4000", reason="New hypermarket in the city").json()
+    down = propose(client, p1_manager, pid, org.p1, "7000", reason="Two dealers closing").json()
+    assert client.post(f"/plans/{pid}/proposals/{up['id']}/accept", headers=planner).status_code == 200
+    # Version 2: P2 4000, P1 absorbs: 12000 - 4000 = 8000.
+    assert subtree_total(cells(client, planner, pid, version=2), {org.p2, org.o3}) == D(4000)
+    second = client.post(f"/plans/{pid}/proposals/{down['id']}/accept", headers=planner)
+    assert second.status_code == 200, second.text  # P2's earlier decision is not a lock: it absorbs now
+    # Version 3: P1 7000, no undecided sibling is left, so P2 gives way: 12000 - 7000 = 5000.
+    found = cells(client, planner, pid, version=3)
+    assert subtree_total(found, {org.p1, org.o1, org.o2}) == D(7000)
+    assert subtree_total(found, {org.p2, org.o3}) == D(5000)
+    versions = client.get(f"/plans/{pid}/versions", headers=planner).json()
+    assert [(v["version"], v["proposal_id"]) for v in versions] == [(1, None), (2, up["id"]), (3, down["id"])]
+    assert versions[1]["reason"].startswith("Proposal from ") and "New hypermarket in the city" in versions[1]["reason"]
+    assert "accepted at 4,000" in versions[1]["reason"]
+    diff = client.get(f"/plans/{pid}/diff", headers=planner, params={"from_version": 1, "to_version": 2}).json()
+    assert diff["changed_cells"] > 0 and D(diff["total_delta"]) == 0  # cells moved between units; R kept 12000
+    split = client.get(f"/plans/{pid}/splits/{org.region}", headers=planner, params={"version": 3}).json()
+    why = {c["node_id"]: c["sentence"] for c in split["children"]}
+    assert "Two dealers closing" in why[org.p1] and "7,000" in why[org.p1] and "5,000" in why[org.p1]
+    assert "by the manager" not in why[org.p1]
+    decomposition = client.get(f"/plans/{pid}/splits/{org.region}", headers=planner, params={"version": 1}).json()
+    assert not any(c["locked"] for c in decomposition["children"])

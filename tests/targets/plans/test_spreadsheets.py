@@ -41,8 +41,24 @@ def test_xlsx_export_has_a_row_per_rep_and_line_with_totals_and_round_trips(clie
     assert len(body) == 12  # 6 reps x 2 product lines
     a1_line_a = next(r for r in body if r[2] == org.reps["a1"] and r[4] == "A")
     assert a1_line_a[0] == org.codes[org.o1] and list(a1_line_a[5:17]) == [188] * 6 + [187] * 6
-    assert a1_line_a[17] == 2250
-    assert totals[0] == "TOTAL" and sum(totals[5:17]) == totals[17] == 12000
+    # Issue 14 item 5: the total is a formula over the row's months (a1's A: 188 x 6 + 187 x 6 = 2250 once Excel
+    # computes it), the totals line sums what a filter leaves visible, amounts carry thousands separators.
+    n = body.index(a1_line_a) + 2
+    assert a1_line_a[17] == f"=SUM(F{n}:Q{n})"
+    assert totals[0] == "TOTAL" and totals[5] == "=SUBTOTAL(9,F2:F13)" and totals[17] == "=SUBTOTAL(9,R2:R13)"
+    sheet = book["targets"]
+    assert sheet["F2"].number_format == "#,##0" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:T13"
+    assert sheet.column_dimensions["T"].width == 40
+    assert rows[0][5] == "1月 Jan" and rows[0][0] == "单位编码 Unit code"
+    # The place of each row: its region and its path from the plan's root (org names from create_org_unit).
+    assert a1_line_a[18] == "region for tests"
+    assert a1_line_a[19] == "region for tests / province for tests / office for tests"
+    # One summary sheet per level: the region 12,000; provinces P1 9,000 and P2 3,000; three offices.
+    assert book.sheetnames == ["targets", "大区 region", "省区 province", "办事处 office", "plan"]
+    provinces = list(book["省区 province"].iter_rows(min_row=2, values_only=True))
+    assert sorted(sum(r[1:13]) for r in provinces) == [3000, 9000]
+    region = list(book["大区 region"].iter_rows(min_row=2, values_only=True))
+    assert [sum(r[1:13]) for r in region] == [12000] and region[0][13] == "=SUM(B2:M2)"
     assert dict(book["plan"].iter_rows(values_only=True))["version"] == 1
 
     unchanged = upload(client, planner, plan["id"], answer.content)
@@ -71,6 +87,25 @@ def test_csv_export_and_import_round_trip(clients, org, planner):
     written = upload(client, planner, plan["id"], csv_bytes(lines), media="text/csv")
     assert written.json()["cells_written"] == 1
     assert cells(client, planner, plan["id"])[(org.o3, org.reps["c1"], "B", 12)] == D(25)
+
+
+def test_a_csv_saved_by_chinese_excel_in_gbk_is_read_and_says_so(clients, org, planner):
+    client = clients[TARGETS]
+    plan = decomposed_plan(client, org, planner)
+    exported = client.get(f"/plans/{plan['id']}/export.csv", headers=planner).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(exported)))
+    c1_b = next(i for i, line in enumerate(lines) if line[2] == org.reps["c1"] and line[4] == "B")
+    lines[c1_b][16] = "25"  # December 20 -> 25; the header is Chinese, so UTF-8 would not be GBK's bytes
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(lines)
+    gbk = out.getvalue().encode("gbk")
+    assert gbk != out.getvalue().encode("utf-8")
+    written = upload(client, planner, plan["id"], gbk, media="text/csv")
+    assert written.status_code == 200, written.text
+    assert (written.json()["encoding"], written.json()["cells_written"]) == ("GB18030/GBK", 1)
+    assert cells(client, planner, plan["id"])[(org.o3, org.reps["c1"], "B", 12)] == D(25)
+    utf8 = upload(client, planner, plan["id"], exported.encode("utf-8-sig"), media="text/csv")
+    assert utf8.json()["encoding"] == "UTF-8"
 
 
 def test_any_bad_row_refuses_the_whole_import_listing_each_row_and_column(clients, org, planner):

@@ -76,7 +76,10 @@ def test_an_approved_adjustment_makes_a_new_version_and_every_version_stays_read
         params={"org_unit_id": org.o1, "person_id": a1, "product_line": "A", "month": 1},
     ).json()
     assert why["steps"][-1]["kind"] == "override"
-    assert "from 188 to 300 because: Typhoon closed the port in August" in why["steps"][-1]["sentence"]
+    assert (
+        "an approved adjustment set it from 188 CNY to 300 CNY because: Typhoon closed the port in August"
+        in why["steps"][-1]["sentence"]
+    )
     with engines[TARGETS].connect() as conn:
         value = conn.scalar(
             select(db.outbox.c.value).where(db.outbox.c.key == pid).order_by(db.outbox.c.id.desc()).limit(1)

@@ -66,16 +66,32 @@ def test_behind_nodes_are_alerted_once_per_day(clients, admin, engines):
     assert (again.json()["behind"], again.json()["alerts_published"]) == (8, 0)
     assert len(alerts_in_outbox(engines, w.plan)) == 8
 
+    # Issue 14 item 6: the next working day nothing new fell behind (no sale came in, so every behind node stays
+    # behind and O1, O2 and the region drift further behind only if time progress passes them): only nodes whose
+    # status changed to behind are alerted, not the eight again.
     next_day = evaluate(api, admin, w.plan, "2026-03-16")
-    assert next_day.json()["alerts_published"] == next_day.json()["behind"] > 0
-    assert len(alerts_in_outbox(engines, w.plan)) == 8 + next_day.json()["behind"]
+    assert next_day.status_code == 200, next_day.text
+    newly = next_day.json()["alerts_published"]
+    assert newly < next_day.json()["behind"]
+    by_day = Counter((a["as_of"], a["period"], a["node_id"]) for a in alerts_in_outbox(engines, w.plan))
+    # r1 and r2 were alerted on the 13th and stay behind: no daily repeat on the 16th.
+    assert not any(by_day[("2026-03-16", p, str(r))] for p in ("2026-03", "2026-Q1") for r in (w.r1, w.r2))
+    assert len(alerts_in_outbox(engines, w.plan)) == 8 + newly
+    # A week after the first alert (13th + 7 = 20th) the nodes still behind get one reminder each.
+    week_later = evaluate(api, admin, w.plan, "2026-03-20")
+    by_day = Counter((a["as_of"], a["period"], a["node_id"]) for a in alerts_in_outbox(engines, w.plan))
+    assert by_day[("2026-03-20", "2026-Q1", str(w.r1))] == 1 and week_later.json()["alerts_published"] >= 6
 
 
 def test_only_managers_of_the_plans_root_evaluate_it(clients, admin, engines, token):
     w = build_world(clients, admin, engines)
     api = clients["targets"]
     assert evaluate(api, token("rep", org_unit=w.o1), w.plan, "2026-03-13").status_code == 403
-    assert evaluate(api, token("supervisor", org_unit=w.o1), w.plan, "2026-03-13").status_code == 404
+    # A supervisor evaluates their own subtree (domain/visibility.py): O1 and its reps r1, r2, 3 nodes x 3 periods;
+    # behind: r1 and r2 in March, O1, r1 and r2 in Q1 (see the numbers in the test above) = 5.
+    own = evaluate(api, token("supervisor", org_unit=w.o1), w.plan, "2026-03-13")
+    assert own.status_code == 200, own.text
+    assert (own.json()["nodes_evaluated"], own.json()["behind"], own.json()["alerts_published"]) == (9, 5, 5)
     outside_year = evaluate(api, admin, w.plan, "2027-01-05")
     assert (outside_year.status_code, outside_year.json()["errors"][0]["field"]) == (422, "as_of")
     assert evaluate(api, token("region_manager", org_unit=w.region), w.plan, "2026-03-13").status_code == 200

@@ -1,0 +1,129 @@
+"""Recording audit facts and evaluating, right away, the rules each fact can make fire (streaming).
+
+Handlers map events to the fact dataclasses of domain/facts.py and call `record`; bulk loads (benchmarks, a
+backfill from the archive) call `store` and then a batch run over the period.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects.postgresql import insert
+
+from services.audit.domain import facts as f
+from services.audit.facts import tables as t
+from services.audit.rules.service import run_rule
+
+FAR_PAST, FAR_FUTURE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Rules to re-run when a fact arrives: for which key, over which days."""
+
+    rules: tuple[str, ...]
+    key: Callable[[object], object]
+    days: Callable[[object], tuple[date, date]]
+
+
+def _on(day: date) -> tuple[date, date]:
+    return day, day
+
+
+def _visit_day(v: f.VisitFact) -> tuple[date, date]:
+    return _on(v.checked_in_at.astimezone(UTC).date())
+
+
+_VISIT_RULES = ("checkin_far_from_outlet", "visit_too_short", "low_authenticity", "impossible_travel")
+FACTS: dict[type, tuple[Table, tuple[Trigger, ...]]] = {
+    f.SkuPrice: (t.fact_sku_prices, ()),
+    f.PriceObservation: (
+        t.fact_price_observations,
+        (Trigger(("price_below_floor",), lambda o: o.subject, lambda o: _on(o.observed_on)),),
+    ),
+    f.Shipment: (t.fact_shipments, ()),
+    f.BatchSighting: (
+        t.fact_batch_sightings,
+        (Trigger(("cross_region_goods",), lambda b: str(b.outlet_id), lambda b: _on(b.seen_on)),),
+    ),
+    f.VisitFact: (
+        t.fact_visits,
+        (
+            Trigger(_VISIT_RULES, lambda v: str(v.rep_id), _visit_day),
+            Trigger(("photo_reused",), lambda v: list(v.photo_hashes), lambda v: (FAR_PAST, FAR_FUTURE)),
+        ),
+    ),
+    f.StockLineFact: (
+        t.fact_stock_lines,
+        (
+            Trigger(
+                ("negative_sold", "receipt_mismatch", "near_expiry_stock", "stock_days_out_of_band"),
+                lambda s: str(s.dealer_id),
+                lambda s: _on(s.week_start),
+            ),
+        ),
+    ),
+    f.OrderFact: (
+        t.fact_orders,
+        (Trigger(("channel_stuffing",), lambda o: str(o.dealer_id), lambda o: _on(o.ordered_on)),),
+    ),
+    f.ReturnFact: (
+        t.fact_returns,
+        # A return early in a month judges the month before it.
+        (
+            Trigger(
+                ("channel_stuffing",),
+                lambda r: str(r.dealer_id),
+                lambda r: _on(r.returned_on.replace(day=1) - timedelta(days=1)),
+            ),
+        ),
+    ),
+    f.ReceivableFact: (
+        t.fact_receivables,
+        (Trigger(("receivable_overdue",), lambda r: str(r.dealer_id), lambda r: _on(r.due_on)),),
+    ),
+    f.PromotionIssue: (t.fact_promotion_issues, ()),
+    f.PromotionDelivery: (t.fact_promotion_deliveries, ()),
+    f.ComplianceFact: (
+        t.fact_compliance,
+        (Trigger(("low_plan_compliance",), lambda c: str(c.rep_id), lambda c: _on(c.week_start)),),
+    ),
+    f.ProgressBehind: (
+        t.fact_progress_behind,
+        (Trigger(("behind_time_progress",), lambda b: str(b.node_id), lambda b: _on(b.as_of)),),
+    ),
+}
+
+
+def _row(fact) -> dict:
+    row = dataclasses.asdict(fact)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+
+
+def store(conn: Connection, facts: Sequence) -> None:
+    """Upsert facts of one kind by their primary key (a later version of a record replaces it)."""
+    if not facts:
+        return
+    table = FACTS[type(facts[0])][0]
+    rows = [_row(x) for x in facts]
+    keys = {c.name for c in table.primary_key.columns}
+    statement = insert(table).values(rows)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys), set_={c: statement.excluded[c] for c in rows[0] if c not in keys}
+        )
+    )
+
+
+def record(conn: Connection, fact, *, today: date | None = None) -> None:
+    """Store one fact and re-run, for its key and days, every rule it can make fire."""
+    store(conn, [fact])
+    as_of = today or datetime.now(UTC).date()
+    for trigger in FACTS[type(fact)][1]:
+        first, last = trigger.days(fact)
+        for rule in trigger.rules:
+            run_rule(conn, rule, first, last, as_of=as_of, key=trigger.key(fact))

@@ -1,0 +1,141 @@
+"""Running rules: over one key as its facts arrive (streaming) or over a period (batch), with the same SQL.
+
+Each run upserts findings by (rule, subject, period): a repeat updates evidence and sources, never duplicates; a
+verified finding that fires again is reopened (recorded as a transition by `system:rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, select, text
+from sqlalchemy.dialects.postgresql import insert
+
+from services.audit.domain.hits import month_end
+from services.audit.domain.settings import RULES, Severity, override, rule_spec
+from services.audit.domain.workflow import DEADLINE_DAYS
+from services.audit.rules.sql_base import RuleQuery
+from services.audit.rules.sql_market import MARKET_RULES
+from services.audit.rules.sql_stock import STOCK_RULES
+from services.audit.rules.sql_visits import VISIT_RULES
+from services.audit.rules.tables import rule_settings
+from shared.identity import Principal
+
+QUERIES: dict[str, RuleQuery] = {q.rule: q for q in [*VISIT_RULES, *STOCK_RULES, *MARKET_RULES]}
+SYSTEM = "system:rules"
+BATCH_WORK_MEM = "256MB"
+_DEADLINE = "CASE h.severity " + " ".join(f"WHEN '{s.value}' THEN {d}" for s, d in DEADLINE_DAYS.items()) + " END"
+_COLUMNS = "subject, period, org_unit_id, severity, evidence, sources"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    rule: str
+    fired: int
+    opened: int
+    reopened: int
+
+
+def window(rule: str, first: date, last: date) -> tuple[date, date]:
+    """[first, last] widened to whole periods of the rule, so a batch sees every fact of each period it touches."""
+    granularity = RULES[rule].period
+    if granularity == "month":
+        return first.replace(day=1), month_end(last)
+    if granularity == "week":
+        return first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday())
+    return first, last
+
+
+def _params(rule: str, first: date, last: date, key, as_of: date) -> dict:
+    return {"rule": rule, "from": first, "to": last, "key": key, "as_of": as_of}
+
+
+def run_rule(conn: Connection, rule: str, first: date, last: date, *, as_of: date, key=None) -> RunResult:
+    """Evaluate one rule over [first, last] (optionally for one key) and upsert its findings."""
+    query = QUERIES[rule]
+    first, last = window(rule, first, last)
+    head = query.render(keyed=key is not None)
+    params = _params(rule, first, last, key, as_of)
+    reopened = 0
+    if conn.scalar(text("SELECT 1 FROM audit.findings WHERE rule = :rule AND status = 'verified' LIMIT 1"), params):
+        reopened = conn.execute(
+            text(
+                head
+                + f""", reopened AS (
+                  UPDATE audit.findings f SET status = 'open', updated_at = now(), last_fired_at = now()
+                  FROM hits h WHERE f.rule = :rule AND f.subject = h.subject AND f.period = h.period
+                    AND f.status = 'verified' RETURNING f.id)
+                INSERT INTO audit.finding_transitions (finding_id, from_status, to_status, action, actor, note)
+                SELECT id, 'verified', 'open', 'refire', '{SYSTEM}', 'the rule fired again' FROM reopened"""
+            ),
+            params,
+        ).rowcount
+    row = conn.execute(
+        text(
+            head
+            + f""", upserted AS (
+              INSERT INTO audit.findings AS f (rule, {_COLUMNS}, deadline)
+              SELECT :rule, {_COLUMNS}, current_date + {_DEADLINE} FROM hits h
+              ON CONFLICT (rule, subject, period) DO UPDATE SET
+                evidence = excluded.evidence, sources = excluded.sources, severity = excluded.severity,
+                org_unit_id = excluded.org_unit_id, last_fired_at = now(), updated_at = now()
+              RETURNING f.id, (xmax = 0) AS inserted),
+            opened AS (
+              INSERT INTO audit.finding_transitions (finding_id, to_status, action, actor)
+              SELECT id, 'open', 'fire', '{SYSTEM}' FROM upserted WHERE inserted RETURNING 1)
+            SELECT (SELECT count(*) FROM upserted) AS fired, (SELECT count(*) FROM opened) AS opened"""
+        ),
+        params,
+    ).one()
+    return RunResult(rule, row.fired, row.opened, reopened)
+
+
+def still_fires(conn: Connection, rule: str, subject: str, since: date, *, as_of: date) -> bool:
+    """Whether the rule fires for the subject on the facts from `since` to `as_of` (a finding's re-check)."""
+    first, last = window(rule, since, as_of)
+    query = QUERIES[rule].render(keyed=False)
+    hit = conn.execute(
+        text(query + " SELECT 1 FROM hits h WHERE h.subject = :subject LIMIT 1"),
+        {**_params(rule, max(first, since), last, None, as_of), "subject": subject},
+    ).first()
+    return hit is not None
+
+
+def run_batch(conn: Connection, first: date, last: date, *, as_of: date, rules: Iterable[str] | None = None):
+    """Every rule (or the named ones) over a period: the same statements as streaming, without a key."""
+    # Whole-period windows and groupings sort millions of rows: let them sort in memory, for this transaction only.
+    conn.execute(text(f"SET LOCAL work_mem = '{BATCH_WORK_MEM}'"))
+    return [run_rule(conn, rule, first, last, as_of=as_of) for rule in (rules or QUERIES)]
+
+
+def put_setting(
+    conn: Connection,
+    principal: Principal,
+    *,
+    rule: str,
+    org_unit_id,
+    enabled: bool | None,
+    severity: Severity | None,
+    params: dict[str, Decimal],
+):
+    """Set a rule's setting for an org subtree (merged over the default; the nearest ancestor's row wins)."""
+    setting = override(rule_spec(rule), enabled=enabled, severity=severity, params=params)
+    values = dict(
+        enabled=setting.enabled,
+        severity=setting.severity.value,
+        params={k: str(v) for k, v in setting.params.items()},
+        updated_by=principal.subject,
+    )
+    conn.execute(
+        insert(rule_settings)
+        .values(rule=rule, org_unit_id=org_unit_id, **values)
+        .on_conflict_do_update(index_elements=["rule", "org_unit_id"], set_={**values, "updated_at": text("now()")})
+    )
+    return setting
+
+
+def settings_of(conn: Connection, rule: str) -> list:
+    return conn.execute(select(rule_settings).where(rule_settings.c.rule == rule)).all()
