@@ -117,10 +117,14 @@ def test_ageing_buckets_and_bad_debt_write_off(clients, admin, token, engines, t
     )
     assert asked.status_code == 201 and asked.json()["status"] == "requested"
     assert open_amount(api, admin, f"{dealer['code']}-D") == "400.00"  # nothing changes before approval
-    approved = api.post(f"/write-offs/{asked.json()['id']}/approve", headers=token("director", org_unit=territory["company"]["id"]))
+    approved = api.post(
+        f"/write-offs/{asked.json()['id']}/approve", headers=token("director", org_unit=territory["company"]["id"])
+    )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert open_amount(api, admin, f"{dealer['code']}-D") == "0.00"
-    again = api.post(f"/write-offs/{asked.json()['id']}/approve", headers=token("director", org_unit=territory["company"]["id"]))
+    again = api.post(
+        f"/write-offs/{asked.json()['id']}/approve", headers=token("director", org_unit=territory["company"]["id"])
+    )
     assert again.status_code == 409
     assert "inventory.invoice.written_off" in [e["type"] for e in outbox_events(engines, dealer["id"])]
 
