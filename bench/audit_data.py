@@ -12,7 +12,7 @@ REGIONS, OFFICES_PER_REGION = 10, 10
 def org_tree(conn: Connection) -> list[uuid.UUID]:
     """Company -> 10 regions -> 100 offices in audit's projection; returns the offices."""
     company = uuid.uuid4()
-    rows = [(company, None, "company", company.hex)]
+    rows: list[tuple[uuid.UUID, uuid.UUID | None, str, str]] = [(company, None, "company", company.hex)]
     offices = []
     for _ in range(REGIONS):
         region = uuid.uuid4()

@@ -15,7 +15,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import ScalarResult, text
 
 from bench.servers import benchmark_servers, figures, parse_args, percentile
 from services.audit.worker import SPEC
@@ -76,7 +76,7 @@ def main() -> None:
         def watch() -> None:
             with engine.connect() as conn:
                 while len(seen_at) < count:
-                    rows = conn.execute(
+                    rows: ScalarResult[str] = conn.execute(
                         text("SELECT subject FROM audit.findings WHERE rule = 'behind_time_progress'")
                     ).scalars()
                     now = time.perf_counter()

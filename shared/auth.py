@@ -12,7 +12,7 @@ import uuid
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -52,6 +52,7 @@ class TokenVerifier:
         self.tokens = VerifiedTokens()
 
     def _load_file(self) -> None:
+        assert self._file is not None, "the JWKS is read from a file exactly when no http(s) URL is configured"
         self._loaded_at = time.monotonic()
         keys = jwt.PyJWKSet.from_json(self._file.read_text()).keys
         self._keys = {key.key_id: key for key in keys if key.key_id}
@@ -102,7 +103,7 @@ _REASONS = (
 )
 
 
-def principal_from_claims(claims: dict) -> Principal:
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
     """Role, subject and scope from verified claims, each checked for its type: a malformed claim is a 401."""
     subject, role = claims.get("sub"), claims.get("role")
     if not isinstance(subject, str) or not subject or len(subject) > 200:
@@ -117,7 +118,7 @@ def principal_from_claims(claims: dict) -> Principal:
     )
 
 
-def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
+def _uuid_claim(claims: dict[str, Any], name: str) -> uuid.UUID | None:
     value = claims.get(name)
     if value is None:
         return None
@@ -181,7 +182,9 @@ class LocalIssuer:
         self.jwk = json.loads(self.key_path.read_text())
         public = {k: self.jwk[k] for k in ("kty", "n", "e", "kid", "alg", "use")}
         self.jwks_path.write_text(json.dumps({"keys": [public]}))
-        self._private = jwt.algorithms.RSAAlgorithm.from_jwk(self.jwk)
+        signing_key = jwt.algorithms.RSAAlgorithm.from_jwk(self.jwk)
+        assert isinstance(signing_key, rsa.RSAPrivateKey), "the signing key file holds the private JWK written above"
+        self._private = signing_key
 
     def issue(
         self,
@@ -238,7 +241,7 @@ async def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require_role(*roles: Role):
+def require_role(*roles: Role) -> Any:  # FastAPI's Depends() is typed Any
     """A dependency that admits only the given roles (admin always passes)."""
     allowed = set(roles) | {Role.admin}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -103,7 +104,7 @@ class VisitCompleted(Event):
     duration_minutes: float
     flags: list[str]
     authenticity_score: float
-    authenticity_signals: list[dict]
+    authenticity_signals: list[dict[str, Any]]
     stock: list[ObservedStock]
     prices: list[ObservedPrice]
     photo_hashes: list[str]
@@ -127,7 +128,7 @@ class OrderRequested(Event):
     dealer_id: uuid.UUID | None
     rep_id: uuid.UUID
     requested_on: date
-    lines: list[dict]
+    lines: list[dict[str, Any]]
 
     def key(self) -> str:
         return str(self.request_id)

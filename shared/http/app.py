@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -40,7 +41,8 @@ class Health(BaseModel):
 
 
 def get_engine(request: Request) -> Engine:
-    return request.app.state.engine
+    engine: Engine = request.app.state.engine
+    return engine
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -67,7 +69,7 @@ def idempotent_create(
     return JSONResponse(body, status_code=status)
 
 
-def _query_names(dependant) -> frozenset[str]:
+def _query_names(dependant: Dependant) -> frozenset[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _query_names(sub)
@@ -117,7 +119,7 @@ def create_service_app(
     settings = settings or get_settings()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if engine is None:
             # No pre-ping: it is one more round trip on every request. A connection found dead instead fails its
             # request with a 503 + Retry-After, and SQLAlchemy then discards every older pooled connection.
@@ -166,7 +168,7 @@ def create_service_app(
         response_model=Health,
         responses={503: {"model": Health, "description": "Not ready"}},
     )
-    def readyz(request: Request):
+    def readyz(request: Request) -> JSONResponse:
         checks = {"database": _database_ok(request.app.state.engine), "broker": broker_reachable(settings)}
         ready = all(checks.values())
         body = Health(status="ready" if ready else "unavailable", checks=checks)

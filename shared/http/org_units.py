@@ -38,7 +38,7 @@ def make_org_units_router(org_units: Table) -> APIRouter:
         under: Annotated[uuid.UUID | None, Query(description="Only this unit and its descendants")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    ):
+    ) -> list[ProjectedOrgUnit]:
         query = select(org_units).where(scope_condition(org_units, principal, org_units.c.id))
         if under is not None:
             ensure_in_scope(conn, org_units, principal, under, field="under")
@@ -51,7 +51,7 @@ def make_org_units_router(org_units: Table) -> APIRouter:
         response_model=ProjectedOrgUnit,
         summary="This service's copy of an org unit (projected from targets' events)",
     )
-    def get_org_unit(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
+    def get_org_unit(org_unit_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep) -> ProjectedOrgUnit:
         row = conn.execute(
             select(org_units).where(
                 org_units.c.id == org_unit_id, scope_condition(org_units, principal, org_units.c.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,12 +36,12 @@ class Problem(BaseModel):
     errors: list[FieldError] = Field(default_factory=list)
 
 
-def _content(description: str) -> dict:
+def _content(description: str) -> dict[str, Any]:
     return {"description": description, "model": Problem, "content": {MEDIA_TYPE: {}}}
 
 
 # Documented on every router so clients (and schema fuzzers) know each error's shape.
-PROBLEM_RESPONSES: dict[int | str, dict] = {
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _content("The request does not match the documented schema; `errors` names each field"),
     401: _content("Missing or invalid bearer token"),
     403: _content("Role not allowed"),
@@ -59,8 +61,8 @@ def problem(
     status: int,
     title: str,
     detail: str | None,
-    errors: list[dict] | None = None,
-    headers: dict | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     return problem_response(request.scope, status, title, detail, errors, headers)
 
@@ -70,15 +72,15 @@ def problem_response(
     status: int,
     title: str,
     detail: str | None,
-    errors: list[dict] | None = None,
-    headers: dict | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """A problem document for a request known only by its ASGI scope (middleware)."""
     body = Problem(title=title, status=status, detail=detail, instance=scope.get("path"), errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def _location(loc: tuple) -> str:
+def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
@@ -97,20 +99,20 @@ def _allowed_methods(request: Request) -> list[str]:
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError):
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers = dict(getattr(exc, "headers", None) or {})  # e.g. Retry-After of a 429
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
         return problem(request, exc.status, exc.title, exc.detail, exc.errors, headers or None)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError):
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": _location(e["loc"]), "reason": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return problem(request, 400, "Invalid request", detail, errors)
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             headers = {"Allow": ", ".join(_allowed_methods(request))}
@@ -119,7 +121,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(DataError)
-    async def data_error(request: Request, exc: DataError):
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
         # Well-formed input PostgreSQL cannot store (e.g. a NUL character in text); the transaction rolled back.
         # PostgreSQL's own words name internals (types, functions): they go to the log, not to the client.
         log.debug("value refused by the database: %s", exc.orig)
@@ -131,14 +133,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(IntegrityError)
-    async def integrity_error(request: Request, exc: IntegrityError):
+    async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
         # A concurrent request won a uniqueness race the service had checked for, or a constraint checked at
         # COMMIT refused the transaction: nothing was stored either way.
         log.debug("integrity error: %s", exc.orig)
         return problem(request, 409, "Conflict", "a concurrent request wrote the same record; retry")
 
     @app.exception_handler(DBAPIError)
-    async def database_error(request: Request, exc: DBAPIError):
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         # Anything else the database raised, including at COMMIT. A serialization failure or deadlock is a
         # conflict the client may retry; a lost or refused connection means the database went away.
         state = getattr(exc.orig, "sqlstate", None)
@@ -151,12 +153,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         raise exc  # a bug (bad SQL, a missing table): the middleware logs it and answers 500
 
     @app.exception_handler(PoolTimeout)
-    async def pool_exhausted(request: Request, exc: PoolTimeout):
+    async def pool_exhausted(request: Request, exc: PoolTimeout) -> JSONResponse:
         log.warning("no database connection free: %s", exc)
         return _unavailable(request)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception):
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Reached only by a failure in the service middleware itself, which answers every other one.
         from shared.http.middleware import CORRELATION_HEADER, ERRORS
         from shared.logs import correlation_id, new_correlation_id

@@ -79,9 +79,9 @@ def ids_in_scope(
     principal: Principal,
     wanted: Collection[uuid.UUID],
     *,
-    id_column: ColumnElement,
-    org_unit_column: ColumnElement,
-    where: Sequence[ColumnElement] = (),
+    id_column: ColumnElement[uuid.UUID],
+    org_unit_column: ColumnElement[uuid.UUID],
+    where: Sequence[ColumnElement[bool]] = (),
     from_: FromClause | None = None,
 ) -> set[uuid.UUID]:
     """Those of `wanted` found in `from_` (default: `id_column`'s table) with `org_unit_column` in the caller's
@@ -101,9 +101,9 @@ def ensure_all_in_scope(
     ids: Sequence[tuple[str, uuid.UUID]],
     *,
     what: str,
-    id_column: ColumnElement,
-    org_unit_column: ColumnElement,
-    where: Sequence[ColumnElement] = (),
+    id_column: ColumnElement[uuid.UUID],
+    org_unit_column: ColumnElement[uuid.UUID],
+    where: Sequence[ColumnElement[bool]] = (),
     from_: FromClause | None = None,
 ) -> None:
     """404 naming the first (field, id) whose `what` is unknown or outside the caller's subtree.

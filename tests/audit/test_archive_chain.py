@@ -44,7 +44,9 @@ def test_altered_event_is_the_first_broken_link(audit_conn, archived):
     )
     report = verify_chain(audit_conn)
     assert not report.intact
-    assert (report.first_broken.seq, report.first_broken.reason) == (seq, "event content does not match its hash")
+    broken = report.first_broken
+    assert broken is not None
+    assert (broken.seq, broken.reason) == (seq, "event content does not match its hash")
     assert report.links_checked == seq - 1
 
 

@@ -37,8 +37,10 @@ def test_intact_chain_verifies_and_an_altered_event_is_the_first_broken_link():
     assert first_broken(links) is None
     altered = [links[0], Link(2, links[1].prev_hash, links[1].hash, event(2, "99")), links[2]]
     broken = first_broken(altered)
+    assert broken is not None
     assert (broken.seq, broken.event_id) == (2, "e2") and "content" in broken.reason
-    assert first_broken([links[0], links[2]]).seq == 3  # a removed link breaks the next one
+    after_removal = first_broken([links[0], links[2]])
+    assert after_removal is not None and after_removal.seq == 3  # a removed link breaks the next one
 
 
 def test_allocation_by_risk_weight_and_largest_remainder():

@@ -21,8 +21,8 @@ def clean(conn) -> None:
     """Leave only this test's facts and findings, inside its transaction (rolled back afterwards)."""
     for table in ("finding_transitions", "finding_comments", "findings"):
         conn.execute(text(f"DELETE FROM audit.{table}"))
-    for table in FACT_TABLES:
-        conn.execute(table.delete())
+    for fact_table in FACT_TABLES:
+        conn.execute(fact_table.delete())
 
 
 def test_every_rule_fires_on_its_case_and_not_on_the_near_miss(audit_conn):

@@ -438,13 +438,22 @@ def test_compose_publishes_infrastructure_on_loopback_only(compose):
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond the host's loopback"
 
 
+def _default_of(value: str | None) -> int:
+    """The default N of a compose `${NAME:-N}` value."""
+    found = re.fullmatch(r"\$\{\w+:-(\d+)\}", value or "")
+    assert found, f"{value!r} is not of the form ${{NAME:-default}}"
+    return int(found.group(1))
+
+
 def test_api_database_pools_fit_postgres_max_connections(compose):
     """Every API's pool plus overflow, and the workers' pools, fit in the compose PostgreSQL's max_connections."""
     command = " ".join(as_argv(compose["services"]["postgres"]["command"]))
-    max_connections = int(re.search(r"max_connections=(\d+)", command).group(1))
+    found = re.search(r"max_connections=(\d+)", command)
+    assert found, f"the compose PostgreSQL sets no max_connections: {command}"
+    max_connections = int(found.group(1))
     env = compose_env(compose["services"]["targets-api"])
     keys = ("DB_POOL_SIZE", "DB_MAX_OVERFLOW")
-    default = {key: int(re.fullmatch(r"\$\{\w+:-(\d+)\}", env[key]).group(1)) for key in keys}
+    default = {key: _default_of(env[key]) for key in keys}
     per_api = default["DB_POOL_SIZE"] + default["DB_MAX_OVERFLOW"]
     assert len(SERVICES) * per_api + len(SERVICES) * 4 + 10 <= max_connections
     config = objects("ConfigMap")["salesops-config"]["data"]

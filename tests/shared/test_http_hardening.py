@@ -10,6 +10,7 @@ import uuid
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
@@ -26,6 +27,7 @@ def bearer(token: str) -> dict:
 
 def signed(infra, **claims) -> str:
     key = jwt.algorithms.RSAAlgorithm.from_jwk(infra.issuer.jwk)
+    assert isinstance(key, rsa.RSAPrivateKey)
     base = {"iss": infra.issuer.issuer, "aud": infra.issuer.audience, "sub": "x", "role": "admin", "exp": 4_000_000_000}
     return jwt.encode({**base, **claims}, key, algorithm="RS256", headers={"kid": infra.issuer.jwk["kid"]})
 
@@ -182,7 +184,8 @@ def test_keys_are_read_once_and_verified_tokens_remembered(tmp_path):
     assert verifier.verify(token).role == Role.rep
     issuer.jwks_path.write_text("not json")  # a re-read now would fail: keys must come from memory
     assert verifier.verify(issuer.issue(role="admin")).role == Role.admin
-    assert verifier.tokens.get(token).role == Role.rep
+    remembered = verifier.tokens.get(token)
+    assert remembered is not None and remembered.role == Role.rep
     expired = issuer.issue(role="rep", ttl_seconds=-1)
     with pytest.raises(Unauthorized, match="expired"):
         verifier.verify(expired)

@@ -6,6 +6,7 @@ Mondays of March 2026 (2, 9, 16, 23, 30) are weeks 113-117.
 
 import uuid
 from datetime import date
+from typing import TypedDict
 
 import pytest
 
@@ -20,7 +21,14 @@ MONDAY_ROUTE = [
     RouteStop(REP, 1, 3, B3, "B"),
 ]
 TUESDAY_ROUTE = [RouteStop(REP, 2, 0, T, "D")]
-MARCH = dict(start=date(2026, 3, 1), end=date(2026, 3, 31))
+
+
+class Period(TypedDict):
+    start: date
+    end: date
+
+
+MARCH = Period(start=date(2026, 3, 1), end=date(2026, 3, 31))
 
 
 def days(planned, outlet):

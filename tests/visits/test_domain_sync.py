@@ -12,13 +12,13 @@ def test_a_visit_on_a_current_plan_entry_is_applied():
 
 def test_a_visit_on_a_changed_plan_entry_is_kept_as_unplanned_and_reported():
     r = resolve("submit_visit", 1, 2)
-    assert r.outcome == "applied_unplanned" and "changed" in r.conflict
+    assert r.outcome == "applied_unplanned" and r.conflict is not None and "changed" in r.conflict
     assert resolve("submit_visit", 1, None).outcome == "applied_unplanned"  # entry removed meanwhile
 
 
 def test_a_plan_change_on_a_stale_copy_is_rejected():
     r = resolve("move_planned_visit", 1, 2)
-    assert r.outcome == "rejected" and "version 2" in r.conflict
+    assert r.outcome == "rejected" and r.conflict is not None and "version 2" in r.conflict
     assert resolve("move_planned_visit", 2, 2).outcome == "applied"
 
 

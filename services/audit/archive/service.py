@@ -97,13 +97,15 @@ def _links(conn: Connection) -> Iterator[Link]:
 
 def verify_chain(conn: Connection) -> ChainVerification:
     """Recompute every link in order; report the first broken one, and any digest the chain no longer matches."""
-    checked = {"n": 0, "head": (0, GENESIS)}
+    checked = 0
+    head: tuple[int, str] = (0, GENESIS)
 
     def counted() -> Iterator[Link]:
+        nonlocal checked, head
         for link in _links(conn):
-            checked["n"] += 1
+            checked += 1
             yield link
-            checked["head"] = (link.seq, link.hash)
+            head = (link.seq, link.hash)
 
     broken: Broken | None = first_broken(counted())
     hashes = dict(conn.execute(select(a.c.seq, a.c.hash).where(a.c.seq.in_(select(d.c.last_seq)))).all())
@@ -112,9 +114,9 @@ def verify_chain(conn: Connection) -> ChainVerification:
     mismatched = next((r for r in bad_digest if hashes.get(r.last_seq) != r.head_hash), None)
     return ChainVerification(
         intact=broken is None and mismatched is None,
-        links_checked=checked["n"] if broken is None else checked["n"] - 1,
-        head_seq=checked["head"][0],
-        head_hash=checked["head"][1],
+        links_checked=checked if broken is None else checked - 1,
+        head_seq=head[0],
+        head_hash=head[1],
         first_broken=None
         if broken is None
         else {"seq": broken.seq, "event_id": broken.event_id, "reason": broken.reason},

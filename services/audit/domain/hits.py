@@ -30,7 +30,9 @@ class Hit:
         return (self.rule, self.subject, self.period)
 
 
-def hit(rule: str, subject: str, period: str, unit: uuid.UUID, setting: RuleSetting, sources: Iterable[str], **ev):
+def hit(
+    rule: str, subject: str, period: str, unit: uuid.UUID, setting: RuleSetting, sources: Iterable[str], **ev: Any
+) -> Hit:
     return Hit(rule, subject, period, unit, setting.severity, ev, tuple(sorted(set(sources))))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ def price_below_floor(
     observations: Iterable[PriceObservation], prices: Mapping[str, SkuPrice], setting_of: SettingOf
 ) -> list[Hit]:
     """A price under the SKU's floor, or off its list price by more than max_off_list_pct (003: too low or high)."""
-    firing: dict[tuple, list[PriceObservation]] = defaultdict(list)
+    firing: dict[tuple[str, str], list[PriceObservation]] = defaultdict(list)
     for o in observations:
         sku, s = prices.get(o.sku), setting_of(o.org_unit_id)
         if sku is None or not s.enabled:
@@ -60,7 +61,7 @@ def cross_region_goods(
     shipped: dict[str, list[Shipment]] = defaultdict(list)
     for sh in shipments:
         shipped[sh.batch_code].append(sh)
-    firing: dict[tuple, list] = defaultdict(list)
+    firing: dict[tuple[str, str], list[BatchSighting | Shipment]] = defaultdict(list)
     for seen in sightings:
         s = setting_of(seen.org_unit_id)
         elsewhere = [sh for sh in shipped[seen.batch_code] if sh.region_id != seen.region_id]
@@ -87,7 +88,7 @@ def cross_region_goods(
 def channel_stuffing(orders: Iterable[OrderFact], returns: Iterable[ReturnFact], setting_of: SettingOf) -> list[Hit]:
     """Over min_share_pct of a dealer's month in its last `last_days` days, and returns early next month of at
     least min_return_pct of that month-end amount."""
-    months: dict[tuple, list[OrderFact]] = defaultdict(list)
+    months: dict[tuple[uuid.UUID, str], list[OrderFact]] = defaultdict(list)
     for o in orders:
         months[(o.dealer_id, month_of(o.ordered_on))].append(o)
     returns = list(returns)
@@ -153,7 +154,7 @@ def promotion_withheld(
 ) -> list[Hit]:
     """Materials issued to a dealer in a month, of which under min_delivered_pct reached outlets by the month's
     end plus grace_days; judged only once that day has passed."""
-    issued: dict[tuple, list[PromotionIssue]] = defaultdict(list)
+    issued: dict[tuple[uuid.UUID, str, str], list[PromotionIssue]] = defaultdict(list)
     for i in issues:
         issued[(i.dealer_id, i.material, month_of(i.issued_on))].append(i)
     deliveries = list(deliveries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -73,7 +74,7 @@ def _out_of_band(line: StockLineFact, low: Decimal, high: Decimal) -> bool:
 
 def stock_days_out_of_band(lines: Iterable[StockLineFact], setting_of: SettingOf) -> list[Hit]:
     """Stock days outside [min_days, max_days] for `weeks` consecutive weekly reports; fires on each run's last."""
-    series: dict[tuple, list[StockLineFact]] = defaultdict(list)
+    series: dict[tuple[uuid.UUID, str], list[StockLineFact]] = defaultdict(list)
     for line in lines:
         series[(line.dealer_id, line.sku)].append(line)
     hits = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -18,9 +19,10 @@ def checkin_far_from_outlet(visits: Iterable[VisitFact], setting_of: SettingOf) 
     hits = []
     for v in visits:
         s = setting_of(v.org_unit_id)
-        if not s.enabled or None in (v.latitude, v.longitude, v.outlet_latitude, v.outlet_longitude):
+        lat, lon, outlet_lat, outlet_lon = v.latitude, v.longitude, v.outlet_latitude, v.outlet_longitude
+        if not s.enabled or lat is None or lon is None or outlet_lat is None or outlet_lon is None:
             continue
-        metres = distance_m(v.latitude, v.longitude, v.outlet_latitude, v.outlet_longitude)
+        metres = distance_m(lat, lon, outlet_lat, outlet_lon)
         if metres > float(s["max_distance_m"]):
             hits.append(
                 hit(
@@ -61,17 +63,18 @@ def visit_too_short(visits: Iterable[VisitFact], setting_of: SettingOf) -> list[
 
 def impossible_travel(visits: Iterable[VisitFact], setting_of: SettingOf) -> list[Hit]:
     """Two consecutive visits of a rep the same day, farther apart than the fastest plausible trip."""
-    by_rep: dict = defaultdict(list)
+    by_rep: dict[tuple[uuid.UUID, str], list[VisitFact]] = defaultdict(list)
     for v in visits:
         by_rep[(v.rep_id, _day(v))].append(v)
-    found: dict[tuple, Hit] = {}
+    found: dict[tuple[uuid.UUID, str], Hit] = {}
     for (rep, day), days_visits in by_rep.items():
         days_visits.sort(key=lambda v: (v.checked_in_at, str(v.visit_id)))
         for a, b in zip(days_visits, days_visits[1:], strict=False):
             s = setting_of(b.org_unit_id)
-            if not s.enabled or None in (a.latitude, a.longitude, b.latitude, b.longitude):
+            a_lat, a_lon, b_lat, b_lon = a.latitude, a.longitude, b.latitude, b.longitude
+            if not s.enabled or a_lat is None or a_lon is None or b_lat is None or b_lon is None:
                 continue
-            km = distance_m(a.latitude, a.longitude, b.latitude, b.longitude) / 1000
+            km = distance_m(a_lat, a_lon, b_lat, b_lon) / 1000
             hours = (b.checked_in_at - a.checked_out_at).total_seconds() / 3600
             if km > 0 and (hours <= 0 or km / hours > float(s["max_kmh"])):
                 key = (rep, day)

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects.postgresql import insert
@@ -18,16 +19,20 @@ from services.audit.domain import facts as f
 from services.audit.facts import tables as t
 from services.audit.rules.service import run_rule
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 FAR_PAST, FAR_FUTURE = date(2000, 1, 1), date(2100, 12, 31)
+F = TypeVar("F")
 
 
 @dataclass(frozen=True)
-class Trigger:
-    """Rules to re-run when a fact arrives: for which key, over which days."""
+class Trigger(Generic[F]):
+    """Rules to re-run when a fact of type F arrives: for which key, over which days."""
 
     rules: tuple[str, ...]
-    key: Callable[[object], object]
-    days: Callable[[object], tuple[date, date]]
+    key: Callable[[F], object]
+    days: Callable[[F], tuple[date, date]]
 
 
 def _on(day: date) -> tuple[date, date]:
@@ -39,28 +44,28 @@ def _visit_day(v: f.VisitFact) -> tuple[date, date]:
 
 
 _VISIT_RULES = ("checkin_far_from_outlet", "visit_too_short", "low_authenticity", "impossible_travel")
-FACTS: dict[type, tuple[Table, tuple[Trigger, ...]]] = {
+FACTS: dict[type, tuple[Table, tuple[Trigger[Any], ...]]] = {
     f.SkuPrice: (t.fact_sku_prices, ()),
     f.PriceObservation: (
         t.fact_price_observations,
-        (Trigger(("price_below_floor",), lambda o: o.subject, lambda o: _on(o.observed_on)),),
+        (Trigger[f.PriceObservation](("price_below_floor",), lambda o: o.subject, lambda o: _on(o.observed_on)),),
     ),
     f.Shipment: (t.fact_shipments, ()),
     f.BatchSighting: (
         t.fact_batch_sightings,
-        (Trigger(("cross_region_goods",), lambda b: str(b.outlet_id), lambda b: _on(b.seen_on)),),
+        (Trigger[f.BatchSighting](("cross_region_goods",), lambda b: str(b.outlet_id), lambda b: _on(b.seen_on)),),
     ),
     f.VisitFact: (
         t.fact_visits,
         (
-            Trigger(_VISIT_RULES, lambda v: str(v.rep_id), _visit_day),
-            Trigger(("photo_reused",), lambda v: list(v.photo_hashes), lambda v: (FAR_PAST, FAR_FUTURE)),
+            Trigger[f.VisitFact](_VISIT_RULES, lambda v: str(v.rep_id), _visit_day),
+            Trigger[f.VisitFact](("photo_reused",), lambda v: list(v.photo_hashes), lambda v: (FAR_PAST, FAR_FUTURE)),
         ),
     ),
     f.StockLineFact: (
         t.fact_stock_lines,
         (
-            Trigger(
+            Trigger[f.StockLineFact](
                 ("negative_sold", "receipt_mismatch", "near_expiry_stock", "stock_days_out_of_band"),
                 lambda s: str(s.dealer_id),
                 lambda s: _on(s.week_start),
@@ -69,13 +74,13 @@ FACTS: dict[type, tuple[Table, tuple[Trigger, ...]]] = {
     ),
     f.OrderFact: (
         t.fact_orders,
-        (Trigger(("channel_stuffing",), lambda o: str(o.dealer_id), lambda o: _on(o.ordered_on)),),
+        (Trigger[f.OrderFact](("channel_stuffing",), lambda o: str(o.dealer_id), lambda o: _on(o.ordered_on)),),
     ),
     f.ReturnFact: (
         t.fact_returns,
         # A return early in a month judges the month before it.
         (
-            Trigger(
+            Trigger[f.ReturnFact](
                 ("channel_stuffing",),
                 lambda r: str(r.dealer_id),
                 lambda r: _on(r.returned_on.replace(day=1) - timedelta(days=1)),
@@ -84,27 +89,27 @@ FACTS: dict[type, tuple[Table, tuple[Trigger, ...]]] = {
     ),
     f.ReceivableFact: (
         t.fact_receivables,
-        (Trigger(("receivable_overdue",), lambda r: str(r.dealer_id), lambda r: _on(r.due_on)),),
+        (Trigger[f.ReceivableFact](("receivable_overdue",), lambda r: str(r.dealer_id), lambda r: _on(r.due_on)),),
     ),
     f.PromotionIssue: (t.fact_promotion_issues, ()),
     f.PromotionDelivery: (t.fact_promotion_deliveries, ()),
     f.ComplianceFact: (
         t.fact_compliance,
-        (Trigger(("low_plan_compliance",), lambda c: str(c.rep_id), lambda c: _on(c.week_start)),),
+        (Trigger[f.ComplianceFact](("low_plan_compliance",), lambda c: str(c.rep_id), lambda c: _on(c.week_start)),),
     ),
     f.ProgressBehind: (
         t.fact_progress_behind,
-        (Trigger(("behind_time_progress",), lambda b: str(b.node_id), lambda b: _on(b.as_of)),),
+        (Trigger[f.ProgressBehind](("behind_time_progress",), lambda b: str(b.node_id), lambda b: _on(b.as_of)),),
     ),
 }
 
 
-def _row(fact) -> dict:
+def _row(fact: DataclassInstance) -> dict[str, Any]:
     row = dataclasses.asdict(fact)
     return {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
 
 
-def store(conn: Connection, facts: Sequence) -> None:
+def store(conn: Connection, facts: Sequence[DataclassInstance]) -> None:
     """Upsert facts of one kind by their primary key (a later version of a record replaces it)."""
     if not facts:
         return
@@ -119,7 +124,7 @@ def store(conn: Connection, facts: Sequence) -> None:
     )
 
 
-def record(conn: Connection, fact, *, today: date | None = None) -> None:
+def record(conn: Connection, fact: DataclassInstance, *, today: date | None = None) -> None:
     """Store one fact and re-run, for its key and days, every rule it can make fire."""
     store(conn, [fact])
     as_of = today or datetime.now(UTC).date()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
@@ -97,7 +98,7 @@ def assign(conn: Connection, principal: Principal, finding_id: uuid.UUID, body: 
     """Name the finding's owner (and optionally move its deadline)."""
     access.ensure_may_act(principal, auditor_only=False)
     row = access.load(conn, principal, finding_id, lock=True)
-    values = {"owner": body.owner, "updated_at": func.now()}
+    values: dict[str, Any] = {"owner": body.owner, "updated_at": func.now()}
     if body.deadline is not None:
         values["deadline"] = supported(body.deadline, "deadline")
     conn.execute(update(findings).where(findings.c.id == finding_id).values(**values))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Connection, select, text, update
@@ -88,8 +89,8 @@ def _strata(conn: Connection, population: str, org_unit_id: uuid.UUID, day: date
         {"unit": org_unit_id, "day": day},
     )
     strata: dict[str, list[str]] = {"high": [], "medium": [], "low": []}
-    for subject, stratum in rows:
-        strata[stratum].append(subject)
+    for row in rows:
+        strata[row.stratum].append(row.subject)
     return strata
 
 
@@ -167,13 +168,14 @@ def fill_checklist(conn: Connection, principal: Principal, check_id: uuid.UUID, 
         .values(checklist=[i.model_dump() for i in body.items], checked_by=principal.subject, checked_at=text("now()"))
     )
     period = f"{check.checked_on:%Y-%m}"
-    opened, verified = [], []
+    opened: list[uuid.UUID] = []
+    verified: list[uuid.UUID] = []
     for item in body.items:
         subject = f"{body.subject}/item:{item.code}"
         if not item.passed:
             opened.append(_open(conn, subject, period, check, item.note, principal.subject))
             continue
-        rows = (
+        rows: Sequence[uuid.UUID] = (
             conn.execute(
                 update(findings)
                 .where(

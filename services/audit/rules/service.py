@@ -6,12 +6,13 @@ verified finding that fires again is reopened (recorded as a transition by `syst
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Row, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from services.audit.domain.hits import month_end
@@ -137,5 +138,5 @@ def put_setting(
     return setting
 
 
-def settings_of(conn: Connection, rule: str) -> list:
+def settings_of(conn: Connection, rule: str) -> Sequence[Row[Any]]:
     return conn.execute(select(rule_settings).where(rule_settings.c.rule == rule)).all()

@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from shared.types import Price
 
 SkuStatus = Literal["active", "discontinued"]
-EXAMPLE = {
+EXAMPLE: JsonDict = {
     "code": "SKU-001",
     "name": "Jasmine tea 500 ml",
     "category": "beverages",

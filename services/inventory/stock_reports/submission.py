@@ -115,11 +115,12 @@ def _resolve(
 ) -> tuple[dict[Any, Any], dict[str, Any]]:
     """Dealers (in the caller's scope) and SKUs of every report; unknown ones are errors on the first row."""
     refs = {r.dealer for r in reports.values()}
-    dealers: dict[Any, Any]
-    if by_code:
-        dealers = lookups.dealers_by_code(conn, principal, {str(ref) for ref in refs})
-    else:
-        dealers = lookups.dealers_by_id(conn, principal, refs)
+    # Keyed by code or by id, as `by_code` says.
+    dealers: dict[Any, Any] = (
+        lookups.dealers_by_code(conn, principal, {str(ref) for ref in refs})
+        if by_code
+        else lookups.dealers_by_id(conn, principal, refs)
+    )
     skus = lookups.skus_by_code(conn, {row[1] for r in reports.values() for row in r.rows})
     weeks: dict[Any, date] = {}
     for report in reports.values():

@@ -65,21 +65,21 @@ def actuals(
         # A manager sees a unit's days inside their subtree only: its months under another region are not theirs.
         on_the_day.append(passes_through(h.c.path, through))
     query = select(
-        func.coalesce(func.sum(d.c.amount), 0),
-        func.coalesce(func.sum(d.c.quantity), 0),
-        func.coalesce(func.sum(d.c.facts), 0),
+        func.coalesce(func.sum(d.c.amount), 0).label("amount"),
+        func.coalesce(func.sum(d.c.quantity), 0).label("quantity"),
+        func.coalesce(func.sum(d.c.facts), 0).label("orders"),
     ).where(d.c.source == Source.order.value, d.c.holder_kind == "org_unit", exists(select(1).where(*on_the_day)))
     if date_from:
         query = query.where(d.c.day >= date_from)
     if date_to:
         query = query.where(d.c.day <= date_to)
-    amount, quantity, orders = conn.execute(query).one()
+    totals = conn.execute(query).one()
     # An empty range reads as money and quantity like any other (0.00 and 0.000), not as a bare 0.
     return ActualsOut(
         org_unit_id=org_unit_id,
         date_from=date_from,
         date_to=date_to,
-        amount=Decimal(amount).quantize(AMOUNT_STEP),
-        quantity=Decimal(quantity).quantize(QUANTITY_STEP),
-        orders=orders,
+        amount=Decimal(totals.amount).quantize(AMOUNT_STEP),
+        quantity=Decimal(totals.quantity).quantize(QUANTITY_STEP),
+        orders=totals.orders,
     )

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ class Stay:
     last: date
 
 
-def placed_on(placements: Iterable[Placement], day: date) -> list[Placement]:
+P = TypeVar("P", bound=Placement)
+
+
+def placed_on(placements: Iterable[P], day: date) -> list[P]:
     """The tree as it stood on a day: each unit's placement covering it."""
     return [p for p in placements if p.covers(day)]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from services.targets.domain.plan_versions import CellKey
 from shared.errors import Conflict, InvalidInput
@@ -60,7 +61,7 @@ def check_same_leaves(added: int, dropped: int) -> None:
 
 
 def check_total(
-    stated: Decimal | None, old: Decimal, new: Decimal, *, field: str, what: str, errors: list[dict]
+    stated: Decimal | None, old: Decimal, new: Decimal, *, field: str, what: str, errors: list[dict[str, Any]]
 ) -> None:
     """A total in a file is computed, never imported: it may read the old sum (not updated) or the new one
     (updated), anything else is an edit that would be lost, so it is refused with its place named."""

@@ -104,7 +104,8 @@ def read_sheet(
         raise InvalidInput("the file has no header line", field="file")
     # The export's bilingual labels ("1月 Jan") and the bare codes ("m01") both name a column.
     header = [HEADER_CODES.get(h, h) for h in (str(h or "").strip().lower() for h in lines[0])]
-    rows, totals = [], []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    totals: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(lines[1:], start=2):
         values = {
             h: revived(v) for h, v in zip(header, line, strict=False) if h and v is not None and str(v).strip() != ""
@@ -219,10 +220,10 @@ def import_targets(
         line = str(values.get("product_line", "")).strip()
         if not PRODUCT_LINE.fullmatch(line):
             errors.add(n, "product_line", "at most 64 characters, no control characters or backslash")
-        key = (unit, person, line)
-        if unit is not None and key in seen:
-            errors.add(n, "org_unit_code", f"the same unit, person and product line as row {seen[key]}")
-        seen.setdefault(key, n)
+        row_key = (unit, person, line)
+        if unit is not None and row_key in seen:
+            errors.add(n, "org_unit_code", f"the same unit, person and product line as row {seen[row_key]}")
+        seen.setdefault(row_key, n)
         for column in months:
             if column not in values:
                 continue
@@ -255,6 +256,7 @@ def import_targets(
         changed = [(k, v) for k, v in changes if current[k] != v]
         if not changed:
             raise InvalidInput("the file changes no target of the published plan", field="file")
+        assert reason is not None, "check_reason above made it a non-empty text for a published plan"
         adjustment = open_adjustment(conn, principal, plan, changed, reason)
         return ImportOut(kind="targets", rows=len(rows), adjustment_id=adjustment.id, encoding=encoding)
     written = apply_changes(

@@ -46,9 +46,9 @@ def _missing_from(conn: Connection, plan_id: uuid.UUID, version: int, other: int
         b.c.product_line == a.c.product_line,
         b.c.month == a.c.month,
     )
-    return conn.scalar(
+    return conn.execute(
         select(func.count()).select_from(a).where(a.c.plan_id == plan_id, a.c.version == version, ~exists().where(same))
-    )
+    ).scalar_one()  # count() always yields one row
 
 
 def ensure_whole(conn: Connection, plan_id: uuid.UUID, base: int, new: int) -> None:

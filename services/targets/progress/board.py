@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -154,7 +155,14 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
     units = units_on(placements, min(max(as_of, period.start), period.end))
     last_day = elapsed_until(period, as_of)
     position = {u.id: i for i, u in enumerate(units)}
-    parents = [-1 if u.id == plan.root_org_unit_id else position[u.parent_id] for u in units]
+
+    def parent_position(u: Unit) -> int:
+        if u.id == plan.root_org_unit_id:
+            return -1
+        assert u.parent_id is not None, "every unit below the plan's root hangs under a unit of the plan's tree"
+        return position[u.parent_id]
+
+    parents = [parent_position(u) for u in units]
     stayed, moved = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements, units)
     # Units that stood where the board shows them all period roll up by position; the others add each stay's
     # part along the lineage of that stay (the roll-up is a sum, so adding afterwards is the same).
@@ -190,7 +198,7 @@ def _own_by_stay(
     source: Source,
     measure_: Measure,
     last_day: date | None,
-    placements: list[Placement],
+    placements: Sequence[Placement],
     units: list[Unit],
 ) -> tuple[tuple[dict, dict], Contributions]:
     """Own targets and actuals of the units that stood where the board shows them all period (by unit id), and

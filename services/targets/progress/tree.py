@@ -30,7 +30,7 @@ def overlapping(first: date, last: date) -> list[ColumnElement]:
     ]
 
 
-def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[Placement]:
+def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[NamedPlacement]:
     """Every placement below (or at) the root in force on some day of first..last, with the unit's kind and name."""
     rows = conn.execute(
         select(
@@ -45,7 +45,7 @@ def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: da
         .join(ou, ou.c.id == history.c.org_unit_id)
         .where(passes_through(history.c.path, root_id), *overlapping(first, last))
     )
-    return [NamedPlacement(*r) for r in rows]
+    return [NamedPlacement(r.org_unit_id, r.parent_id, r.path, r.valid_from, r.valid_to, r.kind, r.name) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class NamedPlacement(Placement):
     name: str = ""
 
 
-def units_on(placements: list[Placement], day: date) -> list[Unit]:
+def units_on(placements: list[NamedPlacement], day: date) -> list[Unit]:
     """The units as they stood on a day, parents before children (a path sorts before its extensions)."""
     units = [Unit(p.unit_id, p.parent_id, p.kind, p.name, p.path) for p in placed_on(placements, day)]
     return sorted(units, key=lambda u: u.path)

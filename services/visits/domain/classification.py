@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 ValueClass = Literal["good", "dangerous_big", "potential_star", "worthless"]
 # Cumulative share of volume an outlet starts at, ranked by volume: A carries the first half of sales,
@@ -21,10 +21,13 @@ def value_class(grade: str, loyalty: str) -> ValueClass:
     return "potential_star" if loyal else "worthless"
 
 
-def grades_by_volume(volumes: Mapping[object, Decimal]) -> dict[object, str]:
+K = TypeVar("K")
+
+
+def grades_by_volume(volumes: Mapping[K, Decimal]) -> dict[K, str]:
     """A/B/C/D by the share of volume sold before each outlet in descending order (ties: by key)."""
     total = sum(volumes.values(), Decimal(0))
-    graded: dict[object, str] = {}
+    graded: dict[K, str] = {}
     before = Decimal(0)
     for key, volume in sorted(volumes.items(), key=lambda kv: (-kv[1], str(kv[0]))):
         if total <= 0 or volume <= 0:

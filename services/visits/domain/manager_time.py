@@ -19,13 +19,16 @@ BANDS: dict[str, tuple[Decimal, Decimal] | None] = {
 }
 
 
+Standing = Literal["within", "below", "above", "no_band"]
+
+
 @dataclass(frozen=True)
 class Share:
     category: str
     minutes: int
     percent: Decimal
     band: tuple[Decimal, Decimal] | None
-    status: Literal["within", "below", "above", "no_band"]
+    status: Standing
 
 
 def split(minutes_by_category: Mapping[str, int]) -> list[Share]:
@@ -37,6 +40,7 @@ def split(minutes_by_category: Mapping[str, int]) -> list[Share]:
         percent = Decimal(0) if total == 0 else Decimal(100 * minutes) / Decimal(total)
         percent = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         band = BANDS[category]
+        status: Standing
         if band is None:
             status = "no_band"
         elif percent < band[0]:

@@ -53,7 +53,9 @@ def _minutes(metres: int, speed_kmh: float) -> int:
     return round(metres / 1000 / speed_kmh * 60)
 
 
-def evaluate(order: Sequence[int], stops: Sequence[Stop], matrix, start_minute: int, speed_kmh: float) -> Tour:
+def evaluate(
+    order: Sequence[int], stops: Sequence[Stop], matrix: Sequence[Sequence[int]], start_minute: int, speed_kmh: float
+) -> Tour:
     """Legs, arrivals and lateness of visiting stops (indexes into `stops`) in `order` from node 0."""
     planned, now, here, total = [], start_minute, 0, 0
     for i in order:
@@ -70,7 +72,9 @@ def _cost(tour: Tour) -> int:
     return tour.total_m + LATE_PENALTY_PER_MINUTE * sum(p.late_minutes for p in tour.stops)
 
 
-def fallback(stops: Sequence[Stop], matrix, start_minute: int, speed_kmh: float, deadline: float) -> Tour:
+def fallback(
+    stops: Sequence[Stop], matrix: Sequence[Sequence[int]], start_minute: int, speed_kmh: float, deadline: float
+) -> Tour:
     """Nearest neighbour (earliest closing first on ties), then 2-opt while time remains."""
     left, order, here = set(range(len(stops))), [], 0
     while left:

@@ -47,6 +47,7 @@ def store_photo(conn: Connection, store: ImageStore, data: bytes) -> PhotoOut:
     if existing is None:
         phash, _ = perceptual_hash(data)
         with Image.open(io.BytesIO(data)) as image:
+            assert image.format is not None, "Image.open names the format of every image it opened from bytes"
             content_type = CONTENT_TYPES[image.format]
         store.put(digest, data)  # bytes first: a row never points at a missing file
         conn.execute(

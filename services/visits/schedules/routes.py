@@ -18,7 +18,7 @@ from shared.org import ensure_in_scope, scope_condition
 
 def ensure_outlets_in_scope(conn: Connection, principal: Principal, outlet_ids: list[uuid.UUID]) -> None:
     """Every outlet named in a body must be visible to the caller; the first that is not answers 404."""
-    seen = set(
+    seen: set[uuid.UUID] = set(
         conn.scalars(
             select(outlets.c.id).where(
                 outlets.c.id.in_(outlet_ids), scope_condition(db.org_units, principal, outlets.c.org_unit_id)

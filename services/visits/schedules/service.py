@@ -66,7 +66,7 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
         .where(routes.c.org_unit_id.in_(subtree_ids(db.org_units, command.org_unit_id)))
     ).all()
     rep_unit = {s.rep_id: s.org_unit_id for s in stops}
-    kept = set(
+    kept: set[uuid.UUID] = set(
         conn.scalars(
             select(schedules.c.rep_id).where(
                 schedules.c.period_start == start, schedules.c.rep_id.in_(list(rep_unit)), schedules.c.status != "draft"
@@ -79,12 +79,12 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
         )
     )
     leave: dict[uuid.UUID, list[date]] = {}
-    for rep_id, day in conn.execute(
+    for off in conn.execute(
         select(rep_leave.c.rep_id, rep_leave.c.day).where(
             rep_leave.c.rep_id.in_(list(rep_unit)), rep_leave.c.day.between(start, end)
         )
     ):
-        leave.setdefault(rep_id, []).append(day)
+        leave.setdefault(off.rep_id, []).append(off.day)
     planned, missed = rules.generate(
         (rules.RouteStop(s.rep_id, s.weekday, s.position, s.id, s.grade) for s in stops if s.rep_id not in kept),
         start=start,
@@ -124,6 +124,7 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
 def _copy_entries(conn: Connection, schedule_of: dict, planned: list[rules.PlannedVisit]) -> None:
     """COPY the entries in the caller's transaction: hundreds of thousands of rows for a large region."""
     raw = conn.connection.driver_connection
+    assert raw is not None, "a connection in use is checked out, so it has its psycopg connection"
     columns = "schedule_id, rep_id, outlet_id, planned_on, position, moved_from"
     schedule_text = {rep: str(sid) for rep, sid in schedule_of.items()}
     with raw.cursor() as cursor, cursor.copy(f"COPY visits.schedule_entries ({columns}) FROM STDIN") as copy:

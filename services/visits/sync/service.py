@@ -10,9 +10,11 @@ same results without applying anything twice.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from services.visits.domain.sync import resolve
 from services.visits.schedules.schemas import EntryMove
@@ -60,7 +62,8 @@ def _apply(conn: Connection, principal: Principal, op) -> ItemResult:
 def sync(conn: Connection, principal: Principal, command: SyncIn) -> SyncOut:
     """Apply each operation once, in order; report a result per item."""
     rep = rep_of(principal)
-    stored = {
+    # Earlier operations: their stored rows, then those applied in this batch (same fields, by attribute).
+    stored: dict[uuid.UUID, Row[Any] | SimpleNamespace] = {
         r.op_id: r
         for r in conn.execute(
             select(t.c.op_id, t.c.rep_id, t.c.fingerprint, t.c.result).where(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, func, select, text
@@ -58,11 +60,11 @@ def _photo_signals(conn: Connection, visit: dict, refs: list[dict], now: datetim
     missing = [h for h in hashes if h not in known]
     if missing:
         raise InvalidInput(f"photos not uploaded: {', '.join(missing)}; POST /photos first", field="steps")
-    reused = conn.scalar(
+    reused = conn.execute(
         select(func.count(func.distinct(visit_photos.c.content_hash))).where(
             visit_photos.c.content_hash.in_(hashes), visit_photos.c.visit_id != visit["id"]
         )
-    )
+    ).scalar_one()  # count() always yields one row
     near = conn.scalar(
         _NEAR_DUPLICATES,
         dict(
@@ -144,7 +146,7 @@ def evaluate(
     visit: dict,
     outlet,
     policy,
-    steps: list[tuple[str, dict]],
+    steps: Sequence[tuple[str, dict[str, Any]]],
     check_out_at: datetime,
     *,
     now: datetime,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
@@ -125,7 +126,9 @@ def add_steps(conn: Connection, visit_id: uuid.UUID, steps: list) -> list[StepOu
     """Append steps after the last one (one multi-row insert)."""
     if not steps:
         return []
-    last = conn.scalar(select(func.coalesce(func.max(visit_steps.c.seq), 0)).where(visit_steps.c.visit_id == visit_id))
+    last: int = conn.execute(
+        select(func.coalesce(func.max(visit_steps.c.seq), 0)).where(visit_steps.c.visit_id == visit_id)
+    ).scalar_one()  # an aggregate always yields one row
     rows = [
         dict(visit_id=visit_id, seq=last + i, step=s.step, data=s.model_dump(mode="json", exclude={"step"}))
         for i, s in enumerate(steps, start=1)
@@ -160,5 +163,7 @@ def list_visits(
     query = select(visits.c.id).where(visible(principal))
     if rep_id is not None:
         query = query.where(visits.c.rep_id == rep_id)
-    ids = conn.scalars(query.order_by(visits.c.check_in_client_at.desc()).limit(limit).offset(offset)).all()
+    ids: Sequence[uuid.UUID] = conn.scalars(
+        query.order_by(visits.c.check_in_client_at.desc()).limit(limit).offset(offset)
+    ).all()
     return [get_visit(conn, principal, i) for i in ids]

@@ -5,6 +5,7 @@ import io
 import tracemalloc
 import zipfile
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -93,7 +94,7 @@ def test_a_tiny_file_declaring_a_huge_dimension_is_read_in_bounded_memory():
     rows += f'<row r="2">{cell("A2", "O1")}<c r="B2"><v>5</v></c></row>'
     content = workbook(sheet("A1:XFD3000", rows))
     assert len(content) < 5_000
-    found = {}
+    found: dict[str, Any] = {}
     # Before the fix read-only openpyxl padded 3,000 rows to 16,384 columns: several hundred MB.
     assert peak_mb(lambda: found.update(rows=read_rows(content))) < 30
     header, data = found["rows"]

@@ -20,7 +20,12 @@ def test_a_manager_of_another_region_learns_nothing_about_the_plan(clients, admi
     other_region = create_org_unit(api, admin, kind="region", parent_id=world.company)
     outsider = token("region_manager", org_unit=other_region["id"])
     reads = []
-    monkeypatch.setattr(progress_board, "read_board", lambda *a, **k: reads.append(a) or pytest.fail("board read"))
+
+    def read_board(*a, **k):
+        reads.append(a)
+        pytest.fail("board read")
+
+    monkeypatch.setattr(progress_board, "read_board", read_board)
     for plan in (world.plan, uuid.uuid4()):  # the plan (2026), then an id that exists nowhere
         base = f"/plans/{plan}/progress"
         answers = [

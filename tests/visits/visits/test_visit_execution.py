@@ -4,6 +4,7 @@ the one-call submission and its retries, events, and scope (a rep never sees ano
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import text
 
@@ -19,7 +20,7 @@ def start(client, rep, outlet, position=GCJ02_AT_OUTLET, at=CHECK_IN, **extra):
     return client.post("/check-ins", json=body, headers=rep["headers"])
 
 
-STEPS = [
+STEPS: list[dict[str, Any]] = [
     {
         "step": "stock_check",
         "items": [
