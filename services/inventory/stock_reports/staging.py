@@ -153,8 +153,7 @@ def _batches(number: int, cell: Any, end: str, extra) -> str:
     if len(found) == 1:
         (b,) = found
         return f"1\t{_text(b.code)}\t{b.quantity}\t{b.quantity}\t{b.produced_on}\t{b.produced_on}\tt"
-    for b in found:
-        extra.write(f"{number}\t{_text(b.code)}\t{b.produced_on}\t{b.quantity}\n")
+    extra.write("".join(f"{number}\t{_text(b.code)}\t{b.produced_on}\t{b.quantity}\n" for b in found))
     dates = [b.produced_on for b in found]
     unique = "t" if len({b.code for b in found}) == len(found) else "f"
     total, least = sum(b.quantity for b in found), min(b.quantity for b in found)

@@ -287,3 +287,47 @@ def _split(closing: int, shares: list[int], days: list[int]) -> list[tuple]:
     for i, share in enumerate(shares):
         parts.append(closing * share // total if i < len(shares) - 1 else closing - sum(parts))
     return [(f"B{i}", WEEK2 - timedelta(days=days[i]), q) for i, q in enumerate(parts) if q > 0]
+
+
+def test_every_refusal_is_named_cells_first_then_by_row_and_nothing_is_written(conn, shelf):
+    a, b, c, d, e = shelf["skus"]
+    plain, banded = shelf["dealers"]
+    submit(conn, ADMIN, rows(banded, WEEK2, [(a, 1, 0, 1, [])]), by_code=True, source="bulk")
+    bad = [
+        Row(2, plain, WEEK2, a, 5, "x", 1),  # not a number
+        Row(3, plain, WEEK2, b, None, 5, 1),  # no previous report to take the opening from
+        Row(4, plain, WEEK2, c, -1, 5, 1),  # negative
+        Row(5, plain, WEEK2, d, 9, 0, 5, [dict(code="K", produced_on=WEEK1, quantity=2)] * 2 + [dict(
+            code="L", produced_on=WEEK1, quantity=1)]),  # K twice
+        Row(6, plain, WEEK2, e, 9, 0, 5, "Q@2026-03-16=5"),  # produced after the week
+        Row(7, plain, WEEK2, "NO-SUCH-SKU", 1, 0, 1),
+        Row(8, banded, WEEK2, b, 1, 0, 1),  # banded already reported the week
+    ]  # fmt: skip
+    with pytest.raises(InvalidInput) as refused:
+        submit(conn, ADMIN, bad, by_code=True, source="bulk")
+    assert [(x["field"], x["reason"]) for x in refused.value.errors] == [
+        ("rows[2].received", "'x' is not a whole number"),
+        ("rows[7].sku", "SKU 'NO-SUCH-SKU' not found"),
+        ("rows[8].period_end", f"{banded} already reported the week to {WEEK2}"),
+        ("rows[3].opening", "opening is required: there is no previous report to take it from"),
+        ("rows[4].opening", "opening may not be negative"),
+        ("rows[5].batches", "a batch code appears twice"),
+        ("rows[6].batches", f"a batch is produced after the period end {WEEK2}"),
+    ]
+    assert refused.value.detail == "7 problem(s) in 7 row(s); nothing was written"
+
+
+def test_text_with_tabs_backslashes_and_quotes_is_stored_as_sent(conn, shelf):
+    a, b, *_ = shelf["skus"]
+    dealer = shelf["dealers"][0]
+    odd = ['A\\1\t"x"', "B;=@2", "C\n3"]
+    batches = [dict(code=code, produced_on=WEEK1, quantity=1) for code in odd]
+    submit(conn, ADMIN, [Row(2, dealer, WEEK2, a, 3, 0, 3, batches), Row(3, dealer, WEEK2, b, 1, 0, 1, batches[:1])],
+           by_code=True, source="bulk")  # fmt: skip
+    lines = stored(conn, dealer, WEEK2)
+    assert {code for code, _, _ in lines[a]["batches"]} == set(odd)
+    assert lines[b]["batches"] == {(odd[0], WEEK1, 1)}
+    with pytest.raises(InvalidInput) as refused:
+        submit(conn, ADMIN, [Row(2, dealer, WEEK1, a, 1, 0, 1, [dict(code="N\x00", produced_on=WEEK1, quantity=1)])],
+               by_code=True, source="bulk")  # fmt: skip
+    assert refused.value.errors == [{"field": "rows[2].batches", "reason": "must not hold a NUL character"}]
