@@ -49,7 +49,8 @@ FROM stock_stage_lines l JOIN stock_stage_reports r ON r.report_no = l.report_no
 def find(conn: Connection, limit: int, *, duplicates: bool) -> tuple[list, int]:
     """(the first `limit` refusals as rows of the queries above, how many there are in all)."""
     queries = [ERRORS, DUPLICATES] if duplicates else [ERRORS]
-    found, total = [], 0
+    found: list = []
+    total = 0
     for query in queries:
         rows = conn.execute(query, {"limit": max(limit, 1)}).all()
         total += rows[0].total if rows else 0
