@@ -21,8 +21,9 @@ COLUMNS = ("dealer_code", "period_end", "sku", "opening", "received", "closing",
 REQUIRED = ("dealer_code", "period_end", "sku", "received", "closing")
 
 
-def read_table(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number in the file, values by column) of each non-blank data row of a CSV or .xlsx file."""
+def read_rows(content: bytes) -> Iterator[tuple]:
+    """(row number in the file, dealer_code, period_end, sku, opening, received, closing, batches) of each non-blank
+    data row of a CSV or .xlsx file; a blank cell is None. Read as a stream: rows are never all held at once."""
     if not content:
         raise InvalidInput("the file is empty", field="file")
     if len(content) > MAX_BYTES:
@@ -36,7 +37,8 @@ def read_table(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
             raise InvalidInput(f"not a readable .xlsx file: {type(exc).__name__}: {exc}", field="file") from exc
     else:
         try:
-            lines = csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+            # Decoded as it is read (BytesIO shares the bytes): no second copy of the whole file as text.
+            lines = csv.reader(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""))
             header = next(lines, None)
         except (UnicodeDecodeError, csv.Error) as exc:
             raise InvalidInput(f"not a readable UTF-8 CSV file: {exc}", field="file") from exc
@@ -44,18 +46,34 @@ def read_table(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InvalidInput(f"the header needs the columns {', '.join(missing)}", field="file")
-    index = [(COLUMNS.index(n), i) for i, n in enumerate(names) if n in COLUMNS]
-    count = 0
+    at = [names.index(c) if c in names else None for c in COLUMNS]
     try:
-        for number, line in enumerate(lines, start=2):
-            values = {COLUMNS[c]: line[i] for c, i in index if i < len(line) and line[i] not in (None, "")}
-            if values:
-                count += 1
-                if count > MAX_ROWS:
-                    raise InvalidInput(f"the file has more than {MAX_ROWS} rows", field="file")
-                yield number, values
+        yield from _rows(lines, at, names)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"not a readable UTF-8 CSV file: {exc}", field="file") from exc
     except csv.Error as exc:
         raise InvalidInput(f"not a readable CSV file: {exc}", field="file") from exc
+
+
+def _rows(lines: Iterator, at: list[int | None], names: list[str]) -> Iterator[tuple]:
+    exact = tuple(names) == COLUMNS  # the usual file: our columns in our order, so a row is taken as it is
+    count = 0
+    for number, line in enumerate(lines, start=2):
+        if exact and len(line) == 7:
+            if not any(line):
+                continue
+            values = line  # blank cells stay "": the submission reads "" and None alike as blank
+        else:
+            values = [None if i is None or i >= len(line) or line[i] == "" else line[i] for i in at]
+            if values == _BLANK:
+                continue
+        count += 1
+        if count > MAX_ROWS:
+            raise InvalidInput(f"the file has more than {MAX_ROWS} rows", field="file")
+        yield (number, *values)
+
+
+_BLANK = [None] * len(COLUMNS)
 
 
 def count(value: Any) -> int:
@@ -75,6 +93,8 @@ def count(value: Any) -> int:
         result = int(text)
     if result > MAX_COUNT:
         raise ValueError(f"{result} is above {MAX_COUNT}")
+    if result < -MAX_COUNT:  # negative counts are refused by the rules, naming the line; this bounds the staging
+        raise ValueError(f"{result} is below -{MAX_COUNT}")
     return result
 
 

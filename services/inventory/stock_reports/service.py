@@ -15,7 +15,7 @@ from services.inventory import db
 from services.inventory.dealers.service import visible_dealer
 from services.inventory.domain.stock import DerivedLine, StockBand, StockLine, StockPolicy, explain
 from services.inventory.skus.tables import skus as s
-from services.inventory.stock_reports.parsing import read_table
+from services.inventory.stock_reports.parsing import read_rows
 from services.inventory.stock_reports.schemas import (
     BulkOut,
     StockLineOut,
@@ -46,7 +46,7 @@ def submit_report(conn: Connection, principal: Principal, command: StockReportIn
             return get_report(conn, principal, command.id)
     rows = (
         Row(
-            f"lines[{i}]",
+            i,
             command.dealer_id,
             command.period_end,
             line.sku,
@@ -63,6 +63,7 @@ def submit_report(conn: Connection, principal: Principal, command: StockReportIn
         rows,
         by_code=False,
         source="single",
+        label="lines",
         report_id=command.id,
         period_start=command.period_start,
     )
@@ -71,22 +72,7 @@ def submit_report(conn: Connection, principal: Principal, command: StockReportIn
 
 def submit_bulk(conn: Connection, principal: Principal, content: bytes, content_type: str) -> BulkOut:
     """A file of many dealers' weeks (CSV, .xlsx or JSON `{"rows": [...]}`): all reports written, or none."""
-    if content_type.startswith("application/json"):
-        rows = _json_rows(content)
-    else:
-        rows = (
-            Row(
-                f"rows[{n}]",
-                v.get("dealer_code"),
-                v.get("period_end"),
-                v.get("sku"),
-                v.get("opening"),
-                v.get("received"),
-                v.get("closing"),
-                v.get("batches"),
-            )
-            for n, v in read_table(content)
-        )
+    rows = _json_rows(content) if content_type.startswith("application/json") else read_rows(content)
     ids, lines = submit(conn, principal, rows, by_code=True, source="bulk")
     return BulkOut(reports=len(ids), lines=lines, report_ids=ids[:1000])
 
@@ -102,7 +88,7 @@ def _json_rows(content: bytes):
         if not isinstance(v, dict):
             raise InvalidInput("every row must be an object", field=f"rows[{n}]")
         yield Row(
-            f"rows[{n}]",
+            n,
             v.get("dealer_code"),
             v.get("period_end"),
             v.get("sku"),

@@ -123,6 +123,7 @@ def test_dealers_and_reports_outside_the_callers_territory_are_not_found(clients
 
 
 def test_band_from_the_company_policy_then_the_sku_then_the_dealer(clients, admin, token, territory):
+    # a director acts within their own subtree (scope fails closed without an org unit)
     api, director = clients["inventory"], token("director", org_unit=territory["company"]["id"])
     policy = api.put(
         f"/stock-policies/{territory['company']['id']}",
