@@ -81,25 +81,26 @@ class LocalPostgres:
         ]
         if not self.durable:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        log = open(self.data_dir / "server.log", "ab")
-        self.process = subprocess.Popen(
-            [
-                str(POSTGRES_BIN_PATH / "postgres"),
-                "-D",
-                str(self.data_dir),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-k",
-                str(self.data_dir),
-                *options,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            **run_as,
-        )
+        # the child gets its own copy of the descriptor: ours can close as soon as it is started
+        with open(self.data_dir / "server.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(POSTGRES_BIN_PATH / "postgres"),
+                    "-D",
+                    str(self.data_dir),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.data_dir),
+                    *options,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                **run_as,
+            )
         self._wait_ready(timeout)
         return self
 
