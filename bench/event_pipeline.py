@@ -130,7 +130,7 @@ def measure_consumer(settings, service: str, spec, event_type, table, count: int
 
     def applied() -> int:
         with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(table))
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
     thread.start()
     while not applied():

@@ -7,21 +7,28 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared.settings import SERVICE_PORTS, SERVICES, STATE_DIR, get_settings
+
+if TYPE_CHECKING:  # the commands import what they use when they run
+    from fastapi import FastAPI
+
+    from shared.worker import WorkerSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _app(service: str):
-    return importlib.import_module(f"services.{service}.main").create_app()
+def _app(service: str) -> FastAPI:
+    app: FastAPI = importlib.import_module(f"services.{service}.main").create_app()
+    return app
 
 
 def _chosen(service: str) -> list[str]:
     return list(SERVICES) if service == "all" else [service]
 
 
-def cmd_api(args) -> None:
+def cmd_api(args: argparse.Namespace) -> None:
     from shared.logs import configure_logging
     from shared.runtime.serve import serve_apis
 
@@ -32,7 +39,7 @@ def cmd_api(args) -> None:
     serve_apis({s: _app(s) for s in services}, host=args.host, ports=ports)
 
 
-def cmd_worker(args) -> None:
+def cmd_worker(args: argparse.Namespace) -> None:
     from shared.logs import configure_logging
     from shared.worker import run_workers
 
@@ -42,7 +49,7 @@ def cmd_worker(args) -> None:
     run_workers([importlib.import_module(f"services.{s}.worker").SPEC for s in services], settings)
 
 
-def cmd_migrate(args) -> None:
+def cmd_migrate(args: argparse.Namespace) -> None:
     from shared.events.catalog import REGISTRY
     from shared.kafka import ensure_topics
     from shared.logs import configure_logging
@@ -55,11 +62,12 @@ def cmd_migrate(args) -> None:
         ensure_topics(settings, REGISTRY.topics())
 
 
-def _spec(service: str):
-    return importlib.import_module(f"services.{service}.worker").SPEC
+def _spec(service: str) -> WorkerSpec:
+    spec: WorkerSpec = importlib.import_module(f"services.{service}.worker").SPEC
+    return spec
 
 
-def cmd_redrive(args) -> None:
+def cmd_redrive(args: argparse.Namespace) -> None:
     from datetime import datetime
 
     from shared.db import make_engine
@@ -75,7 +83,7 @@ def cmd_redrive(args) -> None:
     print(f"{count} outbox events of {args.service} will be published again by its relay")
 
 
-def cmd_job(args) -> None:
+def cmd_job(args: argparse.Namespace) -> None:
     from shared.db import make_engine
     from shared.jobs import run_once
     from shared.logs import configure_logging
@@ -93,7 +101,7 @@ def cmd_job(args) -> None:
         print(f"{service} {job.name}: " + ("another instance is running it" if done is None else f"{done} done"))
 
 
-def cmd_token(args) -> None:
+def cmd_token(args: argparse.Namespace) -> None:
     from shared.auth import LocalIssuer
 
     print(
@@ -103,7 +111,7 @@ def cmd_token(args) -> None:
     )
 
 
-def cmd_docs(args) -> None:
+def cmd_docs(args: argparse.Namespace) -> None:
     from shared.events.asyncapi import write_event_docs
 
     for path in write_event_docs(ROOT / "docs"):
@@ -144,7 +152,7 @@ def cmd_lint(args: argparse.Namespace) -> None:
     sys.exit(1 if failed else 0)
 
 
-def cmd_up(args) -> None:
+def cmd_up(args: argparse.Namespace) -> None:
     from shared.runtime.stack import LocalStack
 
     settings = get_settings()

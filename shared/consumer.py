@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -71,6 +71,8 @@ class Decoded:
 
 Handler = Callable[[Connection, Decoded], None]
 BatchHandler = Callable[[Connection, list[Decoded]], None]
+# What a worker consumes: the event and ERP message classes, each with a topic, mapped to their handlers.
+MessageClass = type[Event] | type[InboundMessage]
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class Consumer:
         service: str,
         engine: Engine,
         inbox: Table,
-        handlers: dict[type, Handler | Batch],
+        handlers: Mapping[MessageClass, Handler | Batch],
         kafka_consumer: KafkaConsumer,
         producer: KafkaProducer,
         max_retries: int = 3,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from itertools import groupby
 
 from kafka.consumer.fetcher import ConsumerRecord
@@ -17,7 +18,7 @@ from prometheus_client import Counter
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.consumer import Batch, Decoded, Handler, PoisonMessage, decode
+from shared.consumer import Batch, Decoded, Handler, MessageClass, PoisonMessage, decode
 from shared.dead_letters import DeadLetter, DeadLetters
 from shared.failures import is_connection_loss, short_reason
 from shared.logs import correlation_id
@@ -43,7 +44,7 @@ class BatchApplier:
         service: str,
         engine: Engine,
         inbox: Table,
-        handlers: dict,
+        handlers: Mapping[MessageClass, Handler | Batch],
         dead_letters: DeadLetters,
         max_retries: int,
     ):
@@ -97,8 +98,8 @@ class BatchApplier:
             if item[1].event_id in claimed:
                 claimed.discard(item[1].event_id)  # a second copy in the same poll is a redelivery
                 fresh.append((index, item))
-        for handler, run in groupby(fresh, key=lambda pair: id(pair[1][2])):
-            run = list(run)
+        for _, group in groupby(fresh, key=lambda pair: id(pair[1][2])):
+            run = list(group)
             handler = run[0][1][2]
             try:
                 if isinstance(handler, Batch):
@@ -122,7 +123,9 @@ class BatchApplier:
                 dead.append(DeadLetter(record, reason, self.max_retries))
         return dead
 
-    def _with_retries(self, conn: Connection, decoded: Decoded, handler, *, first_attempt: int) -> str | None:
+    def _with_retries(
+        self, conn: Connection, decoded: Decoded, handler: Handler | Batch, *, first_attempt: int
+    ) -> str | None:
         reason = "no attempt left"
         for attempt in range(first_attempt, self.max_retries + 1):
             savepoint = conn.begin_nested()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.producer.future import FutureRecordMetadata
 from prometheus_client import Counter
 from sqlalchemy import (
     BigInteger,
@@ -85,13 +86,13 @@ class DeadLetters:
         if not dead:
             return
         if self.table is not None:
-            self._store(conn, dead)
+            self._store(conn, self.table, dead)
         futures = [self._send(d) for d in dead]
         self.producer.flush()
         for future in futures:
             future.get(timeout=10)
 
-    def _store(self, conn: Connection, dead: list[DeadLetter]) -> None:
+    def _store(self, conn: Connection, table: Table, dead: list[DeadLetter]) -> None:
         rows = []
         for d in dead:
             value = d.record.value or b""
@@ -110,13 +111,13 @@ class DeadLetters:
                     attempts=d.attempts,
                 )
             )
-        stmt = insert(self.table).values(rows)
+        stmt = insert(table).values(rows)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=["consumer", "topic", "partition", "offset"],
                 set_={
                     "last_seen_at": text("now()"),
-                    "attempts": self.table.c.attempts + stmt.excluded.attempts,
+                    "attempts": table.c.attempts + stmt.excluded.attempts,
                     "reason": stmt.excluded.reason,
                 },
             )
@@ -126,7 +127,7 @@ class DeadLetters:
         """Too large to send back to the broker with the dead-letter headers (the table keeps the same prefix)."""
         return len(value) + 2 * REASON_LIMIT + 1024 > self.max_message_bytes
 
-    def _send(self, d: DeadLetter):
+    def _send(self, d: DeadLetter) -> FutureRecordMetadata:
         record = d.record
         first_line = (d.reason.splitlines() or [""])[0][:300]  # the whole reason is in the table, not the log
         log.error("dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, first_line)

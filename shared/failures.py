@@ -22,7 +22,7 @@ def is_connection_loss(exc: BaseException) -> bool:
         return False
     if exc.connection_invalidated or isinstance(exc, InterfaceError):
         return True
-    sqlstate = getattr(exc.orig, "sqlstate", None)
+    sqlstate: str | None = getattr(exc.orig, "sqlstate", None)
     if sqlstate:
         return sqlstate.startswith(TRANSIENT_SQLSTATES)
     return exc.statement is None  # failed while connecting; a driver-side refusal of a statement carries it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -20,8 +21,8 @@ def dlq_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def make_producer(settings: Settings, **overrides) -> KafkaProducer:
-    config = dict(
+def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
+    config: dict[str, Any] = dict(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
         acks="all",
         linger_ms=5,
@@ -43,8 +44,8 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
     return KafkaProducer(**config)
 
 
-def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsumer:
-    config = dict(
+def make_consumer(settings: Settings, group_id: str, **overrides: Any) -> KafkaConsumer:
+    config: dict[str, Any] = dict(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
         group_id=group_id,
         enable_auto_commit=False,

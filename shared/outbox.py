@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from kafka import KafkaProducer
 from kafka.errors import InvalidTopicError, KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
+from kafka.producer.future import FutureRecordMetadata, RecordMetadata
 from prometheus_client import Counter
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Row,
     SmallInteger,
     String,
     Table,
@@ -140,7 +143,7 @@ class Relay:
         """One pass over every lane with pending rows; returns how many events went out."""
         t = self.table
         with self.engine.connect() as conn:
-            lanes = conn.scalars(
+            lanes: Sequence[int] = conn.scalars(
                 select(t.c.lane).where(t.c.published_at.is_(None), t.c.parked_at.is_(None)).distinct()
             ).all()
         sent, self.failed_lanes = 0, []
@@ -188,12 +191,12 @@ class Relay:
             self.recovery.observe([(topic_of[i], p, o, i) for i, p, o in acked])
         return len(acked)
 
-    def _send(self, rows) -> list[tuple]:
+    def _send(self, rows: Sequence[Row[Any]]) -> list[tuple[Row[Any], RecordMetadata | Exception]]:
         """(row, metadata or the unpublishable error) for the acknowledged prefix of the rows, in order.
 
         A retriable failure ends the prefix: that row and the ones after it stay pending, in order.
         """
-        futures = []
+        futures: list[tuple[Row[Any], FutureRecordMetadata | Exception]] = []
         for r in rows:
             try:
                 future = self.producer.send(
@@ -203,7 +206,7 @@ class Relay:
                 future = exc
             futures.append((r, future))
         self.producer.flush()
-        outcomes = []
+        outcomes: list[tuple[Row[Any], RecordMetadata | Exception]] = []
         for r, future in futures:
             if isinstance(future, BaseException):
                 outcomes.append((r, future))

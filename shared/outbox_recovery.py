@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from prometheus_client import Counter
-from sqlalchemy import Engine, Table, and_, func, select, update
+from sqlalchemy import ColumnElement, Engine, Table, and_, func, select, true, update
 
 from shared.failures import short_reason
 
@@ -31,7 +31,7 @@ LOSSES = Counter("salesops_broker_log_losses_total", "Partitions found shorter t
 def redrive(engine: Engine, table: Table, *, since: datetime | None = None, topic: str | None = None) -> int:
     """Make published (not parked) rows pending again, so the relay publishes them once more; returns how many."""
     t = table
-    conditions = [t.c.published_at.is_not(None), t.c.parked_at.is_(None)]
+    conditions: list[ColumnElement[bool]] = [t.c.published_at.is_not(None), t.c.parked_at.is_(None)]
     if since is not None:
         conditions.append(t.c.created_at >= since)
     if topic is not None:
@@ -153,14 +153,15 @@ class LossRecovery:
             for record in probe.poll(timeout_ms=300, max_records=1).get(part, []):
                 if record.offset != offset:
                     return False
-                return dict(record.headers or []).get("event_id", b"").decode() == self._event_at(tp, offset)
+                event_id: str = dict(record.headers or []).get("event_id", b"").decode()
+                return event_id == self._event_at(tp, offset)
         return False
 
     def _first_missing(self, probe: KafkaConsumer, tp: tuple[str, int], last: int) -> int:
         """Binary search over the acknowledged offsets for the first one the broker no longer holds."""
         t = self.table
         with self.engine.connect() as conn:
-            offsets = conn.scalars(
+            offsets: Sequence[int] = conn.scalars(
                 select(t.c.published_offset)
                 .where(t.c.topic == tp[0], t.c.published_partition == tp[1], t.c.published_offset.is_not(None))
                 .order_by(t.c.published_offset)
@@ -184,7 +185,7 @@ class LossRecovery:
                 .where(
                     and_(t.c.topic == tp[0], t.c.published_partition == tp[1], t.c.published_offset >= first_missing),
                     t.c.parked_at.is_(None),
-                    t.c.id.not_in(exclude) if exclude else True,
+                    t.c.id.not_in(exclude) if exclude else true(),
                 )
                 .values(published_at=None, published_partition=None, published_offset=None)
             ).rowcount

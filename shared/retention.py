@@ -9,6 +9,7 @@ DEAD_LETTER_RETENTION_DAYS (30, counted from the last time the message was seen)
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, Table, text
 
@@ -19,7 +20,7 @@ from shared.settings import Settings
 BATCH = 5_000
 
 
-def delete_in_batches(engine: Engine, table: Table, where: str, params: dict, *, batch: int = BATCH) -> int:
+def delete_in_batches(engine: Engine, table: Table, where: str, params: dict[str, Any], *, batch: int = BATCH) -> int:
     """Delete matching rows `batch` at a time (by ctid, skipping rows locked by others); returns how many."""
     name = f"{table.schema}.{table.name}"
     statement = text(
@@ -29,13 +30,15 @@ def delete_in_batches(engine: Engine, table: Table, where: str, params: dict, *,
     total = 0
     while True:
         with engine.begin() as conn:
-            deleted = conn.execute(statement, {**params, "batch": batch}).rowcount
+            deleted: int = conn.execute(statement, {**params, "batch": batch}).rowcount
         total += deleted
         if deleted < batch:
             return total
 
 
-def platform_jobs(*, outbox: Table, inbox: Table, idempotency_keys: Table | None, dead_letters: Table | None):
+def platform_jobs(
+    *, outbox: Table, inbox: Table, idempotency_keys: Table | None, dead_letters: Table | None
+) -> list[Job]:
     """The retention jobs of the platform tables a service has."""
 
     def outbox_retention(engine: Engine, settings: Settings) -> int:
@@ -46,17 +49,19 @@ def platform_jobs(*, outbox: Table, inbox: Table, idempotency_keys: Table | None
         cut = utcnow() - timedelta(days=settings.inbox_retention_days)
         return delete_in_batches(engine, inbox, "applied_at < :cut", {"cut": cut})
 
-    def idempotency_expiry(engine: Engine, settings: Settings) -> int:
-        cut = utcnow() - timedelta(hours=settings.idempotency_key_hours)
-        return delete_in_batches(engine, idempotency_keys, "created_at < :cut", {"cut": cut})
-
-    def dead_letter_retention(engine: Engine, settings: Settings) -> int:
-        cut = utcnow() - timedelta(days=settings.dead_letter_retention_days)
-        return delete_in_batches(engine, dead_letters, "last_seen_at < :cut", {"cut": cut})
-
     jobs = [Job("outbox-retention", 3600, outbox_retention), Job("inbox-retention", 3600, inbox_retention)]
     if idempotency_keys is not None:
+
+        def idempotency_expiry(engine: Engine, settings: Settings) -> int:
+            cut = utcnow() - timedelta(hours=settings.idempotency_key_hours)
+            return delete_in_batches(engine, idempotency_keys, "created_at < :cut", {"cut": cut})
+
         jobs.append(Job("idempotency-expiry", 3600, idempotency_expiry))
     if dead_letters is not None:
+
+        def dead_letter_retention(engine: Engine, settings: Settings) -> int:
+            cut = utcnow() - timedelta(days=settings.dead_letter_retention_days)
+            return delete_in_batches(engine, dead_letters, "last_seen_at < :cut", {"cut": cut})
+
         jobs.append(Job("dead-letter-retention", 3600, dead_letter_retention))
     return jobs

@@ -6,13 +6,14 @@ import contextlib
 import logging
 import signal
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kafka.errors import KafkaError
 from prometheus_client import start_http_server
 from sqlalchemy import Table
 
-from shared.consumer import Batch, Consumer, Handler
+from shared.consumer import Batch, Consumer, Handler, MessageClass
 from shared.db import make_engine
 from shared.events.catalog import REGISTRY
 from shared.jobs import Job, run_schedule
@@ -30,7 +31,7 @@ class WorkerSpec:
     service: str
     outbox: Table
     inbox: Table
-    handlers: dict[type, Handler | Batch]
+    handlers: Mapping[MessageClass, Handler | Batch]
     dead_letters: Table | None = None
     idempotency_keys: Table | None = None
     jobs: tuple[Job, ...] = ()  # the service's own periodic jobs, beside the platform's retention jobs
@@ -99,8 +100,8 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
     )
     failures: list[BaseException] = []
 
-    def guarded(target, name):
-        def body():
+    def guarded(target: Callable[[threading.Event], None], name: str) -> threading.Thread:
+        def body() -> None:
             try:
                 target(stop)
             except BaseException as exc:

@@ -4,6 +4,8 @@ Every contract in the catalog is archived (a contract added to shared/events is 
 audit's own topics are not consumed. Events that carry facts also feed the rules (streaming evaluation).
 """
 
+from decimal import Decimal
+
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert
 
@@ -12,7 +14,7 @@ from services.audit.archive.service import archive_event, archive_events
 from services.audit.domain import facts as f
 from services.audit.facts import tables as t
 from services.audit.facts.service import record
-from shared.consumer import Decoded, batch
+from shared.consumer import Batch, Decoded, Handler, MessageClass, batch
 from shared.events.catalog import REGISTRY
 from shared.events.inventory import DealerRegistered, OrderRecorded
 from shared.events.targets import ORG_UNIT_EVENTS, ProgressBehind
@@ -32,14 +34,16 @@ def _upsert(conn: Connection, table, **values) -> None:
 
 
 def _dealer(conn: Connection, message: Decoded) -> None:
-    e: DealerRegistered = message.payload
+    e = message.payload
+    assert isinstance(e, DealerRegistered), "registered for DealerRegistered only"
     _upsert(
         conn, t.fact_dealers, dealer_id=e.dealer_id, code=e.code, org_unit_id=e.org_unit_id, event_id=message.event_id
     )
 
 
 def _outlet(conn: Connection, message: Decoded) -> None:
-    e: OutletRegistered = message.payload
+    e = message.payload
+    assert isinstance(e, OutletRegistered), "registered for OutletRegistered only"
     _upsert(
         conn,
         t.fact_outlets,
@@ -52,16 +56,18 @@ def _outlet(conn: Connection, message: Decoded) -> None:
 
 
 def _order(conn: Connection, message: Decoded) -> None:
-    e: OrderRecorded = message.payload
+    e = message.payload
+    assert isinstance(e, OrderRecorded), "registered for OrderRecorded only"
     if e.dealer_id is None or e.org_unit_id is None:
         return  # not attributable to a dealer yet; inventory's reconciliation lists it
-    amount = 0 if e.status == "cancelled" else e.total_amount
+    amount = Decimal(0) if e.status == "cancelled" else e.total_amount
     fact = f.OrderFact(str(e.order_id), e.dealer_id, e.org_unit_id, e.ordered_on, amount, message.event_id)
     record(conn, fact)
 
 
 def _behind(conn: Connection, message: Decoded) -> None:
-    e: ProgressBehind = message.payload
+    e = message.payload
+    assert isinstance(e, ProgressBehind), "registered for ProgressBehind only"
     fact = f.ProgressBehind(
         e.node_kind,
         e.node_id,
@@ -76,7 +82,7 @@ def _behind(conn: Connection, message: Decoded) -> None:
     record(conn, fact)
 
 
-FACT_HANDLERS = {
+FACT_HANDLERS: dict[MessageClass, Handler] = {
     DealerRegistered: _dealer,
     OutletRegistered: _outlet,
     OrderRecorded: _order,
@@ -85,7 +91,7 @@ FACT_HANDLERS = {
 }
 
 
-def _archiving(then):
+def _archiving(then: Handler) -> Handler:
     def handle(conn: Connection, message: Decoded) -> None:
         archive_event(conn, message)
         then(conn, message)
@@ -94,5 +100,7 @@ def _archiving(then):
 
 
 _ARCHIVE = batch(archive_events)  # one registration, so consecutive events of any type form one run
-HANDLERS = {cls: _ARCHIVE for cls in REGISTRY.events.values() if not cls.topic.startswith("audit.")}
+HANDLERS: dict[MessageClass, Handler | Batch] = {
+    cls: _ARCHIVE for cls in REGISTRY.events.values() if not cls.topic.startswith("audit.")
+}
 HANDLERS.update({cls: _archiving(handler) for cls, handler in FACT_HANDLERS.items()})

@@ -3,12 +3,12 @@
 from services.inventory import db
 from services.inventory.collections.ingest import apply_erp_invoice, apply_erp_payment
 from services.inventory.orders.recording import apply_erp_orders
-from shared.consumer import batch
+from shared.consumer import Batch, Handler, MessageClass, batch
 from shared.events.erp import ErpOrder
 from shared.events.erp_collections import ErpInvoice, ErpPayment
 from shared.org import org_unit_handlers
 
-HANDLERS = {
+HANDLERS: dict[MessageClass, Handler | Batch] = {
     **org_unit_handlers(db.org_units),
     ErpOrder: batch(apply_erp_orders),
     ErpInvoice: apply_erp_invoice,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Engine, select
@@ -22,7 +24,7 @@ def evaluate_progress_alerts(engine: Engine, settings: Settings, *, as_of: date 
     """Daily: behind-plan alerts for every published plan of the year, as of today; reruns publish nothing twice."""
     as_of = as_of or date.today()
     with engine.connect() as conn:
-        plan_ids = conn.scalars(
+        plan_ids: Sequence[uuid.UUID] = conn.scalars(
             select(target_plans.c.id).where(
                 target_plans.c.status == "published", target_plans.c.fiscal_year == as_of.year
             )

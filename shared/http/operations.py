@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, BeforeValidator, Field
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Row, Table, func, select, update
 
 from shared.auth import PrincipalDep, require_role
 from shared.errors import Conflict, NotFound
@@ -26,7 +26,7 @@ from shared.outbox import lane_of
 PAYLOAD_SHOWN = 4_096  # characters of a payload shown in a listing or a detail
 
 
-def _instant(value):
+def _instant(value: object) -> object:
     """Only an ISO 8601 date and time, as documented: not a Unix number, not a bare date."""
     if value is not None and not (isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value)):
         raise ValueError("expected an ISO 8601 instant with an offset, like 2026-11-30T08:00:00Z")
@@ -111,10 +111,10 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
     router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[require_role(Role.admin)])
     dl, ob = dead_letters, outbox
 
-    def dead_letter_out(row) -> DeadLetterOut:
+    def dead_letter_out(row: Row[Any]) -> DeadLetterOut:
         return DeadLetterOut(**{**row._asdict(), "payload": _text(row.payload)})
 
-    def parked_out(row) -> ParkedEventOut:
+    def parked_out(row: Row[Any]) -> ParkedEventOut:
         status = "parked" if row.published_at is None else "discarded"
         return ParkedEventOut(
             id=row.id,
@@ -128,14 +128,14 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
             payload=_text(row.value),
         )
 
-    def one_dead_letter(conn: Connection, dead_letter_id: int, *, lock: bool = False):
+    def one_dead_letter(conn: Connection, dead_letter_id: int, *, lock: bool = False) -> Row[Any]:
         query = select(dl).where(dl.c.id == dead_letter_id)
         row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
             raise NotFound(f"dead letter {dead_letter_id} not found")
         return row
 
-    def replay(conn: Connection, row, who: str) -> None:
+    def replay(conn: Connection, row: Row[Any], who: str) -> None:
         if row.status != "open":
             raise Conflict(f"dead letter {row.id} is {row.status}", field="status")
         if row.payload_truncated:
@@ -160,7 +160,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         status: Literal["open", "replayed", "discarded"] | None = None,
         cursor: Cursor = None,
         limit: Limit = 50,
-    ):
+    ) -> DeadLetterPage:
         query = select(dl).order_by(dl.c.id).limit(limit + 1)
         if topic is not None:
             query = query.where(dl.c.topic == topic)
@@ -177,18 +177,18 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         )
 
     @router.get("/dead-letters/{dead_letter_id:int}", response_model=DeadLetterOut, summary="One dead letter")
-    def show_dead_letter(dead_letter_id: int, conn: ConnDep):
+    def show_dead_letter(dead_letter_id: int, conn: ConnDep) -> DeadLetterOut:
         return dead_letter_out(one_dead_letter(conn, dead_letter_id))
 
     @router.post(
         "/dead-letters/{dead_letter_id:int}/replay", response_model=DeadLetterOut, summary="Replay one dead letter"
     )
-    def replay_dead_letter(dead_letter_id: int, conn: ConnDep, principal: PrincipalDep):
+    def replay_dead_letter(dead_letter_id: int, conn: ConnDep, principal: PrincipalDep) -> DeadLetterOut:
         replay(conn, one_dead_letter(conn, dead_letter_id, lock=True), principal.subject)
         return dead_letter_out(one_dead_letter(conn, dead_letter_id))
 
     @router.post("/dead-letters/bulk/replay", response_model=Replayed, summary="Replay the open dead letters matching")
-    def replay_dead_letters(body: ReplayFilter, conn: ConnDep, principal: PrincipalDep):
+    def replay_dead_letters(body: ReplayFilter, conn: ConnDep, principal: PrincipalDep) -> Replayed:
         query = select(dl).where(dl.c.status == "open", dl.c.payload_truncated.is_(False)).order_by(dl.c.id)
         if body.topic:
             query = query.where(dl.c.topic == body.topic)
@@ -200,7 +200,9 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         return Replayed(replayed=len(rows))
 
     @router.post("/dead-letters/{dead_letter_id:int}/discard", response_model=DeadLetterOut, summary="Discard one")
-    def discard_dead_letter(dead_letter_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep):
+    def discard_dead_letter(
+        dead_letter_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep
+    ) -> DeadLetterOut:
         row = one_dead_letter(conn, dead_letter_id, lock=True)
         if row.status != "open":
             raise Conflict(f"dead letter {row.id} is {row.status}", field="status")
@@ -211,7 +213,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         )
         return dead_letter_out(one_dead_letter(conn, dead_letter_id))
 
-    def one_parked(conn: Connection, event_id: int):
+    def one_parked(conn: Connection, event_id: int) -> Row[Any]:
         row = conn.execute(select(ob).where(ob.c.id == event_id, ob.c.parked_at.is_not(None))).first()
         if row is None:
             raise NotFound(f"parked event {event_id} not found")
@@ -224,7 +226,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         since: Since = None,
         cursor: Cursor = None,
         limit: Limit = 50,
-    ):
+    ) -> ParkedEventPage:
         query = select(ob).where(ob.c.parked_at.is_not(None)).order_by(ob.c.id).limit(limit + 1)
         if topic is not None:
             query = query.where(ob.c.topic == topic)
@@ -239,11 +241,11 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         )
 
     @router.get("/parked-events/{event_id:int}", response_model=ParkedEventOut, summary="One parked event")
-    def show_parked(event_id: int, conn: ConnDep):
+    def show_parked(event_id: int, conn: ConnDep) -> ParkedEventOut:
         return parked_out(one_parked(conn, event_id))
 
     @router.post("/parked-events/{event_id:int}/replay", response_model=ParkedEventOut, summary="Publish it again")
-    def replay_parked(event_id: int, conn: ConnDep):
+    def replay_parked(event_id: int, conn: ConnDep) -> ParkedEventOut:
         row = one_parked(conn, event_id)
         if row.published_at is not None:
             raise Conflict(f"parked event {event_id} was discarded", field="status")
@@ -251,7 +253,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         return parked_out(row)
 
     @router.post("/parked-events/{event_id:int}/discard", response_model=ParkedEventOut, summary="Give it up")
-    def discard_parked(event_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep):
+    def discard_parked(event_id: int, body: Discard, conn: ConnDep, principal: PrincipalDep) -> ParkedEventOut:
         row = one_parked(conn, event_id)
         if row.published_at is not None:
             raise Conflict(f"parked event {event_id} was already discarded", field="status")

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.sql.selectable import NamedFromClause
 
+from shared.events.base import Event, InboundMessage
 from shared.events.targets.org import ORG_UNIT_EVENTS, OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
 from shared.org.paths import ltree, rebased_path
 
@@ -92,7 +93,7 @@ def org_unit_projector(org_units: Table) -> Projector:
     return apply
 
 
-def org_unit_handlers(org_units: Table) -> dict[type, Projector]:
+def org_unit_handlers(org_units: Table) -> dict[type[Event] | type[InboundMessage], Projector]:
     """Handlers for a service's WorkerSpec: every org tree event goes to the projector of `org_units`."""
     projector = org_unit_projector(org_units)
     return {cls: projector for cls in ORG_UNIT_EVENTS}

@@ -47,7 +47,7 @@ class LocalBroker:
     def __init__(self, port: int, log_path: Path | None = None):
         self.port = port
         self.log_path = log_path
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap_servers(self) -> str:
@@ -103,4 +103,5 @@ class LocalBroker:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port

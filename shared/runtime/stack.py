@@ -54,7 +54,7 @@ class Infrastructure:
         self.settings = Settings()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
     def migrate(self) -> None:
@@ -109,7 +109,7 @@ class LocalStack:
         self.infra.__enter__()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         print("stopping…", flush=True)
         self.processes.stop()
         self.infra.__exit__(*exc)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ class Child:
     name: str
     args: tuple[str, ...]
     log_dir: Path | None
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     started: float = field(default_factory=time.monotonic)
     backoff: float = 1.0
     restart_at: float | None = None
@@ -31,11 +32,11 @@ class Child:
 class Processes:
     """Child processes of `python -m shared.cli`; a dead one is restarted by `supervise`, all stop within seconds."""
 
-    def __init__(self, say=print) -> None:
+    def __init__(self, say: Callable[..., None] = print) -> None:
         self.children: dict[str, Child] = {}
         self.say = say
 
-    def spawn(self, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
+    def spawn(self, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen[bytes]:
         out = open(log_dir / f"{name}.log", "ab") if log_dir else None  # noqa: SIM115 (the child owns it)
         process = subprocess.Popen(
             [sys.executable, "-m", "shared.cli", *args],

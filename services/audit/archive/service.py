@@ -59,6 +59,7 @@ def archive_events(conn: Connection, messages: list[Decoded]) -> None:
     if not events:
         return
     conn.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    known: str
     for known in conn.scalars(select(a.c.event_id).where(a.c.event_id.in_(list(events)))):
         del events[known]
     if not events:

@@ -110,4 +110,8 @@ def _write(conn: Connection, stored: dict, final: dict[str, tuple[uuid.UUID, dic
 
 def apply_erp_orders(conn: Connection, messages: list[Decoded]) -> None:
     """Batch handler of erp.orders.v1."""
-    record_erp_orders(conn, [m.payload for m in messages])
+    orders: list[ErpOrder] = []
+    for m in messages:
+        assert isinstance(m.payload, ErpOrder), "registered for ErpOrder only"
+        orders.append(m.payload)
+    record_erp_orders(conn, orders)

@@ -30,7 +30,8 @@ def apply_orders_recorded(conn: Connection, messages: list[Decoded]) -> None:
     """Keep the latest ERP version of each order and attribute it; older or repeated versions change nothing."""
     latest: dict = {}
     for message in messages:
-        order: OrderRecorded = message.payload
+        order = message.payload
+        assert isinstance(order, OrderRecorded), "registered for OrderRecorded only"
         if order.order_id not in latest or order.erp_version > latest[order.order_id].erp_version:
             latest[order.order_id] = order
     rows = []

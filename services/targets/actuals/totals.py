@@ -63,6 +63,7 @@ def actuals(
     ]
     if not principal.sees_everything:
         # A manager sees a unit's days inside their subtree only: its months under another region are not theirs.
+        assert through is not None  # a caller without an org unit was refused above (rep) or by ensure_ever_in_scope
         on_the_day.append(passes_through(h.c.path, through))
     query = select(
         func.coalesce(func.sum(d.c.amount), 0).label("amount"),

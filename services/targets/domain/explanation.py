@@ -109,7 +109,9 @@ def show(amount: Decimal, step: Decimal, extra_places: int = 2) -> str:
 
 def grouped(amount: Decimal, step: Decimal, unit: str = "", extra_places: int = 0) -> str:
     """An amount as a person reads it: thousands separators, the step's decimals (extra ones trimmed), the unit."""
-    places = max(0, -step.normalize().as_tuple().exponent)  # a step read as 1.0000 still means whole units
+    exponent = step.normalize().as_tuple().exponent  # a step read as 1.0000 still means whole units
+    assert isinstance(exponent, int), f"a step is a finite number, not {step}"
+    places = max(0, -exponent)
     text = f"{amount:,.{places + extra_places}f}"
     if extra_places and "." in text:
         whole, decimals = text.split(".")
@@ -132,6 +134,7 @@ def narrate(e: Explanation, child: str, parent: str, unit: str = "") -> str:
         )
     head = METHOD_LABELS[e.method] + (f" ({e.basis})" if e.basis else "")
     if e.clamp is not None:
+        assert e.unclamped_value is not None and e.last_year is not None, "a growth clamp needs last year's value"
         direction, word = ("capped at", "ceiling") if e.clamp == "ceiling" else ("raised to", "floor")
         moved = "the excess went to" if e.clamp == "ceiling" else "the shortfall came from"
         growth = f"{(e.value / e.last_year - 1) * 100:+.2f} %" if e.last_year else "no growth"

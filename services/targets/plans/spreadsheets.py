@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -252,7 +252,9 @@ def to_csv(table: Table) -> bytes:
 
 
 def _number_format(step: Decimal) -> str:
-    places = max(0, -step.normalize().as_tuple().exponent)
+    exponent = step.normalize().as_tuple().exponent
+    assert isinstance(exponent, int), f"a step is a finite number, not {step}"
+    places = max(0, -exponent)
     return "#,##0" + ("." + "0" * places if places else "")
 
 
@@ -274,7 +276,7 @@ class Formula(str):
     """A formula the export writes itself (never user text, which inert() guards)."""
 
 
-def _frame(sheet, header: list[str], rows: int, widths: list[float]) -> None:
+def _frame(sheet, header: list[str], rows: int, widths: Sequence[float]) -> None:
     """Frozen header, a filter over the data, and readable column widths."""
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
