@@ -265,7 +265,9 @@ line_strategy = st.builds(
 def test_generated_batches_derive_as_the_domain_says(engines, shelf, week1, week2, ordered):
     codes, dealer = shelf["skus"], shelf["dealers"][1]
     with engines["inventory"].connect() as conn, conn.begin() as transaction:
-        first = [(s, o, r, int((o + r) * share), []) for s, (o, r, share) in zip(codes, week1, strict=True)]
+        first: list[tuple] = [
+            (s, o, r, int((o + r) * share), []) for s, (o, r, share) in zip(codes, week1, strict=True)
+        ]
         submit(conn, ADMIN, rows(dealer, WEEK1, first), by_code=True, source="bulk")
         add_open_order(conn, dealer, codes[0], ordered + 7, 7, "submitted")
         second = []
@@ -283,7 +285,7 @@ def _split(closing: int, shares: list[int], days: list[int]) -> list[tuple]:
     """Batches of distinct codes summing to closing (none when closing is 0), produced `days` before the week end."""
     if not closing or not shares:
         return []
-    total, parts = sum(shares), []
+    total, parts = sum(shares), list[int]()
     for i, share in enumerate(shares):
         parts.append(closing * share // total if i < len(shares) - 1 else closing - sum(parts))
     return [(f"B{i}", WEEK2 - timedelta(days=days[i]), q) for i, q in enumerate(parts) if q > 0]
