@@ -41,6 +41,41 @@ order_actuals = Table(
 Index("ix_order_actuals_org_unit_day", order_actuals.c.org_unit_id, order_actuals.c.ordered_on)
 Index("ix_order_actuals_ordered_on", order_actuals.c.ordered_on)
 
+# The lines of each counting order (latest version), summed per SKU: progress by product line reads these.
+order_actual_lines = Table(
+    "order_actual_lines",
+    metadata,
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("quantity", Numeric(18, 3), nullable=False),
+)
+
+# SKUs as inventory registers them (projection of SkuChanged): a SKU's category is its product line.
+sku_lines = Table(
+    "sku_lines",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("sku_id", UUID(as_uuid=True), nullable=False),
+    Column("product_line", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Payments (collections, 货款回笼) as learned from inventory's PaymentRecorded: the latest ERP version of each.
+payment_actuals = Table(
+    "payment_actuals",
+    metadata,
+    Column("payment_id", UUID(as_uuid=True), primary_key=True),
+    Column("erp_system", String(64), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("erp_version", Integer, nullable=False),
+    Column("dealer_id", UUID(as_uuid=True), nullable=False),
+    Column("org_unit_id", UUID(as_uuid=True), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+)
+
 # Dealers as inventory registers them (projection of DealerRegistered): who may manage a dealer's coverage.
 dealers = Table(
     "dealers",
@@ -64,7 +99,7 @@ dealer_coverage = Table(
     CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="valid_period"),
 )
 
-# The attribution ledger: what each fact (an order today) currently contributes, per covering rep.
+# The attribution ledger: what each fact (an order or a payment) currently contributes, per covering rep.
 # org_unit_id NULL = unknown dealer; person_id NULL = no rep covered the dealer that day.
 actual_attributions = Table(
     "actual_attributions",

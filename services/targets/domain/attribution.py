@@ -1,9 +1,9 @@
 """Attribution of actuals: which facts count, which metric reads which fact, and the split over covering reps.
 
-A fact is anything that moves a metric on a day for a dealer: today an order (sales amount and volume);
-tomorrow a payment (collections) or a stock report (sell-through) goes through the same split with its own
-source name. The fact belongs to the org unit that owned the dealer when it happened (the producer stamps it)
-and is split over the reps covering the dealer on its day by their contribution shares, in exact cents.
+A fact is anything that moves a metric on a day for a dealer: an order (sales amount and volume) or a payment
+(collections); a stock report (sell-through) would go through the same split with its own source name. The
+fact belongs to the org unit that owned the dealer when it happened (the producer stamps it) and is split
+over the reps covering the dealer on its day by their contribution shares, in exact cents.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ SALE_STATUSES = frozenset({"confirmed", "shipped", "invoiced"})
 
 
 class Source(StrEnum):
-    order = "order"  # inventory.orders.v1; payments and stock reports will add their own names
+    order = "order"  # inventory.orders.v1
+    payment = "payment"  # inventory.collections.v1 (PaymentRecorded)
 
 
 class Measure(StrEnum):
@@ -35,11 +36,12 @@ class Measure(StrEnum):
     quantity = "quantity"
 
 
-# Which fact and which of its measures a plan's metric is measured by. Collections will read
-# (payment, amount) and sell-through (stock_report, quantity) once those events exist.
+# Which fact and which of its measures a plan's metric is measured by. Sell-through would read
+# (stock_report, quantity) once stock reports are consumed.
 METRIC_MEASURES: dict[str, tuple[Source, Measure]] = {
     "sales_amount": (Source.order, Measure.amount),
     "volume": (Source.order, Measure.quantity),
+    "collections": (Source.payment, Measure.amount),
 }
 
 
@@ -51,6 +53,13 @@ class UnattributedReason(StrEnum):
 
 def counts_as_sale(status: str) -> bool:
     return status in SALE_STATUSES
+
+
+def supersedes(version: int, attributed: bool, kept_version: int, kept_attributed: bool) -> bool:
+    """Whether an arriving version of a fact replaces the one kept: a newer ERP version does, and so does the
+    same version once its dealer is known (inventory re-publishes an order that arrived before its dealer
+    existed, now attributed); anything else is a repeat or a late older version and changes nothing."""
+    return version > kept_version or (version == kept_version and attributed and not kept_attributed)
 
 
 def measure_of(metric: str) -> tuple[Source, Measure]:

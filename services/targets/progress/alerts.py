@@ -12,6 +12,7 @@ behind, and again only as a weekly reminder while it stays behind, so daily runs
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, Row, select
@@ -36,13 +37,26 @@ REMINDER = timedelta(days=7)
 CHUNK = 2000  # rows per INSERT, well under the 65,535 bind parameters a statement may carry
 
 
-def _evaluated(board: Board, conn: Connection, viewer: Viewer) -> list[tuple[str, uuid.UUID, uuid.UUID, Progress]]:
-    """Every node the caller sees the figures of, as (kind, node id, its unit, progress)."""
+@dataclass(frozen=True)
+class Node:
+    kind: str  # org_unit | person
+    id: uuid.UUID
+    name: str
+    unit_id: uuid.UUID  # the unit itself, or the rep's unit
+    unit_name: str
+    progress: Progress
+
+
+def _evaluated(board: Board, conn: Connection, viewer: Viewer) -> list[Node]:
+    """Every node the caller sees the figures of, with the names an alert carries."""
     units = [u for u in board.units if sees_unit(viewer, u)]
-    found = [("org_unit", u.id, u.id, board.progress(*board.unit_figures(u.id))) for u in units]
+    found = [Node("org_unit", u.id, u.name, u.id, u.name, board.progress(*board.unit_figures(u.id))) for u in units]
+    names = {u.id: u.name for u in units}
     reps = reps_in(conn, [u.id for u in units], board.ref_day)
     sums = board.person_figures(conn, [r.id for r in reps])
-    found += [("person", r.id, r.org_unit_id, board.progress(*sums[r.id])) for r in reps]
+    found += [
+        Node("person", r.id, r.name, r.org_unit_id, names[r.org_unit_id], board.progress(*sums[r.id])) for r in reps
+    ]
     return found
 
 
@@ -90,13 +104,15 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
             for r in conn.execute(select(states).where(states.c.plan_id == plan.id, states.c.period == period.label))
         }
         changed: list[dict] = []
-        for kind, node_id, unit_id, p in nodes:
+        for node in nodes:
+            kind, node_id, p = node.kind, node.id, node.progress
             before = previous.get(node_id)
             is_behind = p.status is Status.behind
             behind += is_behind
             due = is_behind and _due(before, as_of)
             if not due and before is not None and before.status == p.status.value:
                 continue
+            since = as_of if before is None or before.status != p.status.value else before.since
             changed.append(
                 dict(
                     plan_id=plan.id,
@@ -104,7 +120,7 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
                     period=period.label,
                     node_kind=kind,
                     status=p.status.value,
-                    since=as_of if before is None or before.status != p.status.value else before.since,
+                    since=since,
                     alerted_on=as_of if due else (before.alerted_on if before is not None else None),
                 )
             )
@@ -115,7 +131,7 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
                         metric=plan.metric,
                         node_kind=kind,
                         node_id=node_id,
-                        org_unit_id=unit_id,
+                        org_unit_id=node.unit_id,
                         period=period.label,
                         period_start=period.start,
                         period_end=period.end,
@@ -126,6 +142,11 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
                         achievement_rate=p.achievement_rate,
                         time_progress=p.time_progress,
                         margin=board.margin,
+                        plan_name=plan.name,
+                        node_name=node.name,
+                        org_unit_name=node.unit_name,
+                        person_name=node.name if kind == "person" else None,
+                        behind_since=since,
                     )
                 )
         _record(conn, changed)

@@ -48,6 +48,7 @@ class PlanView:
     version: int
     root_org_unit_id: uuid.UUID
     root_path: str
+    name: str = ""
 
     @property
     def company_id(self) -> uuid.UUID:
@@ -74,7 +75,7 @@ def load_plan(conn: Connection, plan_id: uuid.UUID) -> PlanView:
     """The plan and the version progress is measured against: 404 when unknown, 422 before publication."""
     p = target_plans
     row = conn.execute(
-        select(p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path)
+        select(p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path, p.c.name)
         .join(ou, ou.c.id == p.c.root_org_unit_id)
         .where(p.c.id == plan_id)
     ).first()
@@ -82,7 +83,9 @@ def load_plan(conn: Connection, plan_id: uuid.UUID) -> PlanView:
         raise NotFound(f"plan {plan_id} not found", field="plan_id")
     if row.published_version is None:
         raise InvalidInput(f"plan {plan_id} has no published version to measure progress against", field="plan_id")
-    return PlanView(row.id, row.metric, row.fiscal_year, row.published_version, row.root_org_unit_id, row.path)
+    return PlanView(
+        row.id, row.metric, row.fiscal_year, row.published_version, row.root_org_unit_id, row.path, row.name
+    )
 
 
 def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:

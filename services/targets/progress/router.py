@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from services.targets.domain.progress import PERIOD_PATTERN
 from services.targets.progress import alerts as progress_alerts
 from services.targets.progress import calendar as progress_calendar
-from services.targets.progress import service
+from services.targets.progress import product_lines, service
 from services.targets.progress.schemas import (
     AlertEvaluationOut,
     CalendarDayIn,
     CalendarDayOut,
     CalendarSettingsIn,
     NodeProgressOut,
+    ProductLinesOut,
     RankingOut,
     SellingCalendarOut,
 )
@@ -72,6 +73,18 @@ PeriodDep = Annotated[PeriodQuery, Depends()]
 )
 def unit_progress(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep):
     return service.unit_progress(conn, principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+
+
+@router.get(
+    "/plans/{plan_id}/progress/org-units/{org_unit_id}/product-lines",
+    response_model=ProductLinesOut,
+    tags=["progress"],
+    summary="An org unit's progress per product line (orders' SKUs by category), unregistered SKUs apart",
+)
+def product_line_progress(
+    plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep
+):
+    return product_lines.product_line_progress(conn, principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
 
 
 @router.get(

@@ -124,6 +124,27 @@ class RankingOut(ProgressHeader):
     reps: list[RankedNode] = Field(description="The reps who belong to the unit itself, best achievement first")
 
 
+class LineProgress(BaseModel):
+    product_line: str = Field(examples=["BEER"], description="A plan's product line: the category of the SKUs sold")
+    figures: Figures
+
+
+class UnregisteredSku(BaseModel):
+    sku: str = Field(examples=["SKU-9"])
+    actual: Decimal = Field(examples=["300.00"], description="What its order lines count for in the period")
+
+
+class ProductLinesOut(ProgressHeader):
+    node: NodeRef
+    figures: Figures = Field(description="The unit's figures over every product line (as its progress says)")
+    product_lines: list[LineProgress] = Field(
+        description="Each product line of the plan's cells or of the SKUs sold, by name; no target reads 0"
+    )
+    unregistered_skus: list[UnregisteredSku] = Field(
+        description="Order lines whose SKU inventory has not registered, so no product line is known for them"
+    )
+
+
 class AlertEvaluationOut(BaseModel):
     plan_id: uuid.UUID
     as_of: date

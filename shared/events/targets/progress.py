@@ -15,7 +15,8 @@ __all__: list[str] = ["ProgressBehind"]
 class ProgressBehind(Event):
     """A node's achievement rate is behind its time progress by more than the margin, as of a day.
 
-    Published at most once per plan, node, period and as-of day; audit and notifications consume it.
+    Published when a node falls behind and then at most once a week while it stays behind (per plan, node and
+    period); audit and notifications consume it.
     """
 
     type = "targets.progress.behind"
@@ -37,6 +38,12 @@ class ProgressBehind(Event):
     achievement_rate: Decimal | None
     time_progress: Decimal
     margin: Decimal
+    # Names, so a notification reads without a lookup (optional: events published before they were added lack them).
+    plan_name: str | None = None
+    node_name: str | None = None  # the org unit's name, or the rep's
+    org_unit_name: str | None = None  # the name of org_unit_id
+    person_name: str | None = None  # set when the node is a rep
+    behind_since: date | None = None  # the evaluated day the node fell behind (and has stayed behind since)
 
     def key(self) -> str:
         return str(self.node_id)
