@@ -70,12 +70,13 @@ def figures(client, headers, plan: str, kind: str, node: str, **params) -> dict:
     return ok(client.get(f"/plans/{plan}/progress/{kind}/{node}", headers=headers, params=query))["figures"]
 
 
-def publish_event(settings, event: Event) -> None:
-    """Put an event on its topic as its producing service's relay would (an envelope keyed by the aggregate)."""
+def publish_event(settings, event: Event, key: str | None = None) -> None:
+    """Put an event on its topic as its producing service's relay would (an envelope keyed by the aggregate, or by
+    `key`: another aggregate's key lands on that aggregate's partition, after what was sent there before)."""
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
     try:
         envelope = Envelope.wrap(event, source="/salesops/inventory", correlation_id=None)
-        producer.send(event.topic, key=event.key().encode(), value=envelope.model_dump_json().encode()).get(10)
+        producer.send(event.topic, key=(key or event.key()).encode(), value=envelope.model_dump_json().encode()).get(10)
     finally:
         producer.close()
 

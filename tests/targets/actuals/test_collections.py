@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import create_org_unit, unique, wait_until
-from tests.targets.outside import dealer_covered, figures, office_with_reps, ok, published_plan
+from tests.targets.outside import dealer_covered, figures, office_with_reps, published_plan
 
 pytestmark = pytest.mark.usefixtures("workers")
 
@@ -72,4 +72,6 @@ def test_payments_count_for_the_dealers_office_and_reps_as_the_tree_stood_on_the
     actual = {unit: figures(api, admin, plan, "org-units", unit)["actual"] for unit in (company, east, north)}
     assert actual == {company: "3500.00", east: "2500.00", north: "1000.00"}
     assert [figures(api, admin, plan, "people", r)["actual"] for r in (r1, r2)] == ["2100.00", "1400.00"]
-    assert ok(api.get(f"/plans/{plan}", headers=admin))["metric"] == "collections"
+    # Payments carry no SKUs: progress by product line is for order metrics, and says so.
+    lines = api.get(f"/plans/{plan}/progress/org-units/{sh}/product-lines", headers=admin, params={"period": "2026"})
+    assert (lines.status_code, lines.json()["errors"][0]["field"]) == (422, "plan_id")
