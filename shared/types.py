@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from annotated_types import GroupedMetadata
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 
 class DecimalString(GroupedMetadata):
@@ -63,3 +63,32 @@ def _json_number(value: Any) -> Any:
 
 # JSON Schema calls 3.0 an integer too; lax pydantic would also take "3", which the schema does not allow.
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
+
+
+class FixedPlaces(GroupedMetadata):
+    """`Annotated[Decimal, FixedPlaces(2)]`: a Decimal answered as a JSON string with exactly that many decimals
+    (rounded half up), whatever scale the computation or the column left it with; the schema says so."""
+
+    def __init__(self, places: int, example: str, description: str) -> None:
+        self.step = Decimal(1).scaleb(-places)
+        self.pattern = rf"^-?[0-9]+\.[0-9]{{{places}}}$"
+        self.example = example
+        self.description = description
+
+    def text(self, value: Decimal) -> str:
+        return str(Decimal(value).quantize(self.step, ROUND_HALF_UP))
+
+    def __iter__(self) -> Iterator[object]:
+        yield PlainSerializer(self.text, return_type=str, when_used="json")
+        yield WithJsonSchema(
+            {"type": "string", "pattern": self.pattern, "examples": [self.example], "description": self.description}
+        )
+
+
+# The one answer format of each kind of number (see README "Numbers in answers"): money and every plan value
+# (targets, actuals, gaps, run rates in the plan's unit) with 2 decimals; quantities with 3; rates and shares of
+# one (achievement, time progress) with 4; shares of one (a dealer's coverage, a split's share) with 6.
+MoneyOut = Annotated[Decimal, FixedPlaces(2, "125000.00", "Money or a plan value: exactly 2 decimals")]
+QuantityOut = Annotated[Decimal, FixedPlaces(3, "830.000", "A quantity: exactly 3 decimals")]
+RateOut = Annotated[Decimal, FixedPlaces(4, "0.3750", "A rate (1 = 100 %): exactly 4 decimals")]
+ShareOut = Annotated[Decimal, FixedPlaces(6, "0.600000", "A share of one: exactly 6 decimals")]

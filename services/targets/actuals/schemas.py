@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import DecimalString, IsoDate
+from shared.types import DecimalString, IsoDate, MoneyOut, QuantityOut
 
 SHARE_PATTERN = r"^(0\.[0-9]{1,6}|1(\.0{1,6})?)$"
 
@@ -50,7 +50,7 @@ class CoverageIn(BaseModel):
 
 class CoverageSpanOut(BaseModel):
     person_id: uuid.UUID
-    share: Decimal = Field(examples=["0.600000"])
+    share: ShareOut
     valid_from: date
     valid_to: date | None
 
@@ -68,8 +68,8 @@ class CoverageChangeOut(CoverageOut):
 
 class Totals(BaseModel):
     orders: int
-    amount: Decimal = Field(examples=["125000.00"])
-    quantity: Decimal = Field(examples=["830.000"])
+    amount: MoneyOut
+    quantity: QuantityOut
 
 
 class UnattributedOrder(BaseModel):
@@ -77,8 +77,8 @@ class UnattributedOrder(BaseModel):
     erp_order_id: str = Field(examples=["SO-2026-000123"])
     dealer_code: str = Field(examples=["D-0001"])
     ordered_on: date
-    amount: Decimal = Field(examples=["1200.00"])
-    quantity: Decimal = Field(examples=["12.000"])
+    amount: MoneyOut
+    quantity: QuantityOut
 
 
 class UnattributedGroup(BaseModel):
@@ -105,6 +105,6 @@ class ActualsOut(BaseModel):
     org_unit_id: uuid.UUID
     date_from: date | None
     date_to: date | None
-    amount: Decimal = Field(examples=["125000.00"])
-    quantity: Decimal = Field(examples=["830.000"])
+    amount: MoneyOut
+    quantity: QuantityOut
     orders: int

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from services.targets.domain.explanation import percent, show
+from services.targets.domain.explanation import money_text, percent, share_text, show
 from services.targets.domain.rounding import (
     check_step,
     fraction_to_decimal,
@@ -64,9 +64,12 @@ class CellExplanation:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready view (numbers as strings)."""
+        """Plain JSON-ready view: shares with 6 decimals, every other number as money (2 decimals)."""
         view = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        view = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in view.items()}
+        view = {
+            k: (share_text(v) if k.endswith("_share") else money_text(v)) if isinstance(v, Decimal) else v
+            for k, v in view.items()
+        }
         return view | {"sentence": self.sentence}
 
 

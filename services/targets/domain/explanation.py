@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from services.targets.domain.model import Method
@@ -18,6 +18,20 @@ METHOD_LABELS = {
     Method.PRODUCT_SHARE: "Product share",
     Method.SEASONALITY: "Seasonality",
 }
+
+
+MONEY_PLACES = Decimal("0.01")
+SHARE_PLACES = Decimal("0.000001")
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """A plan value in an answer: exactly 2 decimals, like every money figure of the API (shared.types.MoneyOut)."""
+    return None if value is None else str(Decimal(value).quantize(MONEY_PLACES, ROUND_HALF_UP))
+
+
+def share_text(value: Decimal | None) -> str | None:
+    """A share of one in an answer: exactly 6 decimals, like a dealer's coverage share."""
+    return None if value is None else str(Decimal(value).quantize(SHARE_PLACES, ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -55,28 +69,25 @@ class Explanation:
         return describe(self)
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready view (numbers as strings so nothing is lost)."""
-
-        def text(value: Any) -> Any:
-            return None if value is None else str(value)
-
+        """Plain JSON-ready view: values as money strings (2 decimals), shares with 6, weights as given."""
+        money = money_text
         return {
             "method": self.method.value,
             "basis": self.basis,
-            "parent": text(self.parent),
-            "value": text(self.value),
-            "weight": text(self.weight),
-            "share": text(self.share),
-            "pool": text(self.pool),
-            "pool_share": text(self.pool_share),
-            "raw_value": text(self.raw_value),
-            "rounding_adjustment": text(self.rounding_adjustment),
+            "parent": money(self.parent),
+            "value": money(self.value),
+            "weight": None if self.weight is None else str(self.weight),
+            "share": share_text(self.share),
+            "pool": money(self.pool),
+            "pool_share": share_text(self.pool_share),
+            "raw_value": money(self.raw_value),
+            "rounding_adjustment": money(self.rounding_adjustment),
             "locked": self.locked,
             "clamp": self.clamp,
-            "bound": text(self.bound),
-            "unclamped_value": text(self.unclamped_value),
-            "last_year": text(self.last_year),
-            "components": {method: str(share) for method, share in self.components},
+            "bound": money(self.bound),
+            "unclamped_value": money(self.unclamped_value),
+            "last_year": money(self.last_year),
+            "components": {method: share_text(share) for method, share in self.components},
             "notes": list(self.notes),
             "sentence": self.sentence,
         }

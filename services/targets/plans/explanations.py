@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, select
 
 from services.targets import db
 from services.targets.domain.decomposition import decompose
-from services.targets.domain.explanation import Allocation, grouped, narrate
+from services.targets.domain.explanation import Allocation, grouped, money_text, narrate
 from services.targets.domain.plan_records import request_from_json
 from services.targets.domain.visibility import sees_figures, visible_children
 from services.targets.people.tables import people
@@ -268,8 +268,8 @@ def override_steps(conn: Connection, plan: Row, version: int, cell: CellOut) -> 
             "source": r.source,
             "reference": None if r.reference is None else str(r.reference),
             "version": r.version,
-            "old_value": None if r.old_value is None else str(r.old_value),
-            "new_value": str(r.new_value),
+            "old_value": money_text(r.old_value),
+            "new_value": money_text(r.new_value),
             "reason": r.reason,
             "by": r.created_by,
         }

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import DecimalString, IsoDate, JsonInt
+from shared.types import DecimalString, IsoDate, JsonInt, MoneyOut
 
 # Exact numbers travel as strings. Negative values pass the schema on purpose: the decomposition engine
 # refuses them with a 422 naming the field, like every other business rule.
@@ -61,7 +61,7 @@ class PlanOut(BaseModel):
     metric: Metric
     fiscal_year: int
     unit: str
-    rounding_step: Decimal = Field(examples=["100"])
+    rounding_step: MoneyOut
     root_org_unit_id: uuid.UUID
     status: Status
     current_version: int
@@ -196,7 +196,7 @@ class DecompositionIn(Strict):
 class ChildSplitOut(BaseModel):
     node_id: uuid.UUID
     kind: str = Field(examples=["office"])
-    value: Decimal = Field(examples=["300000"])
+    value: MoneyOut
     locked: bool
     sentence: str
 
@@ -204,7 +204,7 @@ class ChildSplitOut(BaseModel):
 class DecompositionOut(BaseModel):
     plan_id: uuid.UUID
     version: int
-    parent_value: Decimal
+    parent_value: MoneyOut
     leaves: int
     product_lines: int
     cells: int
@@ -217,9 +217,9 @@ class ProposalOut(BaseModel):
     version: int
     org_unit_id: uuid.UUID
     parent_id: uuid.UUID
-    split_value: Decimal
-    proposed_value: Decimal
-    final_value: Decimal | None
+    split_value: MoneyOut
+    proposed_value: MoneyOut
+    final_value: MoneyOut | None
     reason: str
     status: Literal["pending", "accepted", "rejected", "rebalanced"]
     proposed_by: str
@@ -231,8 +231,8 @@ class ProposalOut(BaseModel):
 
 class SplitChildOut(ChildSplitOut):
     weight: Decimal | None
-    share: Decimal
-    raw_value: Decimal
+    share: ShareOut
+    raw_value: MoneyOut
     explanation: dict[str, Any]
     proposals: list[ProposalOut] = Field(description="Pending proposals for this child, beside the split")
 
@@ -242,7 +242,7 @@ class SplitOut(BaseModel):
     version: int
     parent_id: uuid.UUID
     parent_kind: str
-    parent_value: Decimal
+    parent_value: MoneyOut
     method: str
     children: list[SplitChildOut]
 
@@ -252,7 +252,7 @@ class CellOut(BaseModel):
     person_id: uuid.UUID | None
     product_line: str
     month: int = Field(ge=1, le=12)
-    value: Decimal = Field(examples=["8400"])
+    value: MoneyOut
 
 
 class ExplanationStep(BaseModel):
@@ -314,7 +314,7 @@ class CellChangeOut(BaseModel):
     person_id: uuid.UUID | None
     product_line: str
     month: int
-    value: Decimal
+    value: MoneyOut
     reopened: str | None = Field(None, description="For a closed month: the admin who reopened it, and why")
 
 
@@ -342,9 +342,9 @@ class CellDiffOut(BaseModel):
     person_id: uuid.UUID | None
     product_line: str
     month: int
-    old_value: Decimal | None
-    new_value: Decimal | None
-    delta: Decimal
+    old_value: MoneyOut | None
+    new_value: MoneyOut | None
+    delta: MoneyOut
 
 
 class DiffOut(BaseModel):
@@ -352,7 +352,7 @@ class DiffOut(BaseModel):
     from_version: int
     to_version: int
     changed_cells: int
-    total_delta: Decimal
+    total_delta: MoneyOut
     cells: list[CellDiffOut]
 
 

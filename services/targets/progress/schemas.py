@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shared.events.targets import OrgUnitKind
-from shared.types import DecimalString, JsonInt
+from shared.types import DecimalString, JsonInt, MoneyOut, RateOut
 
 NodeKind = Literal["org_unit", "person"]
 MARGIN_PATTERN = r"^0(\.[0-9]{1,4})?$"
@@ -32,18 +32,16 @@ class NodeRef(BaseModel):
 
 
 class Figures(BaseModel):
-    target: Decimal = Field(examples=["120000.00"])
-    actual: Decimal = Field(examples=["45000.00"])
-    gap: Decimal = Field(examples=["75000.00"], description="target - actual; negative once exceeded")
-    achievement_rate: Decimal | None = Field(examples=["0.3750"], description="actual / target; none without target")
-    time_progress: Decimal = Field(examples=["0.4500"], description="selling days elapsed / selling days")
+    target: MoneyOut
+    actual: MoneyOut
+    gap: MoneyOut = Field(description="target - actual; negative once exceeded")
+    achievement_rate: RateOut | None = Field(description="actual / target; none without target")
+    time_progress: RateOut = Field(description="selling days elapsed / selling days")
     selling_days: int = Field(examples=[20])
     elapsed_selling_days: int = Field(examples=[9])
     remaining_selling_days: int = Field(examples=[11])
-    required_daily_run_rate: Decimal | None = Field(examples=["6818.18"], description="gap / remaining selling days")
-    run_rate_forecast: Decimal | None = Field(
-        examples=["100000.00"], description="actual / elapsed selling days x selling days"
-    )
+    required_daily_run_rate: MoneyOut | None = Field(description="gap / remaining selling days")
+    run_rate_forecast: MoneyOut | None = Field(description="actual / elapsed selling days x selling days")
     status: Literal["ahead", "on_track", "behind"]
 
 
@@ -131,7 +129,7 @@ class LineProgress(BaseModel):
 
 class UnregisteredSku(BaseModel):
     sku: str = Field(examples=["SKU-9"])
-    actual: Decimal = Field(examples=["300.00"], description="What its order lines count for in the period")
+    actual: MoneyOut = Field(description="What its order lines count for in the period")
 
 
 class ProductLinesOut(ProgressHeader):
