@@ -5,6 +5,7 @@ every service's relay and consumers)."""
 from __future__ import annotations
 
 import json
+
 from kafka import KafkaConsumer, KafkaProducer
 
 from shared.events.base import Envelope, Event

@@ -35,8 +35,9 @@ def test_statuses_that_count_as_sales():
 def test_metrics_read_their_measure_and_unknown_ones_are_refused():
     assert [m.value for m in measure_of("sales_amount")] == ["order", "amount"]
     assert [m.value for m in measure_of("volume")] == ["order", "quantity"]
-    with pytest.raises(InvalidInput, match="collections"):
-        measure_of("collections")
+    assert [m.value for m in measure_of("collections")] == ["payment", "amount"]
+    with pytest.raises(InvalidInput, match="expense_budget"):
+        measure_of("expense_budget")
 
 
 def test_thirds_in_exact_cents():

@@ -39,7 +39,7 @@ def test_cell_explanation_is_computed_on_demand():
         "juice takes 33.33 % of r2's 1000 = 333.33, rounded to 334; month 11 takes 8.33 % of that by the "
         "seasonality profile = 27.83, rounded to 27; products and months add up exactly."
     )
-    assert why.as_dict()["value"] == "27"
+    assert why.as_dict()["value"] == "27.00"
 
 
 def test_each_product_line_may_have_its_own_profile():

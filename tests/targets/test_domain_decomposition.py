@@ -420,7 +420,7 @@ def test_explanation_serialises_to_plain_values():
     result = decompose(SplitRequest(parent=D(1000), children=[Child("a"), Child("b"), Child("c")]))
     view = result[0].explanation.as_dict()
     assert view["method"] == "equal"
-    assert view["value"] == "334"
+    assert view["value"] == "334.00"
     assert view["locked"] is False and view["clamp"] is None
     assert view["sentence"] == (
         "Equal split: 33.33 % of 1000 = 333.33, rounded up by 0.67 to 334; the children add up to exactly 1000."

@@ -3,8 +3,8 @@
 Every decimal a targets endpoint answers is a JSON string: money and plan values (targets, actuals, gaps, run
 rates, rounding steps, cell values, diffs, proposals) with exactly 2 decimals, quantities with exactly 3, rates
 (achievement, time progress) with exactly 4, shares of one (coverage, a split's shares) with exactly 6; only a
-split's weights and a behind margin keep the form they were given in. The world (through the APIs, orders and a payment posted to
-inventory) is built so that every endpoint has figures to show.
+split's weights and a behind margin keep the form they were given in. The world (through the APIs, an order posted
+to inventory) is built so that every endpoint has figures to show.
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def test_every_targets_answer_uses_one_money_and_one_quantity_format(clients, ad
     )
     ok(api.post(f"/plans/{plan}/adjustments/{adjustment['id']}/approve", headers=admin))
 
-    draft = ok(api.post("/plans", headers=admin, json={"name": unique("Draft"), "metric": "volume", "fiscal_year": 2026,
-                                                       "unit": "case", "rounding_step": "0.5", "root_org_unit_id": region}), 201)  # fmt: skip
+    volume = {"metric": "volume", "fiscal_year": 2026, "unit": "case", "rounding_step": "0.5"}
+    draft = ok(
+        api.post("/plans", headers=admin, json={"name": unique("Draft"), **volume, "root_org_unit_id": region}), 201
+    )
     ok(api.post(f"/plans/{draft['id']}/decomposition", headers=admin, json={"parent_value": "1000"}))
     proposal = ok(api.post(f"/plans/{draft['id']}/proposals", headers=admin,
                            json={"org_unit_id": office, "proposed_value": "900", "reason": "Sweep"}), 201)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import DecimalString, IsoDate, MoneyOut, QuantityOut
+from shared.types import DecimalString, IsoDate, MoneyOut, QuantityOut, ShareOut
 
 SHARE_PATTERN = r"^(0\.[0-9]{1,6}|1(\.0{1,6})?)$"
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import DecimalString, IsoDate, JsonInt, MoneyOut
+from shared.types import DecimalString, IsoDate, JsonInt, MoneyOut, ShareOut
 
 # Exact numbers travel as strings. Negative values pass the schema on purpose: the decomposition engine
 # refuses them with a 422 naming the field, like every other business rule.

@@ -50,7 +50,7 @@ def test_a_province_manager_sees_the_region_plan_but_only_their_provinces_cells(
     split = client.get(f"/plans/{plan['id']}/splits/{org.region}", headers=province)
     assert split.status_code == 200, split.text
     assert split.json()["parent_value"] == "12000.00"
-    assert [(c["node_id"], c["value"]) for c in split.json()["children"]] == [(org.p1, "9000.0000")]
+    assert [(c["node_id"], c["value"]) for c in split.json()["children"]] == [(org.p1, "9000.00")]
     assert client.get(f"/plans/{plan['id']}/splits/{org.company}", headers=province).status_code == 404
 
 

@@ -13,7 +13,7 @@ def test_a_rep_sees_their_own_line_of_their_offices_split_and_not_their_peers(cl
     split = client.get(f"/plans/{plan['id']}/splits/{org.o1}", headers=rep)
     assert split.status_code == 200, split.text
     assert split.json()["parent_value"] == "4500.00"  # the office's total
-    assert [(c["node_id"], c["value"]) for c in split.json()["children"]] == [(org.reps["a1"], "3000.0000")]
+    assert [(c["node_id"], c["value"]) for c in split.json()["children"]] == [(org.reps["a1"], "3000.00")]
     assert client.get(f"/plans/{plan['id']}/splits/{org.p1}", headers=rep).status_code == 404
 
 
