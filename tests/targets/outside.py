@@ -92,12 +92,14 @@ def read_events(settings, topic: str, predicate, count: int, timeout: float = 60
         group_id=unique("reader"),
     )
     found: list[dict] = []
+
+    def enough() -> bool:
+        found.extend(e for r in consumer if predicate((e := json.loads(r.value))["data"]))
+        return len(found) >= count
+
     try:
         wait_until(
-            lambda: (
-                found.extend(e for r in consumer if predicate((e := json.loads(r.value))["data"]))
-                or len(found) >= count
-            ),
+            enough,
             timeout=timeout,
             message=f"{count} events on {topic}",
         )

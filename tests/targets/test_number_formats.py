@@ -40,7 +40,7 @@ def decimals_of(body, path: str = "") -> list[tuple[str, str]]:
     return found
 
 
-def wrong_places(answers: dict[str, object]) -> list[tuple[str, str]]:
+def wrong_places(answers: dict) -> list[tuple[str, str]]:
     wrong = []
     for name, body in answers.items():
         for path, value in decimals_of(body):

@@ -9,6 +9,7 @@ is attributed.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from sqlalchemy import Connection, func
@@ -47,7 +48,7 @@ def apply_payments_recorded(conn: Connection, messages: list[Decoded]) -> None:
         for p in ordered
     ]
     stmt, kept_row = insert(payment_actuals), payment_actuals.c
-    applied = set(
+    applied: set[uuid.UUID] = set(
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[kept_row.payment_id],

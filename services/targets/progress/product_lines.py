@@ -32,7 +32,7 @@ from shared.identity import Principal
 def _cells(conn: Connection, board: Board, unit_ids: list[uuid.UUID]) -> list[LineCell]:
     c = target_cells
     rows = conn.execute(
-        select(c.c.org_unit_id, c.c.product_line, c.c.month, func.sum(c.c.value))
+        select(c.c.org_unit_id, c.c.product_line, c.c.month, func.sum(c.c.value).label("value"))
         .where(
             c.c.plan_id == board.plan.id,
             c.c.version == board.plan.version,
@@ -41,7 +41,7 @@ def _cells(conn: Connection, board: Board, unit_ids: list[uuid.UUID]) -> list[Li
         )
         .group_by(c.c.org_unit_id, c.c.product_line, c.c.month)
     )
-    return [LineCell(*row) for row in rows]
+    return [LineCell(r.org_unit_id, r.product_line, r.month, r.value) for r in rows]
 
 
 def _line_actuals(
@@ -65,7 +65,10 @@ def _line_actuals(
     )
     by_line: dict[str, Decimal] = defaultdict(Decimal)
     unregistered: dict[str, Decimal] = {}
-    for product_line, code, total in rows:
+    for row in rows:
+        product_line: str | None = row[0]
+        code: str = row[1]
+        total: Decimal = row[2]
         if product_line is None:
             unregistered[code] = total
         else:
