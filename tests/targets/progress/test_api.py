@@ -224,6 +224,6 @@ def test_plan_problems_answer_404_and_422(clients, admin, engines, world):
     assert (wrong_year.status_code, wrong_year.json()["errors"][0]["field"]) == (422, "period")
     draft = build_world(clients, admin, engines, published=False)
     assert unit_progress(api, admin, draft, draft.o1).status_code == 422
-    no_actuals = build_world(clients, admin, engines, metric="collections")
+    no_actuals = build_world(clients, admin, engines, metric="expense_budget")  # no fact measures spending
     refused = unit_progress(api, admin, no_actuals, no_actuals.o1)
     assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "metric")
