@@ -103,6 +103,22 @@ def test_locks_and_a_shallower_leaf_level(clients, org, planner):
     # O2: 5000 / 12 = 416.67 -> 416 x 12 = 4992, the 8 leftover units to months 1-8.
     assert [found[(org.o2, None, "", m)] for m in range(1, 13)] == [D(417)] * 8 + [D(416)] * 4
 
+    # Issue 14 item 6: the explanations say which number "the rest" is, naming the units, with the plan's unit.
+    def office_step(office: str) -> str:
+        params = {"org_unit_id": office, "month": 1}
+        answer = client.get(f"/plans/{plan['id']}/cells/explanation", headers=planner, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["steps"][1]["sentence"]
+
+    assert office_step(org.o2) == (
+        "office for tests is locked at 5,000 CNY by the manager; the rest of province for tests's 9,000 CNY, "
+        "4,000 CNY, is shared by the other units under province for tests."
+    )
+    assert office_step(org.o1) == (
+        "office for tests gets Equal split: 100.00 % of the rest of province for tests's 9,000 CNY once locked "
+        "units are taken out, 4,000 CNY = 4,000 CNY; the units under province for tests add up to exactly 9,000 CNY."
+    )
+
 
 def test_growth_ceiling_holds_a_child_and_the_sibling_takes_the_rest(clients, org, planner):
     client = clients[TARGETS]
