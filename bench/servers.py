@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +23,24 @@ def benchmark_servers() -> Iterator[Infrastructure]:
         migrated_infrastructure(Path(folder), "salesops_bench") as infra,
     ):
         yield infra
+
+
+@contextmanager
+def worker_process(service: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`salesops worker SERVICE` as its own process on the benchmark's servers (their URLs are in the environment),
+    stopped with SIGTERM like `up` stops it."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "worker", service], env={**os.environ, "LOG_LEVEL": "WARNING"}
+    )
+    try:
+        yield child
+    finally:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def parse_args(description: str) -> argparse.Namespace:
