@@ -5,7 +5,9 @@ end-to-end rate at which the orders reach targets' actuals with both workers run
 
 The messages are all on the topic before the workers start (produced untimed). Rates run from the first order
 applied (the group join excluded) to the last: orders_per_s counts inventory's orders table, e2e_per_s targets'
-order actuals, both workers started together so that targets works while inventory does.
+order actuals, both workers started together so that targets works while inventory does. On a shared machine
+`orders_per_cpu_s` (orders per CPU second of the inventory worker process) tells the code's cost from the wait for
+a core.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from sqlalchemy import func, select
 
 from bench.event_pipeline import measure_raw_read, produce_orders
-from bench.servers import benchmark_servers, figures, parse_args, worker_process
+from bench.servers import benchmark_servers, cpu_seconds, figures, parse_args, worker_process
 from services.inventory.orders.tables import orders
 from services.targets.actuals.tables import order_actuals
 from shared.db import make_engine
@@ -40,15 +42,21 @@ def main() -> None:
         print(f"raw kafka-python read: {count:,} messages at {raw_rate:.0f}/s", flush=True)
         inventory = make_engine(s.service_url("inventory"), pool_size=1)
         targets = make_engine(s.service_url("targets"), pool_size=1)
-        with worker_process("inventory"), worker_process("targets"):
+        with worker_process("inventory") as worker, worker_process("targets"):
             while not progress(inventory, orders):
                 time.sleep(0.01)  # the benchmark watching its own progress, not a wait in the system under test
-            started, first = time.perf_counter(), progress(inventory, orders)
+            started, first, cpu = time.perf_counter(), progress(inventory, orders), cpu_seconds(worker.pid)
             while (done := progress(inventory, orders)) < count:
                 time.sleep(0.05)
             inventory_seconds = time.perf_counter() - started
             orders_rate = (done - first) / inventory_seconds
-            print(f"inventory: {count:,} orders in {inventory_seconds:.1f} s at {orders_rate:.0f}/s", flush=True)
+            cpu_after = cpu_seconds(worker.pid)
+            worker_cpu = None if cpu is None or cpu_after is None else cpu_after - cpu
+            print(
+                f"inventory: {count:,} orders in {inventory_seconds:.1f} s at {orders_rate:.0f}/s, "
+                f"its worker process using {worker_cpu or 0:.1f} s of CPU",
+                flush=True,
+            )
             while progress(targets, order_actuals) < count:
                 time.sleep(0.05)
             e2e_seconds = time.perf_counter() - started
@@ -60,6 +68,8 @@ def main() -> None:
         figures(
             orders=count,
             load_avg=round(os.getloadavg()[0], 1),
+            # orders per CPU second of the inventory worker: the rate it would keep on a core of its own
+            orders_per_cpu_s="n/a" if not worker_cpu else round((done - first) / worker_cpu),
             orders_per_s=round(orders_rate),
             raw_per_s=round(raw_rate),
             ratio=round(orders_rate / raw_rate, 3),

@@ -43,6 +43,17 @@ def worker_process(service: str) -> Iterator[subprocess.Popen[bytes]]:
             child.wait()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a local process has used (Linux /proc); None for one on another machine. On a
+    shared machine a rate alone measures the wait for a core as much as the code: this tells the two apart."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def parse_args(description: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="a small run, for a smoke check")
