@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, exists, func, select, tuple_, update
@@ -79,7 +80,7 @@ def attribute_waiting(engine: Engine, settings: Settings) -> int:
     """Periodic safety net: attribute orders, invoices and payments whose dealer was registered meanwhile."""
     with engine.begin() as conn:
         done = attribute_waiting_orders(conn)
-        codes = conn.scalars(
+        codes: Sequence[str] = conn.scalars(
             select(d.c.code).where(
                 exists().where(invoices.c.dealer_id.is_(None), invoices.c.dealer_code == d.c.code)
                 | exists().where(payments.c.dealer_id.is_(None), payments.c.dealer_code == d.c.code)
