@@ -66,14 +66,14 @@ def main() -> None:
         targets.dispose()
     print(
         figures(
-            orders=count,
-            load_avg=round(os.getloadavg()[0], 1),
-            # orders per CPU second of the inventory worker: the rate it would keep on a core of its own
-            orders_per_cpu_s="n/a" if not worker_cpu else round((done - first) / worker_cpu),
             orders_per_s=round(orders_rate),
             raw_per_s=round(raw_rate),
             ratio=round(orders_rate / raw_rate, 3),
             e2e_per_s=round(e2e_rate),
+            # orders per CPU second of the inventory worker: the rate it would keep on a core of its own
+            orders_per_cpu_s="n/a" if not worker_cpu else round((done - first) / worker_cpu),
+            orders=count,
+            load_avg=round(os.getloadavg()[0], 1),
         )
     )
 
