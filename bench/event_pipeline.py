@@ -68,7 +68,8 @@ def measure_relay(settings, service: str, table, count: int, *, fill: bool) -> f
     return count / elapsed
 
 
-def produce_orders(settings, count: int) -> None:
+def produce_orders(settings, count: int, *, lines_per_order: int = 2) -> None:
+    """`count` ERP orders of one dealer (known to inventory) on erp.orders.v1, `lines_per_order` lines each."""
     engine = make_engine(settings.service_url("inventory"))
     unit, dealer = uuid.uuid4(), uuid.uuid4()
     with engine.begin() as conn:
@@ -89,8 +90,8 @@ def produce_orders(settings, count: int) -> None:
             "dealer_code": "D-BENCH",
             "ordered_on": "2026-03-14",
             "lines": [
-                {"sku": "SKU-1", "quantity": "3", "unit_price": "9.90"},
-                {"sku": "SKU-2", "quantity": "1", "unit_price": "120"},
+                {"sku": f"SKU-{n}", "quantity": str(n * 3 % 7 + 1), "unit_price": f"{9 + n}.90"}
+                for n in range(1, lines_per_order + 1)
             ],
         }
         producer.send(ErpOrder.topic, key=order["order_id"].encode(), value=json.dumps(order).encode())

@@ -20,7 +20,7 @@ from array import array
 
 from sqlalchemy import text
 
-from bench.servers import benchmark_servers, figures, parse_args
+from bench.servers import benchmark_servers, cpu_seconds, figures, parse_args
 from services.inventory.stock_reports.service import submit_bulk
 from shared.db import make_engine
 from shared.identity import Principal, Role
@@ -87,22 +87,12 @@ def submit(engine, content: bytes) -> tuple[float, float, float | None, int]:
     with engine.connect() as conn:
         backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
         conn.commit()
-        started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu(backend)
+        started, cpu, db_cpu = time.perf_counter(), time.process_time(), cpu_seconds(backend)
         with conn.begin():
             result = submit_bulk(conn, ERP, content, "text/csv")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        after = backend_cpu(backend)
+        after = cpu_seconds(backend)
     return seconds, cpu, None if after is None or db_cpu is None else after - db_cpu, result.lines
-
-
-def backend_cpu(pid: int) -> float | None:
-    """CPU seconds a local PostgreSQL backend has used (Linux /proc); None for a server on another machine."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:

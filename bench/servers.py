@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +23,35 @@ def benchmark_servers() -> Iterator[Infrastructure]:
         migrated_infrastructure(Path(folder), "salesops_bench") as infra,
     ):
         yield infra
+
+
+@contextmanager
+def worker_process(service: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`salesops worker SERVICE` as its own process on the benchmark's servers (their URLs are in the environment),
+    stopped with SIGTERM like `up` stops it."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "worker", service], env={**os.environ, "LOG_LEVEL": "WARNING"}
+    )
+    try:
+        yield child
+    finally:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a local process has used (Linux /proc); None for one on another machine. On a
+    shared machine a rate alone measures the wait for a core as much as the code: this tells the two apart."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def parse_args(description: str) -> argparse.Namespace:

@@ -2,10 +2,12 @@
 
 from services.inventory import db
 from services.inventory.collections.ingest import apply_erp_invoice, apply_erp_payment
+from services.inventory.dealer_orders.visit_requests import apply_order_request
 from services.inventory.orders.recording import apply_erp_orders
 from shared.consumer import Batch, Handler, MessageClass, batch
 from shared.events.erp import ErpOrder
 from shared.events.erp_collections import ErpInvoice, ErpPayment
+from shared.events.visits import OrderRequested
 from shared.org import org_unit_handlers
 
 HANDLERS: dict[MessageClass, Handler | Batch] = {
@@ -13,4 +15,5 @@ HANDLERS: dict[MessageClass, Handler | Batch] = {
     ErpOrder: batch(apply_erp_orders),
     ErpInvoice: apply_erp_invoice,
     ErpPayment: apply_erp_payment,
+    OrderRequested: apply_order_request,  # orders reps took on visits: draft dealer orders
 }

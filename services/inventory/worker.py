@@ -2,6 +2,8 @@
 
 from services.inventory import db
 from services.inventory.handlers import HANDLERS
+from services.inventory.orders.waiting import attribute_waiting
+from shared.jobs import Job
 from shared.worker import WorkerSpec
 
 SPEC = WorkerSpec(
@@ -11,4 +13,6 @@ SPEC = WorkerSpec(
     handlers=HANDLERS,
     dead_letters=db.dead_letters,
     idempotency_keys=db.idempotency_keys,
+    # A dealer registered while an order naming it was being recorded: neither transaction saw the other.
+    jobs=(Job("attribute-waiting", 60, attribute_waiting),),
 )

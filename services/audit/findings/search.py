@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import io
 import uuid
@@ -19,7 +17,7 @@ from services.audit.domain.workflow import FINISHED, Status
 from services.audit.findings.access import visible
 from services.audit.findings.schemas import AggregateRow, FindingOut, FindingPage
 from services.audit.findings.tables import findings as f
-from shared.errors import InvalidInput
+from shared.http.paging import decode_cursor, encode_cursor
 from shared.identity import Principal
 from shared.org import ensure_in_scope, subtree_ids
 
@@ -69,30 +67,18 @@ def _where(conn: Connection, principal: Principal, filters: Filters) -> list[Col
     return conditions
 
 
-def _encode(opened_at: datetime, finding_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{opened_at.isoformat()}|{finding_id}".encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, finding_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(at), uuid.UUID(finding_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("not a cursor this API returned", field="cursor") from None
-
-
 def search(conn: Connection, principal: Principal, filters: Filters, *, cursor: str | None, limit: int) -> FindingPage:
     """One page of findings, newest first; `next_cursor` continues after the last one."""
     conditions = _where(conn, principal, filters)
     if cursor:
-        at, finding_id = _decode(cursor)
+        at, finding_id = decode_cursor(cursor)
         conditions.append(tuple_(f.c.opened_at, f.c.id) < tuple_(at, finding_id))
     rows = conn.execute(
         select(f).where(and_(*conditions)).order_by(f.c.opened_at.desc(), f.c.id.desc()).limit(limit + 1)
     ).all()
     items = [FindingOut.model_validate(r) for r in rows[:limit]]
     more = len(rows) > limit
-    return FindingPage(items=items, next_cursor=_encode(items[-1].opened_at, items[-1].id) if more else None)
+    return FindingPage(items=items, next_cursor=encode_cursor(items[-1].opened_at, items[-1].id) if more else None)
 
 
 def aggregates(conn: Connection, principal: Principal, filters: Filters) -> list[AggregateRow]:

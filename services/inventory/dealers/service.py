@@ -10,6 +10,7 @@ from services.inventory import db
 from services.inventory.collections.ingest import release_for_dealer
 from services.inventory.dealers.schemas import DealerCreate, DealerOut, DealerUpdate
 from services.inventory.dealers.tables import dealers as d
+from services.inventory.orders.waiting import attribute_waiting_orders
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import DealerRegistered, DealerUpdated
 from shared.identity import Principal, Role
@@ -42,6 +43,7 @@ def register_dealer(conn: Connection, principal: Principal, command: DealerCreat
     row = conn.execute(d.insert().values(id=dealer_id, **values).returning(*d.c)).one()
     outbox.add(conn, DealerRegistered(dealer_id=dealer_id, **{f: getattr(row, f) for f in MASTER_FIELDS}))
     release_for_dealer(conn, row.code)  # ERP invoices and payments that waited for this dealer
+    attribute_waiting_orders(conn, row.code)  # and its ERP orders
     return DealerOut.model_validate(row, from_attributes=True)
 
 

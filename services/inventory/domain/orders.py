@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.errors import Conflict
 
 CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class PricedLine:
+class PricedLine(NamedTuple):  # a tuple: an ERP order's lines are priced tens of thousands a second
     sku: str
     quantity: Decimal
     unit_price: Decimal

@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.inventory.orders import service
-from services.inventory.orders.schemas import ErpOrderAccepted, OrderOut
+from services.inventory.orders import service, waiting
+from services.inventory.orders.schemas import ErpOrderAccepted, OrderOut, WaitingOrderPage
 from shared.auth import PrincipalDep, require_role
 from shared.events.erp import ErpOrder
 from shared.http.app import ConnDep
@@ -24,6 +24,20 @@ router = APIRouter(tags=["orders"])
 )
 def push_erp_order(body: ErpOrder, conn: ConnDep):
     return service.record_erp_order(conn, body)
+
+
+@router.get(
+    "/erp/waiting/orders",
+    response_model=WaitingOrderPage,
+    summary="ERP orders waiting for their dealer to be registered, oldest first, with their unknown SKU codes",
+    dependencies=[require_role(Role.admin)],
+)
+def waiting_orders(
+    conn: ConnDep,
+    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+):
+    return waiting.waiting_orders(conn, cursor=cursor, limit=limit)
 
 
 @router.get("/orders", response_model=list[OrderOut], summary="Orders of dealers in the caller's subtree")

@@ -38,3 +38,20 @@ class ErpOrderAccepted(BaseModel):
     erp_order_id: str
     erp_version: int
     applied: bool = Field(description="False when this version (or a newer one) was already recorded")
+
+
+class WaitingOrderOut(BaseModel):
+    order_id: uuid.UUID
+    erp_order_id: str = Field(examples=["SO-2026-000123"])
+    erp_version: int
+    dealer_code: str = Field(description="The dealer code no registered dealer has yet", examples=["D-0042"])
+    unknown_skus: list[str] = Field(description="SKU codes of its lines not registered (never held back for these)")
+    ordered_on: date
+    total_amount: Decimal
+    waiting_since: datetime
+    age_hours: float
+
+
+class WaitingOrderPage(BaseModel):
+    items: list[WaitingOrderOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; absent on the last page")

@@ -1,6 +1,6 @@
 """Orders as ERP systems send them (latest version kept), with their priced lines."""
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, text
 from sqlalchemy.dialects.postgresql import UUID
 
 from services.inventory.db import metadata
@@ -24,6 +24,10 @@ orders = Table(
     created_at_column(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
 )
+# An order naming a dealer not registered yet waits with no dealer. Partial indexes: only waiting orders are in
+# them, so recording orders of known dealers touches neither.
+Index("ix_orders_waiting_code", orders.c.dealer_code, postgresql_where=orders.c.dealer_id.is_(None))
+Index("ix_orders_waiting_since", orders.c.created_at, orders.c.id, postgresql_where=orders.c.dealer_id.is_(None))
 
 
 order_lines = Table(

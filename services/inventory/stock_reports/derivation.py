@@ -123,6 +123,13 @@ FROM (
 """)
 
 
+HASH_JOIN = "SELECT set_config('enable_mergejoin', 'off', true), set_config('work_mem', '64MB', true)"
+PLANNER_DEFAULTS = (  # back to what the session had before (reset_val), for the rest of the transaction
+    "SELECT set_config(name, reset_val || CASE WHEN unit = 'kB' THEN 'kB' ELSE '' END, true) FROM pg_settings "
+    "WHERE name IN ('enable_mergejoin', 'work_mem')"
+)
+
+
 def stage_dealers(conn: Connection, principal: Principal, refs: set[str], *, by_code: bool) -> None:
     """The dealers named in the submission that the caller may see, with the policy of their org unit."""
     conn.exec_driver_sql(DEALERS)
@@ -144,4 +151,9 @@ def derive(conn: Connection, *, report_id: uuid.UUID | None, period_start: date 
     """Group the staged rows into reports and derive every line (`stock_stage_reports`, `stock_stage_lines`)."""
     conn.execute(REPORTS, {"report_id": report_id, "period_start": period_start})
     conn.exec_driver_sql("ANALYZE stock_stage_reports")
+    # Last week's lines are found by hashing them (about 64 bytes a line), not by the merge join the planner picks,
+    # which sorts the million wide staged rows (200 MB spilled to disk): measured side by side on 300,000 lines,
+    # 1.1 s of PostgreSQL CPU instead of 2.2 s. The hash of a 1 M-line week fits the 64 MB (x2 for hashes).
+    conn.exec_driver_sql(HASH_JOIN)
     conn.execute(LINES, {"open": sorted(s.value for s in OPEN_STATUSES)})
+    conn.exec_driver_sql(PLANNER_DEFAULTS)

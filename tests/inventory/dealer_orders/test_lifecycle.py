@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from services.inventory.collections.tables import invoices
+from services.inventory.dealer_orders.tables import stock_adjustments
 from tests.inventory.conftest import make_dealer, make_sku, outbox_events
 from tests.support import unique
 
@@ -198,3 +199,32 @@ def test_returns_exchanges_and_write_offs_are_recorded_with_their_reason(clients
     assert answer.status_code == 201 and answer.json()["amount"] == "60.00"  # 6 × 10.00
     adjusted = [e for e in outbox_events(engines, trade["dealer"]["id"]) if e["type"] == "inventory.stock.adjusted"]
     assert [(e["data"]["kind"], e["data"]["reason"]) for e in adjusted] == [("write_off", "crushed in transit")]
+
+
+def test_a_dealer_of_another_region_in_an_adjustment_or_return_is_not_found_and_nothing_is_written(
+    clients, engines, token, territory, trade
+):
+    api, east_dealer = clients["inventory"], trade["dealer"]
+    west = token("region_manager", org_unit=territory["west"]["id"])
+    unknown = str(uuid.uuid4())
+    for kind in ("return", "exchange", "write_off"):
+        for dealer_id in (east_dealer["id"], unknown):
+            body = {
+                "dealer_id": dealer_id,
+                "kind": kind,
+                "reason": "damaged",
+                "sku": trade["sku"]["code"],
+                "quantity": 1,
+            }
+            answer = api.post("/stock-adjustments", headers=west, json=body)
+            assert answer.status_code == 404, answer.text
+            # the east dealer reads exactly like an id that does not exist
+            assert answer.json()["errors"] == [{"field": "dealer_id", "reason": f"dealer {dealer_id} not found"}]
+    with engines["inventory"].connect() as conn:
+        written = conn.scalar(
+            select(func.count())
+            .select_from(stock_adjustments)
+            .where(stock_adjustments.c.dealer_id == east_dealer["id"])
+        )
+    assert written == 0
+    assert not [e for e in outbox_events(engines, east_dealer["id"]) if e["type"] == "inventory.stock.adjusted"]

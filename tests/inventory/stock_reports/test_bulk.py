@@ -108,3 +108,29 @@ def test_a_manager_cannot_file_reports_for_dealers_outside_the_subtree(clients, 
     assert answer.json()["errors"] == [
         {"field": "rows[2].dealer_code", "reason": f"dealer {book['dealers'][0]['code']} not found"}
     ]
+
+
+def test_a_dealer_of_another_region_in_a_file_is_refused_like_an_unknown_one_and_nothing_is_written(
+    clients, admin, token, territory, book
+):
+    api = clients["inventory"]
+    west_dealer = make_dealer(api, admin, territory["west"]["id"])
+    east_code, unknown_code, sku = book["dealers"][0]["code"], "NO-SUCH-DEALER", book["skus"][0]["code"]
+    content = csv_rows(
+        book,
+        [
+            (west_dealer["code"], "2026-03-15", sku, 5, 0, 5, ""),  # the manager's own: fine on its own
+            (east_code, "2026-03-15", sku, 5, 0, 5, ""),
+            (unknown_code, "2026-03-15", sku, 5, 0, 5, ""),
+        ],
+    )
+    west = token("region_manager", org_unit=territory["west"]["id"])
+    answer = api.post("/stock-report-files", headers={**west, "content-type": "text/csv"}, content=content)
+    # the east dealer reads exactly like one that does not exist: its existence is not revealed
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [
+        {"field": "rows[3].dealer_code", "reason": f"dealer {east_code} not found"},
+        {"field": "rows[4].dealer_code", "reason": f"dealer {unknown_code} not found"},
+    ]
+    for dealer in (west_dealer, book["dealers"][0]):  # all or nothing: not even the manager's own dealer's report
+        assert api.get("/stock-reports", headers=admin, params={"dealer_id": dealer["id"]}).json() == []
