@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Engine, Table, text
 from starlette.responses import Response
 
 from shared.db import make_engine
-from shared.http.calls import make_async_engine, use_async_engine
 from shared.http.idempotency import fingerprint, run_once
+from shared.http.lean_db import LeanPool
 from shared.http.middleware import CORRELATION_HEADER, ERRORS, REQUESTS, ServiceMiddleware
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from shared.http.rate_limit import RateLimiter
@@ -127,7 +127,7 @@ def create_service_app(
             pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
             use_engine(app, make_engine(settings.service_url(service), pool_pre_ping=False, **pool))
         yield
-        await app.state.async_engine.dispose()
+        await app.state.lean_pool.close()
         if engine is None:
             app.state.engine.dispose()
 
@@ -185,13 +185,13 @@ def create_service_app(
 
 
 def use_engine(app: FastAPI, engine: Engine) -> None:
-    """The thread-pool path's engine, and the lean path's async engine on the same database with the same pool size
-    (psycopg serves both; the async pool opens connections only when lean routes are called)."""
+    """The thread-pool path's engine, and the lean path's pool (`shared.http.calls`) on the same database with as
+    many connections; each opens connections only when its routes are called."""
     app.state.engine = engine
     app.state.connection_slots = connection_slots(engine)
     pool = engine.pool
-    size, overflow = getattr(pool, "size", lambda: 5)(), max(getattr(pool, "_max_overflow", 0), 0)
-    use_async_engine(app.state, make_async_engine(engine.url, pool_size=size, max_overflow=overflow))
+    size = getattr(pool, "size", lambda: 5)() + max(getattr(pool, "_max_overflow", 0), 0)
+    app.state.lean_pool = LeanPool(engine.url, size)
 
 
 async def metrics(request: Request) -> Response:

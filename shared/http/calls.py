@@ -21,21 +21,25 @@ back and forth) were a third of the process's time. Here:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
+import anyio
+import psycopg
 import pydantic_core
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
+from psycopg.pq import TransactionStatus
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, Table
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Table
 from sqlalchemy.util import greenlet_spawn
 from starlette.responses import JSONResponse, Response
 
 from shared.auth import BEARER, authenticate, ensure_role
 from shared.http.idempotency import fingerprint, run_once
+from shared.http.lean_db import LeanConnection, LeanPool, run_command
 from shared.identity import Principal, Role
 
 P = ParamSpec("P")
@@ -44,19 +48,34 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """An endpoint's verified caller, and the engine its unit of work runs on."""
+    """An endpoint's verified caller, and the pool its unit of work runs on."""
 
     principal: Principal
-    engine: AsyncEngine  # the async engine (writes) or its autocommit view (reads)
+    pool: LeanPool
     write: bool
 
-    async def run(self, use_case: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """`use_case(connection, *args, **kwargs)` as ONE unit of work, on the event loop (no thread): checkout,
-        statements, COMMIT (writes; ROLLBACK if it raises) and checkin all in one greenlet, each I/O an await.
-        It has committed when this returns, so before the endpoint's response exists; a COMMIT the database
-        refuses raises here, into the problem handlers (409/503). One `run` per request: a second is a second
-        transaction."""
-        return await greenlet_spawn(_unit_of_work, self.engine.sync_engine, self.write, use_case, args, kwargs)
+    async def run(self, use_case: Callable[Concatenate[Any, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`use_case(connection, *args, **kwargs)` as ONE unit of work, on the event loop (no thread): the use case
+        runs in a greenlet on a `LeanConnection`, each statement an await. A write is BEGIN … COMMIT (ROLLBACK if
+        the use case raises) and has committed when this returns, so before the endpoint has a response; a COMMIT
+        the database refuses raises here, into the problem handlers (409/503). A read runs in autocommit. One `run`
+        per request: a second is a second transaction."""
+        driver = await self.pool.acquire()
+        try:
+            if self.write:
+                await run_command(driver, "BEGIN")
+            result = await greenlet_spawn(use_case, LeanConnection(driver), *args, **kwargs)
+            if self.write:
+                await run_command(driver, "COMMIT")
+            return result
+        except BaseException:
+            if driver.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+                with anyio.CancelScope(shield=True), contextlib.suppress(psycopg.Error):
+                    await driver.execute(b"ROLLBACK")  # failing, the connection is discarded below
+            raise
+        finally:
+            with anyio.CancelScope(shield=True):  # a cancelled request still gives its connection back
+                await self.pool.release(driver)
 
     async def create_once(
         self,
@@ -64,7 +83,7 @@ class Call:
         keys: Table,
         key: str | None,
         payload: BaseModel,
-        use_case: Callable[Concatenate[Connection, P], BaseModel],
+        use_case: Callable[Concatenate[Any, P], BaseModel],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> Response:
@@ -74,7 +93,7 @@ class Call:
             return respond(await self.run(use_case, *args, **kwargs), 201)
         request_hash = fingerprint(request.method, request.url.path, payload.model_dump(mode="json"))
 
-        def once(conn: Connection) -> tuple[int, Any]:
+        def once(conn: Any) -> tuple[int, Any]:
             create = lambda: use_case(conn, *args, **kwargs).model_dump(mode="json")  # noqa: E731
             return run_once(
                 conn, keys, principal=self.principal.subject, key=key, request_hash=request_hash, create=create
@@ -82,25 +101,6 @@ class Call:
 
         status, body = await self.run(once)
         return JSONResponse(body, status_code=status)
-
-
-def _unit_of_work(
-    engine: Engine, write: bool, use_case: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> T:
-    if write:
-        with engine.begin() as conn:  # COMMIT on return, ROLLBACK on raise
-            return use_case(conn, *args, **kwargs)
-    with engine.connect() as conn:  # autocommit: every statement is its own
-        return use_case(conn, *args, **kwargs)
-
-
-def make_async_engine(url: Any, *, pool_size: int, max_overflow: int) -> AsyncEngine:
-    """The lean path's engine: up to `pool_size + max_overflow` connections, all kept once opened. With overflow
-    connections, returns that find the asyncio queue full (waiters have not run yet to take theirs) would close
-    them, and under load every request would then open a new PostgreSQL connection (a fork) instead of reusing
-    one. No pre-ping (a round trip per request): a dead connection fails its request with a 503 + Retry-After,
-    and the pool then discards every older connection."""
-    return create_async_engine(url, pool_size=pool_size + max_overflow, max_overflow=0, pool_pre_ping=False)
 
 
 class UnitOfWork(HTTPBearer):
@@ -119,8 +119,7 @@ class UnitOfWork(HTTPBearer):
         principal = await authenticate(request, credentials.credentials if credentials else None)
         if self.allowed is not None:
             ensure_role(principal, self.allowed)
-        state = request.app.state
-        return Call(principal, state.async_engine if self.write else state.async_reader, self.write)
+        return Call(principal, request.app.state.lean_pool, self.write)
 
 
 def unit_of_work(*, write: bool, roles: Iterable[Role] = ()) -> Any:  # FastAPI's Depends() is typed Any
@@ -134,9 +133,3 @@ Writing = Annotated[Call, unit_of_work(write=True)]
 def respond(value: BaseModel | Sequence[BaseModel], status_code: int = 200) -> Response:
     """`value` as the JSON body, serialised once (see the module's docstring)."""
     return Response(pydantic_core.to_json(value), status_code=status_code, media_type="application/json")
-
-
-def use_async_engine(state: Any, engine: AsyncEngine) -> None:
-    """Store the engine and its autocommit view (one pool) where `unit_of_work` finds them."""
-    state.async_engine = engine
-    state.async_reader = engine.execution_options(isolation_level="AUTOCOMMIT")
