@@ -18,6 +18,7 @@ a connection found broken is closed with every idle one (they are likely as dead
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -32,6 +33,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import await_only
 
+log = logging.getLogger(__name__)
 _DIALECT = PGDialect_psycopg()
 _COMPILED: dict[Any, SQLCompiler] = {}  # statement shape -> compiled; shapes are few (one per query in the code)
 _MAX_SHAPES = 2000
@@ -160,27 +162,52 @@ async def run_command(driver: psycopg.AsyncConnection[Any], command: str) -> Non
 
 
 class LeanPool:
-    """Up to `size` autocommit connections to `url` (a SQLAlchemy URL); a request beyond waits for one."""
+    """Up to `size` autocommit connections to `url` (a SQLAlchemy URL). A request beyond waits its turn, first come
+    first served: a freed slot is handed to the oldest waiter, never to a newcomer (with asyncio's Semaphore,
+    newcomers could take freed slots again and again, and a few requests waited seconds under load)."""
 
     def __init__(self, url: Any, size: int):
         self.conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._idle: deque[psycopg.AsyncConnection[Any]] = deque()
-        self._slots = asyncio.Semaphore(size)
+        self._free = size
+        self._waiters: deque[asyncio.Future[None]] = deque()
 
     async def acquire(self) -> psycopg.AsyncConnection[Any]:
-        await self._slots.acquire()
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+        else:
+            turn = asyncio.get_running_loop().create_future()
+            self._waiters.append(turn)
+            try:
+                await turn  # resolved by `_hand_on` with a slot already ours
+            except BaseException:
+                if turn.done() and not turn.cancelled():
+                    self._hand_on()  # given a slot, but cancelled before using it
+                else:
+                    self._waiters.remove(turn)
+                raise
         try:
             while self._idle:
                 driver = self._idle.pop()
                 if not driver.closed:
                     return driver
             try:
+                log.info("opening a database connection")
                 return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
             except psycopg.Error as exc:
                 raise DBAPIError.instance("connect", None, exc, psycopg.Error, connection_invalidated=True) from exc
         except BaseException:
-            self._slots.release()
+            self._hand_on()
             raise
+
+    def _hand_on(self) -> None:
+        """A slot is free: to the oldest waiter, else back to the count."""
+        while self._waiters:
+            turn = self._waiters.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
 
     async def release(self, driver: psycopg.AsyncConnection[Any]) -> None:
         try:
@@ -189,10 +216,11 @@ class LeanPool:
             else:
                 self._idle.append(driver)
         finally:
-            self._slots.release()
+            self._hand_on()
 
     async def _discard(self, driver: psycopg.AsyncConnection[Any]) -> None:
         lost = driver.closed or driver.info.transaction_status == TransactionStatus.UNKNOWN
+        log.warning("database connection discarded (%s)", "lost" if lost else driver.info.transaction_status.name)
         stale = [driver, *self._idle] if lost else [driver]
         if lost:
             self._idle.clear()
