@@ -8,9 +8,9 @@ back and forth) were a third of the process's time. Here:
 - `Reading` / `Writing` (or `unit_of_work(write=…, roles=…)` for role-checked routes) is ONE dependency: bearer
   token → principal (cached verification, rate limit, role check) → a `Call`.
 - `await call.run(use_case, …)` runs the service's ordinary sync function (it takes a `Connection`, as on the
-  thread-pool path) on the async engine (`postgresql+psycopg`, psycopg's AsyncConnection) inside SQLAlchemy's
-  greenlet bridge: checkout, each statement, COMMIT and checkin are awaits on the event loop. So a route moves to
-  this path without touching its service code.
+  thread-pool path) in a greenlet on a `LeanConnection` (`shared.http.lean_db`: psycopg's AsyncConnection, each
+  Core statement compiled once per shape): checkout, each statement, COMMIT and checkin are awaits on the event
+  loop. So a route moves to this path without touching its service code.
 - A `Writing` run commits before it returns, so before the endpoint has a response at all; it rolls back when
   the use case raises, and a failed COMMIT raises into the problem handlers (409/503), never a 2xx. A `Reading`
   run is in autocommit: each statement is its own (no BEGIN/COMMIT round trips, nothing left to commit). A read
@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 import anyio
@@ -64,7 +65,7 @@ class Call:
         try:
             if self.write:
                 await run_command(driver, "BEGIN")
-            result = await greenlet_spawn(use_case, LeanConnection(driver), *args, **kwargs)
+            result: T = await greenlet_spawn(partial(use_case, LeanConnection(driver), *args, **kwargs))
             if self.write:
                 await run_command(driver, "COMMIT")
             return result

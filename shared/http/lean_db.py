@@ -34,7 +34,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import await_only
 
 log = logging.getLogger(__name__)
-_DIALECT = PGDialect_psycopg()
+_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves its dialects' __init__ untyped
 _COMPILED: dict[Any, SQLCompiler] = {}  # statement shape -> compiled; shapes are few (one per query in the code)
 _MAX_SHAPES = 2000
 
@@ -46,28 +46,32 @@ def _compiled(statement: ClauseElement, parameters: Mapping[str, Any] | None) ->
     shape = (cache_key.key, tuple(column_keys or ())) if cache_key is not None else None
     compiled = _COMPILED.get(shape) if shape is not None else None
     if compiled is None:
-        compiled = statement.compile(dialect=_DIALECT, cache_key=cache_key, column_keys=column_keys)
-        assert isinstance(compiled, SQLCompiler), "Core statements compile to SQL"
+        made = statement.compile(dialect=_DIALECT, cache_key=cache_key, column_keys=column_keys)
+        assert isinstance(made, SQLCompiler), "Core statements compile to SQL"
+        compiled = made
         if shape is not None:
             if len(_COMPILED) >= _MAX_SHAPES:
                 _COMPILED.clear()
             _COMPILED[shape] = compiled
-    params = compiled.construct_params(
-        params=dict(parameters) if parameters else None,
-        extracted_parameters=cache_key.bindparams if cache_key is not None else None,
-        escape_names=False,
+    params = dict(
+        compiled.construct_params(
+            params=dict(parameters) if parameters else None,
+            extracted_parameters=cache_key.bindparams if cache_key is not None else None,
+            escape_names=False,
+        )
     )
     sql = compiled.string
     if compiled.literal_execute_params or compiled.post_compile_params:
         expanded = compiled._process_parameters_for_postcompile(params)
         sql, params = expanded.statement, dict(expanded.parameters)
     for name, process in compiled._bind_processors.items():
-        if name in params and not isinstance(process, tuple):
+        if name in params and callable(process):
             params[name] = process(params[name])
     return sql, params
 
 
-def _translated(exc: psycopg.Error, sql: str, params: Any, driver: psycopg.AsyncConnection[Any]) -> DBAPIError:
+def _translated(exc: psycopg.Error, sql: str, params: Any, driver: psycopg.AsyncConnection[Any]) -> Exception:
+    """psycopg's error as SQLAlchemy's (IntegrityError, OperationalError, …), as the engine would raise it."""
     return DBAPIError.instance(sql, params, exc, psycopg.Error, connection_invalidated=driver.closed)
 
 
