@@ -8,8 +8,9 @@ returning a constant) are loaded by the same client, wrk, with the same threads 
   write  POST /org-units                            an insert and its outbox event in one transaction
 wrk is C and uses little CPU; a Python load client on this 2-core box would cap the bare figure and flatter the
 ratio. Install it with `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`.
-Last line: bare_rps read_rps ratio p99_ms list_rps write_rps write_ratio (ratio = read/bare, write_ratio =
-write/bare).
+Last line: bare_rps read_rps ratio p99_ms list_rps write_rps write_ratio cpu_ratio (ratio = read/bare, write_ratio =
+write/bare; cpu_ratio = the bare app's CPU time per request / the read's, from /proc: on a machine shared with
+other work, requests/s follow whatever CPU the process got, CPU per request does not).
 """
 
 from __future__ import annotations
@@ -75,6 +76,15 @@ def serve_bare(port: int) -> None:
     from shared.runtime.serve import serve_apis
 
     serve_apis({"bare": bare_app()}, host="127.0.0.1", ports={"bare": port})
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, seconds: int, headers: dict[str, str], script: str, env: dict[str, str] | None = None) -> dict:
@@ -158,8 +168,14 @@ def main() -> None:
             for name, (url, headers, script, extra_env) in runs.items():
                 if name != "write":  # warm caches and connection pools; a write warm-up would only add rows
                     wrk(url, warmup, headers, script, extra_env)
+                server = children[0 if name == "bare" else 1].pid
+                used = cpu_seconds(server)
                 results[name] = wrk(url, seconds, headers, script, extra_env)
-                print(f"{name:<6} {results[name]['rps']:8.0f} rps  p99 {results[name]['p99_us'] / 1000:.1f} ms")
+                results[name]["cpu_us"] = (cpu_seconds(server) - used) / max(results[name]["requests"], 1) * 1e6
+                print(
+                    f"{name:<6} {results[name]['rps']:8.0f} rps  p99 {results[name]['p99_us'] / 1000:.1f} ms"
+                    f"  cpu/request {results[name]['cpu_us']:.0f} us"
+                )
         finally:
             for child in children:
                 child.terminate()
@@ -179,6 +195,7 @@ def main() -> None:
             list_rps=round(results["list"]["rps"]),
             write_rps=round(results["write"]["rps"]),
             write_ratio=results["write"]["rps"] / bare_rps,
+            cpu_ratio=results["bare"]["cpu_us"] / max(results["read"]["cpu_us"], 1e-9),
         )
     )
 

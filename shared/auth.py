@@ -216,26 +216,32 @@ def _verifier(jwks_url: str, issuer: str, audience: str) -> TokenVerifier:
     return TokenVerifier(jwks_url, issuer, audience)
 
 
-_bearer = HTTPBearer(auto_error=False, description="JWT issued by the configured OIDC provider")
+BEARER = HTTPBearer(auto_error=False, description="JWT issued by the configured OIDC provider")
 
 
-async def current_principal(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    request: Request,
-) -> Principal:
-    """The verified caller, within its request rate. Async and I/O-free when the token was seen before, so the
-    common request costs no thread hop; a new token is verified in the thread pool (it may fetch the JWKS)."""
-    if credentials is None:
+async def authenticate(request: Request, token: str | None) -> Principal:
+    """The verified caller of a bearer token, within its request rate. Async and I/O-free when the token was seen
+    before, so the common request costs no thread hop; a new token is verified in the thread pool (it may fetch the
+    JWKS). Shared by `current_principal` and the lean path's unit of work (`shared.http.calls`)."""
+    if token is None:
         raise Unauthorized("missing bearer token")
     settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
     verifier = _verifier(settings.auth_jwks_url, settings.auth_issuer, settings.auth_audience)
-    principal = verifier.tokens.get(credentials.credentials)
+    principal = verifier.tokens.get(token)
     if principal is None:
-        principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+        principal = await run_in_threadpool(verifier.verify, token)
     limiter = getattr(request.app.state, "rate_limiter", None)
     if limiter is not None:
         limiter.take(principal.subject)
     return principal
+
+
+async def current_principal(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+    request: Request,
+) -> Principal:
+    """The verified caller (see `authenticate`)."""
+    return await authenticate(request, credentials.credentials if credentials else None)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -246,10 +252,15 @@ def require_role(*roles: Role) -> Any:  # FastAPI's Depends() is typed Any
     allowed = set(roles) | {Role.admin}
 
     async def check(principal: PrincipalDep) -> Principal:
-        if principal.role not in allowed:
-            raise Forbidden(
-                f"role {principal.role.value!r} may not do this; needs one of {sorted(r.value for r in allowed)}"
-            )
+        ensure_role(principal, allowed)
         return principal
 
     return Depends(check)
+
+
+def ensure_role(principal: Principal, allowed: set[Role] | frozenset[Role]) -> None:
+    """403 unless the caller's role is one of `allowed` (callers pass admin in `allowed` themselves)."""
+    if principal.role not in allowed:
+        raise Forbidden(
+            f"role {principal.role.value!r} may not do this; needs one of {sorted(r.value for r in allowed)}"
+        )

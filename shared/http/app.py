@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from shared.db import make_engine
 from shared.http.idempotency import fingerprint, run_once
+from shared.http.lean_db import LeanPool
 from shared.http.middleware import CORRELATION_HEADER, ERRORS, REQUESTS, ServiceMiddleware
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from shared.http.rate_limit import RateLimiter
@@ -126,6 +127,7 @@ def create_service_app(
             pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
             use_engine(app, make_engine(settings.service_url(service), pool_pre_ping=False, **pool))
         yield
+        await app.state.lean_pool.close()
         if engine is None:
             app.state.engine.dispose()
 
@@ -183,8 +185,13 @@ def create_service_app(
 
 
 def use_engine(app: FastAPI, engine: Engine) -> None:
+    """The thread-pool path's engine, and the lean path's pool (`shared.http.calls`) on the same database with as
+    many connections; each opens connections only when its routes are called."""
     app.state.engine = engine
     app.state.connection_slots = connection_slots(engine)
+    pool = engine.pool
+    size = getattr(pool, "size", lambda: 5)() + max(getattr(pool, "_max_overflow", 0), 0)
+    app.state.lean_pool = LeanPool(engine.url, size)
 
 
 async def metrics(request: Request) -> Response:

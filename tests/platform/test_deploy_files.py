@@ -446,7 +446,8 @@ def _default_of(value: str | None) -> int:
 
 
 def test_api_database_pools_fit_postgres_max_connections(compose):
-    """Every API's pool plus overflow, and the workers' pools, fit in the compose PostgreSQL's max_connections."""
+    """Every API's two pools (lean async path and thread-pool path, each pool plus overflow), and the workers'
+    pools, fit in the compose PostgreSQL's max_connections."""
     command = " ".join(as_argv(compose["services"]["postgres"]["command"]))
     found = re.search(r"max_connections=(\d+)", command)
     assert found, f"the compose PostgreSQL sets no max_connections: {command}"
@@ -454,7 +455,7 @@ def test_api_database_pools_fit_postgres_max_connections(compose):
     env = compose_env(compose["services"]["targets-api"])
     keys = ("DB_POOL_SIZE", "DB_MAX_OVERFLOW")
     default = {key: _default_of(env[key]) for key in keys}
-    per_api = default["DB_POOL_SIZE"] + default["DB_MAX_OVERFLOW"]
+    per_api = 2 * (default["DB_POOL_SIZE"] + default["DB_MAX_OVERFLOW"])
     assert len(SERVICES) * per_api + len(SERVICES) * 4 + 10 <= max_connections
     config = objects("ConfigMap")["salesops-config"]["data"]
     assert {"DB_POOL_SIZE", "DB_MAX_OVERFLOW"} <= config.keys()

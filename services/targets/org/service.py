@@ -32,14 +32,17 @@ ou = db.org_units
 TREE_LOCK = zlib.crc32(b"targets.org_tree")
 
 
-def lock_tree(conn: Connection) -> None:
-    """Serialise changes to the tree's shape: a unit created below a subtree while it moves would keep a stale path."""
-    conn.execute(select(func.pg_advisory_xact_lock(TREE_LOCK)))
+def lock_tree(conn: Connection, *, exclusive: bool) -> None:
+    """Serialise moves against every other change to the tree's shape: a unit created below a subtree while it
+    moves would keep a stale path. Creations take the lock shared (they do not conflict with each other: a code
+    or id taken twice is refused by its unique index), moves exclusively."""
+    lock = func.pg_advisory_xact_lock if exclusive else func.pg_advisory_xact_lock_shared
+    conn.execute(select(lock(TREE_LOCK)))
 
 
 def create_org_unit(conn: Connection, principal: Principal, command: OrgUnitCreate) -> OrgUnitOut:
     """Add a node below a parent the caller may manage, and publish it."""
-    lock_tree(conn)
+    lock_tree(conn, exclusive=False)
     parent = None
     if command.parent_id is not None:
         ensure_in_scope(conn, ou, principal, command.parent_id, field="parent_id")
@@ -133,7 +136,7 @@ def move_org_unit(
     conn: Connection, principal: Principal, org_unit_id: uuid.UUID, command: OrgUnitMove, *, today: date | None = None
 ) -> OrgUnitMoveOut:
     """Move a unit and its whole subtree below a new parent from `effective_date` on, keeping the history."""
-    lock_tree(conn)
+    lock_tree(conn, exclusive=True)
     ensure_in_scope(conn, ou, principal, org_unit_id)
     ensure_in_scope(conn, ou, principal, command.parent_id, field="parent_id")
     unit = conn.execute(select(ou).where(ou.c.id == org_unit_id)).one()
