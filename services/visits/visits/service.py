@@ -68,12 +68,10 @@ def outlet_for_visit(conn: Connection, principal: Principal, outlet_id: uuid.UUI
 
 
 def check_in_values(
-    conn: Connection, principal: Principal, command: VisitStart, outlet, policy, *, now: datetime, body_fingerprint: str
+    principal: Principal, command: VisitStart, outlet, policy, *, now: datetime, body_fingerprint: str
 ) -> dict:
     """The visit row at check-in: position converted to WGS-84, its distance to the outlet, too far flagged."""
     rep = rep_of(principal)
-    if command.schedule_entry_id is not None:
-        ensure_entry_of(conn, rep, command.outlet_id, command.schedule_entry_id)
     sent = command.check_in.position
     here = to_wgs84(sent.latitude, sent.longitude, sent.datum)
     if outlet.latitude is None:
@@ -106,10 +104,12 @@ def check_in_values(
 
 def start_visit(conn: Connection, principal: Principal, command: VisitStart, *, now: datetime, body_fingerprint: str):
     """Check in: accepted wherever it happens; the distance is kept and a check-in too far is flagged."""
-    rep_of(principal)
+    rep = rep_of(principal)
     outlet = outlet_for_visit(conn, principal, command.outlet_id)
+    if command.schedule_entry_id is not None:
+        ensure_entry_of(conn, rep, command.outlet_id, command.schedule_entry_id)
     policy = all_policies(conn)[outlet.grade]
-    values = check_in_values(conn, principal, command, outlet, policy, now=now, body_fingerprint=body_fingerprint)
+    values = check_in_values(principal, command, outlet, policy, now=now, body_fingerprint=body_fingerprint)
     conn.execute(visits.insert().values(values))
 
 

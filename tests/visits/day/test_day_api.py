@@ -7,7 +7,7 @@ import uuid
 from tests.visits.conftest import make_outlet
 
 
-def north(clients, admin, territory, *offsets, grade="A"):
+def north(clients, admin, territory, *offsets, grade="A", owner=None):
     """Outlets due north of (30.27, 120.15), at 0.01 deg (1112 m) steps."""
     return [
         make_outlet(
@@ -16,6 +16,7 @@ def north(clients, admin, territory, *offsets, grade="A"):
             territory["office"],
             grade=grade,
             location={"latitude": 30.27 + 0.01 * k, "longitude": 120.15},
+            owner_rep_id=owner and str(owner),
         )
         for k in offsets
     ]
@@ -41,8 +42,8 @@ def test_optimise_orders_legs_and_arrivals(clients, admin, token, territory):
 
 def test_the_reps_day_in_order_with_findings_and_etag(clients, admin, token, territory):
     client = clients["visits"]
-    far, near, middle = north(clients, admin, territory, 3, 1, 2)
     rep = uuid.uuid4()
+    far, near, middle = north(clients, admin, territory, 3, 1, 2, owner=rep)
     supervisor = token("supervisor", org_unit=territory["office"])
     route = {
         "rep_id": str(rep),

@@ -18,8 +18,8 @@ def routed_rep(clients, admin, token, territory, unit=None):
     unit = unit or territory["office"]
     supervisor = token("supervisor", org_unit=unit)
     grades = ["A", "B", "C", "B", "D"]
-    made = [make_outlet(clients, admin, unit, grade=g) for g in grades]
     rep = uuid.uuid4()
+    made = [make_outlet(clients, admin, unit, grade=g, owner_rep_id=str(rep)) for g in grades]
     for weekday, outlets in ((1, made[:4]), (2, made[4:])):
         body = {
             "rep_id": str(rep),

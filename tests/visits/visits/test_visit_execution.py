@@ -4,9 +4,10 @@ the one-call submission and its retries, events, and scope (a rep never sees ano
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 # Hangzhou is UTC+8; the outlet is open 08:00-21:00 every day.
 CHECK_IN = "2026-03-16T09:00:00+08:00"
@@ -159,3 +160,30 @@ def test_a_manager_reads_the_visits_of_their_subtree(clients, rep, outlet, token
     outsider = token("supervisor", org_unit=territory["other_office"])
     assert clients["visits"].get(f"/visits/{visit['id']}", headers=region_manager).status_code == 200
     assert clients["visits"].get(f"/visits/{visit['id']}", headers=outsider).status_code == 404
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements the API sends on the test engine while the block runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_submission_is_one_read_and_one_write(clients, rep, outlet, engines):
+    body = submission(outlet)
+    with statements(engines["visits"]) as seen:
+        answer = clients["visits"].post("/visits", json=body, headers=rep["headers"])
+    assert answer.status_code == 201, answer.text
+    assert [s.split()[0] for s in seen] == ["SELECT", "WITH"], seen
+    assert "INSERT INTO visits.outbox" in seen[1] and "INSERT INTO visits.visit_steps" in seen[1]
+    with engines["visits"].connect() as conn:  # what the one write wrote: the visit, 6 steps, 2 events
+        assert conn.scalar(text("SELECT count(*) FROM visits.visit_steps WHERE visit_id = :k"), {"k": body["id"]}) == 6
+        assert conn.scalar(text("SELECT count(*) FROM visits.outbox WHERE key = :k"), {"k": body["id"]}) == 2
