@@ -149,21 +149,34 @@ def move_entry(
 
 
 def report_missed(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, before: date) -> int:
-    """Published visits planned before `before` with no completed visit: marked once and published as missed."""
+    """Published visits of the subtree planned before `before` with no completed visit: marked once, published."""
     ensure_in_scope(conn, db.org_units, principal, org_unit_id)
+    return mark_missed(conn, before, within=schedules.c.org_unit_id.in_(subtree_ids(db.org_units, org_unit_id)))
+
+
+def mark_missed(conn: Connection, before: date, *, within=None, limit: int | None = None) -> int:
+    """Mark published entries planned before `before` with no completed visit as missed and publish VisitMissed
+    for each (at most `limit` of them, the first found unlocked); an entry is marked and published only once."""
     done = select(visits.c.id).where(
         visits.c.schedule_entry_id == schedule_entries.c.id, visits.c.status == "completed"
     )
-    missed = conn.execute(
-        update(schedule_entries)
+    due = (
+        select(schedule_entries.c.id)
+        .join(schedules, schedules.c.id == schedule_entries.c.schedule_id)
         .where(
-            schedule_entries.c.schedule_id == schedules.c.id,
             schedules.c.status == "published",
-            schedules.c.org_unit_id.in_(subtree_ids(db.org_units, org_unit_id)),
             schedule_entries.c.planned_on < before,
             schedule_entries.c.missed_at.is_(None),
             ~done.exists(),
         )
+    )
+    if within is not None:
+        due = due.where(within)
+    if limit is not None:  # the job's batches: short transactions that never wait on a rep's open visit
+        due = due.limit(limit).with_for_update(of=schedule_entries, skip_locked=True)
+    missed = conn.execute(
+        update(schedule_entries)
+        .where(schedule_entries.c.id.in_(due.scalar_subquery()))
         .values(missed_at=func.now())
         .returning(
             schedule_entries.c.id,
