@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
 
 from services.visits import db
 from services.visits.domain.geo import Position, geofence, to_wgs84
+from services.visits.outlets.service import visible_outlets
 from services.visits.outlets.tables import outlets
 from services.visits.policies.service import all_policies
 from services.visits.schedules.service import ensure_entry_of
@@ -60,7 +60,7 @@ def outlet_for_visit(conn: Connection, principal: Principal, outlet_id: uuid.UUI
             outlets.c.dealer_id,
             outlets.c.latitude,
             outlets.c.longitude,
-        ).where(outlets.c.id == outlet_id, scope_condition(db.org_units, principal, outlets.c.org_unit_id))
+        ).where(outlets.c.id == outlet_id, visible_outlets(principal))
     ).first()
     if outlet is None:
         raise NotFound(f"outlet {outlet_id} not found", field="outlet_id")
@@ -160,10 +160,19 @@ def get_visit(conn: Connection, principal: Principal, visit_id: uuid.UUID) -> Vi
 def list_visits(
     conn: Connection, principal: Principal, *, rep_id: uuid.UUID | None, limit: int, offset: int
 ) -> list[VisitOut]:
-    query = select(visits.c.id).where(visible(principal))
+    """A page of visits with their steps: two statements whatever the page size (the page, then all its steps)."""
+    query = select(visits).where(visible(principal))
     if rep_id is not None:
         query = query.where(visits.c.rep_id == rep_id)
-    ids: Sequence[uuid.UUID] = conn.scalars(
-        query.order_by(visits.c.check_in_client_at.desc()).limit(limit).offset(offset)
+    page = conn.execute(
+        query.order_by(visits.c.check_in_client_at.desc(), visits.c.id).limit(limit).offset(offset)
     ).all()
-    return [get_visit(conn, principal, i) for i in ids]
+    steps: dict[uuid.UUID, list[StepOut]] = {row.id: [] for row in page}
+    if page:
+        for s in conn.execute(
+            select(visit_steps.c.visit_id, visit_steps.c.seq, visit_steps.c.step, visit_steps.c.data)
+            .where(visit_steps.c.visit_id.in_(list(steps)))
+            .order_by(visit_steps.c.visit_id, visit_steps.c.seq)
+        ):
+            steps[s.visit_id].append(StepOut(seq=s.seq, step=s.step, data=s.data))
+    return [VisitOut(**row._asdict(), steps=steps[row.id]) for row in page]
