@@ -167,3 +167,24 @@ class SchedulePublished(Event):
 
     def key(self) -> str:
         return str(self.schedule_id)
+
+
+class PromotionCreated(Event):
+    """A promotion was set up for a territory: reps carry it out in the outlets of its channels while it runs."""
+
+    type = "visits.promotion.created"
+    version = 1
+    topic = "visits.promotions.v1"
+
+    promotion_id: uuid.UUID
+    code: str
+    name: str
+    org_unit_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    channels: list[str]
+    mechanic: str
+    skus: list[str]
+
+    def key(self) -> str:
+        return str(self.promotion_id)

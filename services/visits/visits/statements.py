@@ -164,5 +164,5 @@ def write_visit(
     params["keys"] = [r["key"] for r in outbox_rows]
     params["lanes"] = [r["lane"] for r in outbox_rows]
     params["values"] = [r["value"] for r in outbox_rows]
-    written = conn.exec_driver_sql(WRITE_VISIT, params).scalar_one()
-    return bool(written)
+    written: int = conn.exec_driver_sql(WRITE_VISIT, params).scalar_one()
+    return written > 0
