@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.outlets.schemas import Contact, OutletCreate
 from services.visits.visits.schemas import OrderLine, VisitSubmission
@@ -34,18 +34,16 @@ class MovePlannedVisitOp(_Op):
     planned_on: IsoDate
 
 
+class OfflineOutlet(OutletCreate):
+    id: uuid.UUID = Field(description="Required offline: later operations of the batch name the outlet by it")
+
+
 class RegisterOutletOp(_Op):
     """A new outlet found in the field; it joins the rep's own book. Its id is the phone's, so later operations
     of the same batch (a visit, its contacts, an order) can name it."""
 
     kind: Literal["register_outlet"]
-    outlet: OutletCreate
-
-    @model_validator(mode="after")
-    def _client_id(self) -> RegisterOutletOp:
-        if self.outlet.id is None:
-            raise ValueError("outlet.id is required offline: later operations name the outlet by it")
-        return self
+    outlet: OfflineOutlet
 
 
 class UpdateOutletContactsOp(_Op):
