@@ -52,24 +52,26 @@ days AS MATERIALIZED (
          EXISTS (SELECT 1 FROM visits.holidays h WHERE h.day = d::date) AS holiday
   FROM generate_series(CAST(%(start)s AS date), CAST(%(end)s AS date), interval '1 day') AS d
 ),
-due AS (
+due AS MATERIALIZED (  -- materialised: whether a due day is blocked is looked up once per visit
   SELECT st.rep_id, st.outlet_id, st.position, st.every, st.working, d.day, d.holiday,
          d.holiday OR EXISTS (SELECT 1 FROM visits.rep_leave l WHERE l.rep_id = st.rep_id AND l.day = d.day) AS blocked
   FROM stops st JOIN days d ON d.weekday = st.weekday
   WHERE (d.week + st.position) %% st.every = 0
 ),
-placed AS MATERIALIZED (  -- a blocked due day moves to the rep's next working day before the outlet is next due
-  SELECT due.rep_id, due.outlet_id, due.position, due.holiday,
-         CASE WHEN due.blocked THEN moved.day ELSE due.day END AS planned_on,
-         CASE WHEN due.blocked THEN due.day END AS moved_from, due.day AS due_on
+placed AS MATERIALIZED (
+  SELECT rep_id, outlet_id, position, holiday, day AS planned_on, NULL::date AS moved_from, day AS due_on
+  FROM due WHERE NOT blocked
+  UNION ALL  -- a blocked due day moves to the rep's next working day before the outlet is next due
+  SELECT due.rep_id, due.outlet_id, due.position, due.holiday, moved.day, due.day, due.day
   FROM due
   LEFT JOIN LATERAL (
     SELECT d.day FROM days d
-    WHERE due.blocked AND d.day > due.day AND d.day < due.day + 7 * due.every
+    WHERE d.day > due.day AND d.day < due.day + 7 * due.every
       AND (due.working >> d.weekday) & 1 = 1 AND NOT d.holiday
       AND NOT EXISTS (SELECT 1 FROM visits.rep_leave l WHERE l.rep_id = due.rep_id AND l.day = d.day)
     ORDER BY d.day LIMIT 1
   ) moved ON true
+  WHERE due.blocked
 ),
 new_schedules AS (
   INSERT INTO visits.schedules (id, rep_id, org_unit_id, period_start, period_end, status)
