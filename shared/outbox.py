@@ -98,6 +98,12 @@ class Outbox:
         self.source = source
 
     def add(self, conn: Connection, *events: Event) -> list[Envelope]:
+        envelopes, rows = self.rows(*events)
+        copy_rows(conn, self.table, rows)  # one COPY: one round trip, no bind-parameter limit
+        return envelopes
+
+    def rows(self, *events: Event) -> tuple[list[Envelope], list[dict[str, Any]]]:
+        """The envelopes and outbox rows of events, for a use case that writes them in its own statement."""
         envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
         rows = [
             dict(
@@ -109,8 +115,7 @@ class Outbox:
             )
             for env, e in zip(envelopes, events, strict=True)
         ]
-        copy_rows(conn, self.table, rows)  # one COPY: one round trip, no bind-parameter limit
-        return envelopes
+        return envelopes, rows
 
 
 class Relay:

@@ -10,6 +10,7 @@ from services.visits.manager_time.router import router as manager_time
 from services.visits.outlets.router import router as outlets
 from services.visits.photos.router import router as photos
 from services.visits.policies.router import router as policies
+from services.visits.promotions.router import router as promotions
 from services.visits.schedules.router import router as schedules
 from services.visits.sync.router import router as sync
 from services.visits.visits.router import check_ins
@@ -32,6 +33,7 @@ def create_app(**overrides) -> FastAPI:
             check_ins,
             photos,
             policies,
+            promotions,
             schedules,
             day,
             coaching,

@@ -116,14 +116,15 @@ class VisitCompleted(Event):
 
 
 class OrderRequested(Event):
-    """An order taken in an outlet on a visit, for the supplying dealer to fulfil."""
+    """An order an outlet gave a rep, for the supplying dealer to fulfil: taken on a visit, or recorded offline
+    outside one (then `visit_id` is null)."""
 
     type = "visits.order.requested"
     version = 1
     topic = "visits.order-requests.v1"
 
-    request_id: uuid.UUID  # the visit's id: one order request per visit
-    visit_id: uuid.UUID
+    request_id: uuid.UUID  # the visit's id for an order taken on a visit; the sync operation's id otherwise
+    visit_id: uuid.UUID | None = None
     outlet_id: uuid.UUID
     dealer_id: uuid.UUID | None
     rep_id: uuid.UUID
@@ -166,3 +167,24 @@ class SchedulePublished(Event):
 
     def key(self) -> str:
         return str(self.schedule_id)
+
+
+class PromotionCreated(Event):
+    """A promotion was set up for a territory: reps carry it out in the outlets of its channels while it runs."""
+
+    type = "visits.promotion.created"
+    version = 1
+    topic = "visits.promotions.v1"
+
+    promotion_id: uuid.UUID
+    code: str
+    name: str
+    org_unit_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    channels: list[str]
+    mechanic: str
+    skus: list[str]
+
+    def key(self) -> str:
+        return str(self.promotion_id)

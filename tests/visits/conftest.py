@@ -46,14 +46,15 @@ def make_outlet(clients, admin, org_unit_id, **extra) -> dict:
 
 
 @pytest.fixture
-def outlet(clients, admin, territory):
-    return make_outlet(clients, admin, territory["office"])
-
-
-@pytest.fixture
 def rep(token, territory):
     person = uuid.uuid4()
     return {"id": person, "headers": token("rep", org_unit=territory["office"], person_id=person)}
+
+
+@pytest.fixture
+def outlet(clients, admin, territory, rep):
+    """An outlet of `rep`'s book: a rep visits only the outlets they own."""
+    return make_outlet(clients, admin, territory["office"], owner_rep_id=str(rep["id"]))
 
 
 @pytest.fixture

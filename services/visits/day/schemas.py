@@ -61,6 +61,23 @@ class Finding(BaseModel):
     ordered: list[dict] = []
 
 
+class OpenOrder(BaseModel):
+    """An open order of the outlet's supplying dealer (from inventory): what the shop may ask about."""
+
+    id: uuid.UUID
+    status: str
+    qty: int
+    amount: str
+
+
+class DayPromotion(BaseModel):
+    code: str
+    name: str
+    mechanic: str
+    ends_on: date
+    skus: list[str] = []
+
+
 class DayStop(BaseModel):
     outlet_id: uuid.UUID
     entry_id: uuid.UUID
@@ -73,6 +90,8 @@ class DayStop(BaseModel):
     arrival: str | None = None
     leg_m: int | None = None
     last: Finding | None = None
+    orders: list[OpenOrder] | None = Field(None, description="The supplying dealer's open orders (left out: none)")
+    promos: list[str] | None = Field(None, description="Codes of the promotions running here today (left out: none)")
 
 
 class DayOut(BaseModel):
@@ -80,3 +99,4 @@ class DayOut(BaseModel):
     on: date
     total_m: int
     stops: list[DayStop]
+    promotions: list[DayPromotion] | None = Field(None, description="Every promotion some stop runs today")

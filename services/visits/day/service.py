@@ -5,16 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
 from services.visits import db
-from services.visits.day.schemas import DayOut, DayStop, Finding, Leg, OptimiseIn, OptimiseOut
+from services.visits.day.schemas import DayOut, DayPromotion, DayStop, Finding, Leg, OpenOrder, OptimiseIn, OptimiseOut
+from services.visits.dealer_orders.service import FINISHED
+from services.visits.dealer_orders.tables import dealer_orders
 from services.visits.domain.geo import Position
 from services.visits.domain.routing import DAY_END, Stop, optimise
 from services.visits.outlets.tables import outlets
 from services.visits.policies.service import all_policies, required_steps
+from services.visits.promotions.service import running_for_outlets
 from services.visits.schedules.routes import ensure_outlets_in_scope, ensure_rep_in_scope
 from services.visits.schedules.tables import routes, schedule_entries, schedules
 from services.visits.visits.tables import visit_steps, visits
@@ -112,21 +117,53 @@ def day_inputs(conn: Connection, principal: Principal, rep_id: uuid.UUID, on: da
             visit_steps.c.step.in_(["stock_check", "order"]),
         )
     ).all()
-    return entries, start, last_visits, steps
+    dealers = {e.dealer_id for e in entries if e.dealer_id is not None}
+    orders = conn.execute(
+        select(dealer_orders)
+        .where(dealer_orders.c.dealer_id.in_(dealers), dealer_orders.c.status.not_in(FINISHED))
+        .order_by(dealer_orders.c.changed_at.desc(), dealer_orders.c.id)
+    ).all()
+    promotions = running_for_outlets(conn, {e.org_unit_id for e in entries}, on)
+    return DayInputs(entries, start, last_visits, steps, orders, promotions)
 
 
-def day_etag(conn: Connection, inputs) -> str:
+class DayInputs(NamedTuple):
+    entries: Sequence[Any]
+    start: Any
+    last_visits: Sequence[Any]
+    steps: Sequence[Any]
+    orders: Sequence[Any]  # open orders of the stops' dealers
+    promotions: Sequence[Any]  # running promotions, one row per (promotion, org unit of a stop it covers)
+
+
+def day_etag(conn: Connection, inputs: DayInputs) -> str:
     """A tag of what the day is computed from: the answer is the same while these are (no solver run needed)."""
-    entries, start, last_visits, _ = inputs
+    entries, start, last_visits, _, orders, promotions = inputs
     basis: list = [[str(e.entry_id), e.entry_version, e.version] for e in entries]
     basis += [[str(v.id)] for v in last_visits] + [list(start) if start else None]
+    basis += [[str(o.id), o.status, o.changed_at.isoformat()] for o in orders]
+    basis += [[str(p.id), str(p.outlet_unit_id)] for p in promotions]  # a promotion never changes once set up
     basis += [p.model_dump() for p in all_policies(conn).values()]
     return '"' + hashlib.sha256(json.dumps(basis, default=str).encode()).hexdigest()[:32] + '"'
 
 
-def rep_day(conn: Connection, principal: Principal, rep_id: uuid.UUID, on: date, inputs) -> DayOut:
-    """Today's outlets in the optimised order, each with the steps to do and what the last visit found."""
-    entries, start, last_visits, steps = inputs
+def rep_day(conn: Connection, principal: Principal, rep_id: uuid.UUID, on: date, inputs: DayInputs) -> DayOut:
+    """Today's outlets in the optimised order, each with the steps to do, what the last visit found, the dealer's
+    open orders and the promotions running there."""
+    entries, start, last_visits, steps, orders, promotions = inputs
+    open_orders: dict[uuid.UUID, list[OpenOrder]] = {}
+    for o in orders:
+        open_orders.setdefault(o.dealer_id, []).append(
+            OpenOrder(id=o.id, status=o.status, qty=o.total_quantity, amount=str(o.total_amount))
+        )
+    running = {p.code: p for p in promotions}
+    promos_of: dict[tuple[uuid.UUID, str], list[str]] = {}
+    for e in entries:
+        promos_of[e.org_unit_id, e.channel] = [
+            p.code
+            for p in promotions
+            if p.outlet_unit_id == e.org_unit_id and (not p.channels or e.channel in p.channels)
+        ]
     policies = all_policies(conn)
     findings: dict[uuid.UUID, Finding] = {}
     for v in last_visits:
@@ -169,7 +206,26 @@ def rep_day(conn: Connection, principal: Principal, rep_id: uuid.UUID, on: date,
                 arrival=_hhmm(placed[1].arrival) if placed else None,
                 leg_m=placed[1].leg_m if placed else None,
                 last=findings.get(e.id),
+                orders=open_orders.get(e.dealer_id) if e.dealer_id else None,
+                promos=promos_of[e.org_unit_id, e.channel] or None,
             )
         )
     out.sort(key=lambda s: order[s.outlet_id][0] if s.outlet_id in order else len(order))  # unmapped outlets last
-    return DayOut(rep_id=rep_id, on=on, total_m=tour.total_m, stops=out)
+    used = sorted({code for s in out for code in s.promos or ()})
+    return DayOut(
+        rep_id=rep_id,
+        on=on,
+        total_m=tour.total_m,
+        stops=out,
+        promotions=[
+            DayPromotion(
+                code=c,
+                name=running[c].name,
+                mechanic=running[c].mechanic,
+                ends_on=running[c].ends_on,
+                skus=running[c].skus,
+            )
+            for c in used
+        ]
+        or None,
+    )

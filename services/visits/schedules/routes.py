@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.visits import db
+from services.visits.outlets.service import visible_outlets
 from services.visits.outlets.tables import outlets
 from services.visits.schedules.schemas import HolidayIn, LeaveIn, RouteIn, RouteOut, StartPoint
 from services.visits.schedules.tables import holidays, rep_leave, route_stops, routes
@@ -19,11 +20,7 @@ from shared.org import ensure_in_scope, scope_condition
 def ensure_outlets_in_scope(conn: Connection, principal: Principal, outlet_ids: list[uuid.UUID]) -> None:
     """Every outlet named in a body must be visible to the caller; the first that is not answers 404."""
     seen: set[uuid.UUID] = set(
-        conn.scalars(
-            select(outlets.c.id).where(
-                outlets.c.id.in_(outlet_ids), scope_condition(db.org_units, principal, outlets.c.org_unit_id)
-            )
-        )
+        conn.scalars(select(outlets.c.id).where(outlets.c.id.in_(outlet_ids), visible_outlets(principal)))
     )
     for i, outlet_id in enumerate(outlet_ids):
         if outlet_id not in seen:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from services.visits import db
-from services.visits.domain import schedule as rules
-from services.visits.outlets.tables import outlets
 from services.visits.policies.service import all_policies
+from services.visits.schedules.generation import generate_in_database
 from services.visits.schedules.schemas import EntryMove, EntryOut, GenerateIn, GenerateOut, NotPlacedOut, ScheduleOut
-from services.visits.schedules.tables import holidays, rep_leave, route_stops, routes, schedule_entries, schedules
+from services.visits.schedules.tables import schedule_entries, schedules
 from services.visits.visits.tables import visits
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.visits import SchedulePublished, VisitMissed
@@ -22,7 +21,6 @@ from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
 MAX_PERIOD = timedelta(days=92)
-COPY_NULL = "\\N"
 # Who moves a schedule on: the rep submits their own; a supervisor or manager above approves and publishes.
 TRANSITIONS = {
     "submit": ("draft", "submitted", {Role.rep, Role.supervisor, Role.region_manager, Role.director}),
@@ -52,91 +50,9 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
     if end - start > MAX_PERIOD:
         raise InvalidInput("a schedule covers at most 3 months", field="period_end")
     ensure_in_scope(conn, db.org_units, principal, command.org_unit_id)
-    stops = conn.execute(
-        select(
-            routes.c.rep_id,
-            routes.c.org_unit_id,
-            routes.c.weekday,
-            route_stops.c.position,
-            outlets.c.id,
-            outlets.c.grade,
-        )
-        .join(route_stops, route_stops.c.route_id == routes.c.id)
-        .join(outlets, outlets.c.id == route_stops.c.outlet_id)
-        .where(routes.c.org_unit_id.in_(subtree_ids(db.org_units, command.org_unit_id)))
-    ).all()
-    rep_unit = {s.rep_id: s.org_unit_id for s in stops}
-    kept: set[uuid.UUID] = set(
-        conn.scalars(
-            select(schedules.c.rep_id).where(
-                schedules.c.period_start == start, schedules.c.rep_id.in_(list(rep_unit)), schedules.c.status != "draft"
-            )
-        )
-    )
-    conn.execute(
-        delete(schedules).where(
-            schedules.c.period_start == start, schedules.c.rep_id.in_(list(rep_unit)), schedules.c.status == "draft"
-        )
-    )
-    leave: dict[uuid.UUID, list[date]] = {}
-    for off in conn.execute(
-        select(rep_leave.c.rep_id, rep_leave.c.day).where(
-            rep_leave.c.rep_id.in_(list(rep_unit)), rep_leave.c.day.between(start, end)
-        )
-    ):
-        leave.setdefault(off.rep_id, []).append(off.day)
-    planned, missed = rules.generate(
-        (rules.RouteStop(s.rep_id, s.weekday, s.position, s.id, s.grade) for s in stops if s.rep_id not in kept),
-        start=start,
-        end=end,
-        interval_weeks={g: p.interval_weeks for g, p in all_policies(conn).items()},
-        holidays=conn.scalars(select(holidays.c.day).where(holidays.c.day.between(start, end))).all(),
-        leave=leave,
-    )
-    schedule_of = {rep: uuid.uuid4() for rep in rep_unit if rep not in kept}
-    if schedule_of:
-        conn.execute(
-            schedules.insert().values(
-                [
-                    dict(
-                        id=sid,
-                        rep_id=rep,
-                        org_unit_id=rep_unit[rep],
-                        period_start=start,
-                        period_end=end,
-                        status="draft",
-                    )
-                    for rep, sid in schedule_of.items()
-                ]
-            )
-        )
-    _copy_entries(conn, schedule_of, planned)
-    return GenerateOut(
-        schedules=len(schedule_of),
-        entries=len(planned),
-        kept=len(kept),
-        not_placed=[
-            NotPlacedOut(rep_id=m.rep_id, outlet_id=m.outlet_id, due_on=m.due_on, reason=m.reason) for m in missed[:200]
-        ],
-    )
-
-
-def _copy_entries(conn: Connection, schedule_of: dict, planned: list[rules.PlannedVisit]) -> None:
-    """COPY the entries in the caller's transaction: hundreds of thousands of rows for a large region."""
-    raw = conn.connection.driver_connection
-    assert raw is not None, "a connection in use is checked out, so it has its psycopg connection"
-    columns = "schedule_id, rep_id, outlet_id, planned_on, position, moved_from"
-    schedule_text = {rep: str(sid) for rep, sid in schedule_of.items()}
-    with raw.cursor() as cursor, cursor.copy(f"COPY visits.schedule_entries ({columns}) FROM STDIN") as copy:
-        # COPY text built in chunks: psycopg's write_row per row costs more than the rest of generation.
-        for offset in range(0, len(planned), 20_000):
-            copy.write(
-                "".join(
-                    f"{schedule_text[v.rep_id]}\t{v.rep_id}\t{v.outlet_id}\t{v.planned_on}\t{v.position}\t"
-                    f"{v.moved_from or COPY_NULL}\n"
-                    for v in planned[offset : offset + 20_000]
-                )
-            )
+    intervals = {g: p.interval_weeks for g, p in all_policies(conn).items()}
+    made, entries, kept, missed = generate_in_database(conn, command.org_unit_id, start, end, intervals)
+    return GenerateOut(schedules=made, entries=entries, kept=kept, not_placed=[NotPlacedOut(**m) for m in missed])
 
 
 def _visible(principal: Principal):
@@ -233,21 +149,34 @@ def move_entry(
 
 
 def report_missed(conn: Connection, principal: Principal, org_unit_id: uuid.UUID, before: date) -> int:
-    """Published visits planned before `before` with no completed visit: marked once and published as missed."""
+    """Published visits of the subtree planned before `before` with no completed visit: marked once, published."""
     ensure_in_scope(conn, db.org_units, principal, org_unit_id)
+    return mark_missed(conn, before, within=schedules.c.org_unit_id.in_(subtree_ids(db.org_units, org_unit_id)))
+
+
+def mark_missed(conn: Connection, before: date, *, within=None, limit: int | None = None) -> int:
+    """Mark published entries planned before `before` with no completed visit as missed and publish VisitMissed
+    for each (at most `limit` of them, the first found unlocked); an entry is marked and published only once."""
     done = select(visits.c.id).where(
         visits.c.schedule_entry_id == schedule_entries.c.id, visits.c.status == "completed"
     )
-    missed = conn.execute(
-        update(schedule_entries)
+    due = (
+        select(schedule_entries.c.id)
+        .join(schedules, schedules.c.id == schedule_entries.c.schedule_id)
         .where(
-            schedule_entries.c.schedule_id == schedules.c.id,
             schedules.c.status == "published",
-            schedules.c.org_unit_id.in_(subtree_ids(db.org_units, org_unit_id)),
             schedule_entries.c.planned_on < before,
             schedule_entries.c.missed_at.is_(None),
             ~done.exists(),
         )
+    )
+    if within is not None:
+        due = due.where(within)
+    if limit is not None:  # the job's batches: short transactions that never wait on a rep's open visit
+        due = due.limit(limit).with_for_update(of=schedule_entries, skip_locked=True)
+    missed = conn.execute(
+        update(schedule_entries)
+        .where(schedule_entries.c.id.in_(due.scalar_subquery()))
         .values(missed_at=func.now())
         .returning(
             schedule_entries.c.id,

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.visits.visits.schemas import VisitSubmission
+from services.visits.outlets.schemas import Contact, OutletCreate
+from services.visits.visits.schemas import OrderLine, VisitSubmission
 from shared.types import IsoDate, JsonInt
 
 
@@ -33,7 +34,41 @@ class MovePlannedVisitOp(_Op):
     planned_on: IsoDate
 
 
-Operation = Annotated[SubmitVisitOp | MovePlannedVisitOp, Field(discriminator="kind")]
+class OfflineOutlet(OutletCreate):
+    id: uuid.UUID = Field(description="Required offline: later operations of the batch name the outlet by it")
+
+
+class RegisterOutletOp(_Op):
+    """A new outlet found in the field; it joins the rep's own book. Its id is the phone's, so later operations
+    of the same batch (a visit, its contacts, an order) can name it."""
+
+    kind: Literal["register_outlet"]
+    outlet: OfflineOutlet
+
+
+class UpdateOutletContactsOp(_Op):
+    """The outlet's contacts as the rep found them (replacing the list); refused when the outlet changed since."""
+
+    kind: Literal["update_outlet_contacts"]
+    based_on_version: JsonInt = Field(ge=1, description="The outlet's version on the phone")
+    outlet_id: uuid.UUID
+    contacts: list[Contact] = Field(max_length=10)
+
+
+class RecordOrderRequestOp(_Op):
+    """An order an outlet gave the rep outside a visit (by phone, at the door); published as OrderRequested with
+    the op_id as its request id, so it reaches the dealer once."""
+
+    kind: Literal["record_order_request"]
+    outlet_id: uuid.UUID
+    requested_on: IsoDate
+    lines: list[OrderLine] = Field(min_length=1, max_length=200)
+
+
+Operation = Annotated[
+    SubmitVisitOp | MovePlannedVisitOp | RegisterOutletOp | UpdateOutletContactsOp | RecordOrderRequestOp,
+    Field(discriminator="kind"),
+]
 
 
 class SyncIn(BaseModel):
@@ -70,6 +105,9 @@ class ItemResult(BaseModel):
     conflict: str | None = None
     error: dict | None = Field(None, description="The problem document, when the operation failed")
     visit_id: uuid.UUID | None = None
+    outlet_id: uuid.UUID | None = Field(None, description="The outlet registered or changed")
+    outlet_version: int | None = Field(None, description="The outlet's version after the change")
+    request_id: uuid.UUID | None = Field(None, description="The order request published")
 
 
 class SyncOut(BaseModel):

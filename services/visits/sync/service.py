@@ -17,15 +17,29 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from services.visits.domain.sync import resolve
+from services.visits.outlets.book import update_outlet
+from services.visits.outlets.schemas import OutletUpdate
+from services.visits.outlets.service import get_outlet, register_outlet
 from services.visits.schedules.schemas import EntryMove
 from services.visits.schedules.service import move_entry
 from services.visits.schedules.tables import schedule_entries
-from services.visits.sync.schemas import ItemResult, MovePlannedVisitOp, SubmitVisitOp, SyncIn, SyncOut
+from services.visits.sync.schemas import (
+    ItemResult,
+    MovePlannedVisitOp,
+    RecordOrderRequestOp,
+    RegisterOutletOp,
+    SubmitVisitOp,
+    SyncIn,
+    SyncOut,
+    UpdateOutletContactsOp,
+)
 from services.visits.sync.tables import sync_operations as t
-from services.visits.visits.service import rep_of
+from services.visits.visits.completion import outbox
+from services.visits.visits.service import outlet_for_visit, rep_of
 from services.visits.visits.submission import submit_visit
 from shared.db import utcnow
 from shared.errors import DomainError
+from shared.events.visits import OrderRequested
 from shared.identity import Principal
 
 
@@ -37,6 +51,35 @@ def _server_version(conn: Connection, rep_id, entry_id) -> int | None:
 
 def _apply(conn: Connection, principal: Principal, op) -> ItemResult:
     rep = rep_of(principal)
+    if isinstance(op, RegisterOutletOp):
+        outlet = register_outlet(conn, principal, op.outlet)
+        return ItemResult(op_id=op.op_id, kind=op.kind, outcome="applied", outlet_id=outlet.id, outlet_version=1)
+    if isinstance(op, UpdateOutletContactsOp):
+        current = get_outlet(conn, principal, op.outlet_id)  # outside the rep's book: 404, reported as failed
+        decision = resolve(op.kind, op.based_on_version, current.version)
+        if decision.outcome == "rejected":
+            return ItemResult(op_id=op.op_id, kind=op.kind, outcome="rejected", conflict=decision.conflict)
+        changed = update_outlet(
+            conn, principal, op.outlet_id, OutletUpdate(contacts=op.contacts, version=op.based_on_version)
+        )
+        return ItemResult(
+            op_id=op.op_id, kind=op.kind, outcome="applied", outlet_id=changed.id, outlet_version=changed.version
+        )
+    if isinstance(op, RecordOrderRequestOp):
+        outlet = outlet_for_visit(conn, principal, op.outlet_id)
+        outbox.add(
+            conn,
+            OrderRequested(
+                request_id=op.op_id,
+                visit_id=None,
+                outlet_id=op.outlet_id,
+                dealer_id=outlet.dealer_id,
+                rep_id=rep,
+                requested_on=op.requested_on,
+                lines=[line.model_dump(mode="json") for line in op.lines],
+            ),
+        )
+        return ItemResult(op_id=op.op_id, kind=op.kind, outcome="applied", outlet_id=op.outlet_id, request_id=op.op_id)
     if isinstance(op, SubmitVisitOp):
         visit = op.visit
         entry = visit.schedule_entry_id

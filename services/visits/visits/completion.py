@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, select
 
 from services.visits import db
 from services.visits.domain.authenticity import VisitEvidence, score, signals
 from services.visits.domain.checks import check_visit
 from services.visits.domain.geo import Position, distance_m
 from services.visits.outlets.tables import outlets
-from services.visits.photos.tables import photos, visit_photos
+from services.visits.photos.tables import visit_photos
 from services.visits.policies.service import all_policies, required_steps
 from services.visits.visits.schemas import CheckOut, VisitOut
 from services.visits.visits.service import get_visit, owned_visit
+from services.visits.visits.statements import PRIOR, prior_params
 from services.visits.visits.tables import visit_steps, visits
 from shared.errors import Conflict, InvalidInput
 from shared.events.visits import HandedMaterial, ObservedPrice, ObservedStock, OrderRequested, VisitCompleted
@@ -27,18 +29,28 @@ from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/visits")
 LOCAL = ZoneInfo("Asia/Shanghai")  # opening hours are written in the outlet's local time
-SAME_TRIP = timedelta(hours=12)  # a previous check-out older than this says nothing about travel speed
-NEAR_DUPLICATE_BITS = 6  # pHash Hamming distance at or below which two photos show the same scene
-PHOTO_MEMORY = timedelta(days=90)
 
-_NEAR_DUPLICATES = text(
-    """
-    SELECT count(DISTINCT vp.content_hash) FROM visits.visit_photos vp
-    WHERE vp.visit_id <> :visit_id AND vp.created_at > :since AND vp.content_hash <> ALL(:hashes)
-      AND EXISTS (SELECT 1 FROM unnest(CAST(:phashes AS bigint[])) AS mine(p)
-                  WHERE bit_count(CAST(vp.phash # mine.p AS bit(64))) <= :bits)
-    """
-).bindparams(bindparam("hashes"), bindparam("phashes"))
+
+@dataclass(frozen=True)
+class PriorFacts:
+    """What a visit's score needs from other visits: the rep's previous check-out and the photos seen before."""
+
+    previous: Any  # (latitude, longitude, check_out_client_at) of the rep's previous visit that day, or None
+    known_photos: dict[str, int]  # content hash -> pHash of the uploaded photos the visit names
+    reused_photos: int
+    near_duplicate_photos: int
+
+
+def prior_from(row) -> PriorFacts:
+    """PriorFacts from a row holding the columns of statements.PRIOR."""
+    previous = None if row.prev_check_out is None else (row.prev_latitude, row.prev_longitude, row.prev_check_out)
+    return PriorFacts(previous, row.known_photos, row.reused_photos or 0, row.near_duplicate_photos or 0)
+
+
+def prior_facts(
+    conn: Connection, visit_id: uuid.UUID, rep_id: uuid.UUID, check_in: datetime, hashes: list[str], *, now: datetime
+) -> PriorFacts:
+    return prior_from(conn.exec_driver_sql(PRIOR, prior_params(visit_id, rep_id, check_in, hashes, now)).one())
 
 
 def _hours(windows) -> dict[int, list[tuple[time, time]]] | None:
@@ -50,59 +62,9 @@ def _hours(windows) -> dict[int, list[tuple[time, time]]] | None:
     return hours
 
 
-def _photo_signals(conn: Connection, visit: dict, refs: list[dict], now: datetime) -> tuple[list[dict], int, int]:
-    """The visit's photo links to insert, and how many of its photos other visits showed, exactly or nearly."""
-    hashes = list(dict.fromkeys(r["content_hash"] for r in refs))
-    if not hashes:
-        return [], 0, 0
-    found = conn.execute(select(photos.c.content_hash, photos.c.phash).where(photos.c.content_hash.in_(hashes)))
-    known = {r.content_hash: r.phash for r in found}
-    missing = [h for h in hashes if h not in known]
-    if missing:
-        raise InvalidInput(f"photos not uploaded: {', '.join(missing)}; POST /photos first", field="steps")
-    reused = conn.execute(
-        select(func.count(func.distinct(visit_photos.c.content_hash))).where(
-            visit_photos.c.content_hash.in_(hashes), visit_photos.c.visit_id != visit["id"]
-        )
-    ).scalar_one()  # count() always yields one row
-    near = conn.scalar(
-        _NEAR_DUPLICATES,
-        dict(
-            visit_id=visit["id"],
-            since=now - PHOTO_MEMORY,
-            hashes=hashes,
-            phashes=list(known.values()),
-            bits=NEAR_DUPLICATE_BITS,
-        ),
-    )
-    taken = {r["content_hash"]: r for r in refs}
-    rows = [
-        dict(
-            visit_id=visit["id"],
-            content_hash=h,
-            phash=known[h],
-            rep_id=visit["rep_id"],
-            taken_at=taken[h].get("taken_at"),
-            meta={"caption": taken[h].get("caption")},
-        )
-        for h in hashes
-    ]
-    return rows, reused, near
-
-
-def _previous(conn: Connection, visit: dict):
-    return conn.execute(
-        select(visits.c.latitude, visits.c.longitude, visits.c.check_out_client_at)
-        .where(
-            visits.c.rep_id == visit["rep_id"],
-            visits.c.status == "completed",
-            visits.c.id != visit["id"],
-            visits.c.check_out_client_at <= visit["check_in_client_at"],
-            visits.c.check_out_client_at > visit["check_in_client_at"] - SAME_TRIP,
-        )
-        .order_by(visits.c.check_out_client_at.desc())
-        .limit(1)
-    ).first()
+def photo_hashes(steps: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The distinct content hashes the display steps name, in order."""
+    return list(dict.fromkeys(p["content_hash"] for step, d in steps if step == "display" for p in d["photos"]))
 
 
 def complete_visit(
@@ -133,7 +95,8 @@ def complete_visit(
         )
     ]
     policy = all_policies(conn)[outlet.grade]
-    values, photo_rows, events = evaluate(conn, visit, outlet, policy, steps, command.client_at, now=now, sent_at=None)
+    prior = prior_facts(conn, visit_id, visit["rep_id"], visit["check_in_client_at"], photo_hashes(steps), now=now)
+    values, photo_rows, events = evaluate(visit, outlet, policy, steps, command.client_at, prior, now=now, sent_at=None)
     conn.execute(visits.update().where(visits.c.id == visit_id).values(values))
     if photo_rows:
         conn.execute(visit_photos.insert().values(photo_rows))
@@ -142,12 +105,12 @@ def complete_visit(
 
 
 def evaluate(
-    conn: Connection,
     visit: dict,
     outlet,
     policy,
     steps: Sequence[tuple[str, dict[str, Any]]],
     check_out_at: datetime,
+    prior: PriorFacts,
     *,
     now: datetime,
     sent_at: datetime | None,
@@ -166,9 +129,8 @@ def evaluate(
     by_step: dict[str, list[dict]] = {}
     for step, data in steps:
         by_step.setdefault(step, []).append(data)
-    refs = [p for d in by_step.get("display", []) for p in d["photos"]]
-    photo_rows, reused, near = _photo_signals(conn, visit, refs, now)
-    previous = _previous(conn, visit)
+    photo_rows = _photo_rows(visit, [p for d in by_step.get("display", []) for p in d["photos"]], prior)
+    previous = prior.previous
     skew = ((sent_at or check_out_at) - now).total_seconds()
     here = Position(visit["latitude"], visit["longitude"])
     found = signals(
@@ -178,14 +140,10 @@ def evaluate(
             radius_m=policy.radius_m,
             duration_minutes=checks.duration_minutes,
             minimum_minutes=policy.minimum_minutes,
-            previous_distance_m=None
-            if previous is None
-            else distance_m(Position(previous.latitude, previous.longitude), here),
-            previous_gap_s=None
-            if previous is None
-            else (visit["check_in_client_at"] - previous.check_out_client_at).total_seconds(),
-            reused_photos=reused,
-            near_duplicate_photos=near,
+            previous_distance_m=None if previous is None else distance_m(Position(previous[0], previous[1]), here),
+            previous_gap_s=None if previous is None else (visit["check_in_client_at"] - previous[2]).total_seconds(),
+            reused_photos=prior.reused_photos,
+            near_duplicate_photos=prior.near_duplicate_photos,
             clock_skew_s=skew,
             mock_location=visit["mock_location"],
         )
@@ -208,6 +166,25 @@ def evaluate(
         authenticity_signals=signal_rows,
     )
     return values, photo_rows, _events(visit, outlet, values, by_step, [r["content_hash"] for r in photo_rows])
+
+
+def _photo_rows(visit: dict, refs: list[dict], prior: PriorFacts) -> list[dict]:
+    """The visit's photo links; a photo named but never uploaded refuses the visit."""
+    missing = [h for h in dict.fromkeys(r["content_hash"] for r in refs) if h not in prior.known_photos]
+    if missing:
+        raise InvalidInput(f"photos not uploaded: {', '.join(missing)}; POST /photos first", field="steps")
+    taken = {r["content_hash"]: r for r in refs}
+    return [
+        dict(
+            visit_id=visit["id"],
+            content_hash=h,
+            phash=prior.known_photos[h],
+            rep_id=visit["rep_id"],
+            taken_at=r.get("taken_at"),
+            meta={"caption": r.get("caption")},
+        )
+        for h, r in taken.items()
+    ]
 
 
 def _events(visit: dict, outlet, values: dict, by_step: dict[str, list[dict]], hashes: list[str]) -> list:

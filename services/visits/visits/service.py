@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
 
 from services.visits import db
 from services.visits.domain.geo import Position, geofence, to_wgs84
+from services.visits.outlets.service import visible_outlets
 from services.visits.outlets.tables import outlets
 from services.visits.policies.service import all_policies
 from services.visits.schedules.service import ensure_entry_of
@@ -60,7 +60,7 @@ def outlet_for_visit(conn: Connection, principal: Principal, outlet_id: uuid.UUI
             outlets.c.dealer_id,
             outlets.c.latitude,
             outlets.c.longitude,
-        ).where(outlets.c.id == outlet_id, scope_condition(db.org_units, principal, outlets.c.org_unit_id))
+        ).where(outlets.c.id == outlet_id, visible_outlets(principal))
     ).first()
     if outlet is None:
         raise NotFound(f"outlet {outlet_id} not found", field="outlet_id")
@@ -68,12 +68,10 @@ def outlet_for_visit(conn: Connection, principal: Principal, outlet_id: uuid.UUI
 
 
 def check_in_values(
-    conn: Connection, principal: Principal, command: VisitStart, outlet, policy, *, now: datetime, body_fingerprint: str
+    principal: Principal, command: VisitStart, outlet, policy, *, now: datetime, body_fingerprint: str
 ) -> dict:
     """The visit row at check-in: position converted to WGS-84, its distance to the outlet, too far flagged."""
     rep = rep_of(principal)
-    if command.schedule_entry_id is not None:
-        ensure_entry_of(conn, rep, command.outlet_id, command.schedule_entry_id)
     sent = command.check_in.position
     here = to_wgs84(sent.latitude, sent.longitude, sent.datum)
     if outlet.latitude is None:
@@ -106,10 +104,12 @@ def check_in_values(
 
 def start_visit(conn: Connection, principal: Principal, command: VisitStart, *, now: datetime, body_fingerprint: str):
     """Check in: accepted wherever it happens; the distance is kept and a check-in too far is flagged."""
-    rep_of(principal)
+    rep = rep_of(principal)
     outlet = outlet_for_visit(conn, principal, command.outlet_id)
+    if command.schedule_entry_id is not None:
+        ensure_entry_of(conn, rep, command.outlet_id, command.schedule_entry_id)
     policy = all_policies(conn)[outlet.grade]
-    values = check_in_values(conn, principal, command, outlet, policy, now=now, body_fingerprint=body_fingerprint)
+    values = check_in_values(principal, command, outlet, policy, now=now, body_fingerprint=body_fingerprint)
     conn.execute(visits.insert().values(values))
 
 
@@ -160,10 +160,19 @@ def get_visit(conn: Connection, principal: Principal, visit_id: uuid.UUID) -> Vi
 def list_visits(
     conn: Connection, principal: Principal, *, rep_id: uuid.UUID | None, limit: int, offset: int
 ) -> list[VisitOut]:
-    query = select(visits.c.id).where(visible(principal))
+    """A page of visits with their steps: two statements whatever the page size (the page, then all its steps)."""
+    query = select(visits).where(visible(principal))
     if rep_id is not None:
         query = query.where(visits.c.rep_id == rep_id)
-    ids: Sequence[uuid.UUID] = conn.scalars(
-        query.order_by(visits.c.check_in_client_at.desc()).limit(limit).offset(offset)
+    page = conn.execute(
+        query.order_by(visits.c.check_in_client_at.desc(), visits.c.id).limit(limit).offset(offset)
     ).all()
-    return [get_visit(conn, principal, i) for i in ids]
+    steps: dict[uuid.UUID, list[StepOut]] = {row.id: [] for row in page}
+    if page:
+        for s in conn.execute(
+            select(visit_steps.c.visit_id, visit_steps.c.seq, visit_steps.c.step, visit_steps.c.data)
+            .where(visit_steps.c.visit_id.in_(list(steps)))
+            .order_by(visit_steps.c.visit_id, visit_steps.c.seq)
+        ):
+            steps[s.visit_id].append(StepOut(seq=s.seq, step=s.step, data=s.data))
+    return [VisitOut(**row._asdict(), steps=steps[row.id]) for row in page]

@@ -10,8 +10,9 @@ FULL_MARKS = {c: 5 for c in ("preparation", "relationship", "stock_check", "disp
 
 
 def completed_visit(clients, admin, token, territory):
-    outlet = make_outlet(clients, admin, territory["office"])
-    rep = token("rep", org_unit=territory["office"], person_id=uuid.uuid4())
+    person = uuid.uuid4()
+    outlet = make_outlet(clients, admin, territory["office"], owner_rep_id=str(person))
+    rep = token("rep", org_unit=territory["office"], person_id=person)
     body = {
         "id": str(uuid.uuid4()),
         "outlet_id": outlet["id"],

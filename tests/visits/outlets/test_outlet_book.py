@@ -86,8 +86,9 @@ def test_grades_are_recomputed_from_the_volume_ordered_on_visits(clients, admin,
     from tests.visits.conftest import projected
 
     wait_until(lambda: projected(clients, admin, unit["id"]))
-    made = [make_outlet(clients, admin, unit["id"], grade="C") for _ in range(4)]
-    rep = token("rep", org_unit=unit["id"], person_id=uuid.uuid4())
+    person = uuid.uuid4()
+    made = [make_outlet(clients, admin, unit["id"], grade="C", owner_rep_id=str(person)) for _ in range(4)]
+    rep = token("rep", org_unit=unit["id"], person_id=person)
     now = datetime.now(UTC)
     for outlet, quantity in zip(made, ["50", "30", "20"], strict=False):  # the fourth sold nothing
         visit = {

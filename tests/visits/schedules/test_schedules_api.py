@@ -4,6 +4,7 @@ then submit, approve and publish with the roles that may, adjustments with versi
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import text
 
@@ -18,8 +19,8 @@ def routed_rep(clients, admin, token, territory, unit=None):
     unit = unit or territory["office"]
     supervisor = token("supervisor", org_unit=unit)
     grades = ["A", "B", "C", "B", "D"]
-    made = [make_outlet(clients, admin, unit, grade=g) for g in grades]
     rep = uuid.uuid4()
+    made = [make_outlet(clients, admin, unit, grade=g, owner_rep_id=str(rep)) for g in grades]
     for weekday, outlets in ((1, made[:4]), (2, made[4:])):
         body = {
             "rep_id": str(rep),
@@ -158,3 +159,54 @@ def test_visits_planned_and_not_done_are_reported_missed_once(clients, admin, to
             text("SELECT convert_from(value, 'UTF8')::jsonb FROM visits.outbox WHERE key = :k"), {"k": c_entry["id"]}
         )
     assert event["type"] == "visits.visit.missed" and event["data"]["planned_on"] == "2026-06-01"
+
+
+def test_the_hourly_job_publishes_missed_visits_once(clients, admin, token, territory, engines, settings):
+    from services.visits.worker import SPEC, publish_missed_visits
+    from shared.jobs import Job, run_once
+
+    client = clients["visits"]
+    team = create_org_unit(clients["targets"], admin, kind="team", parent_id=territory["office"])
+    wait_until(lambda: projected(clients, admin, team["id"]))
+    rep, made, supervisor = routed_rep(clients, admin, token, territory, unit=team["id"])
+    # A week before any other test's plans, so the job (which sweeps every published schedule) meets only ours.
+    week = {"org_unit_id": team["id"], "period_start": "2025-01-06", "period_end": "2025-01-12"}
+    client.post("/schedule-generations", json=week, headers=supervisor)
+    sid = client.get(f"/schedules?rep_id={rep}", headers=supervisor).json()[0]["id"]
+    rep_headers = token("rep", org_unit=team["id"], person_id=rep)
+    for action, who in (("submit", rep_headers), ("approve", supervisor), ("publish", supervisor)):
+        assert client.post(f"/schedules/{sid}/{action}", headers=who).status_code == 200
+    entries = client.get(f"/schedules/{sid}", headers=supervisor).json()["entries"]
+    assert len(entries) >= 2, entries  # grade A is due every Monday, and something else is due too
+    done, *not_done = entries
+    visit = {
+        "id": str(uuid.uuid4()),
+        "outlet_id": done["outlet_id"],
+        "schedule_entry_id": done["id"],
+        "check_in": {
+            "position": {"latitude": 30.2825, "longitude": 120.1332, "datum": "wgs84", "accuracy_m": 5},
+            "client_at": f"{done['planned_on']}T10:00:00+08:00",
+        },
+        "steps": [],
+        "check_out": {"client_at": f"{done['planned_on']}T10:30:00+08:00"},
+        "sent_at": f"{done['planned_on']}T10:30:00+08:00",
+    }
+    assert client.post("/visits", json=visit, headers=rep_headers).status_code == 201
+    job = next(j for j in SPEC.jobs if j.name == "missed-visits")
+    assert job.every_s == 3600
+    on_13_january = Job(
+        job.name, job.every_s, lambda engine, s: publish_missed_visits(engine, s, today=date(2025, 1, 13))
+    )
+
+    def published(entry_id):
+        with engines["visits"].connect() as conn:
+            return conn.scalars(
+                text("SELECT convert_from(value, 'UTF8')::jsonb ->> 'type' FROM visits.outbox WHERE key = :k"),
+                {"k": entry_id},
+            ).all()
+
+    first = run_once(on_13_january, engines["visits"], settings, service="visits")
+    assert first is not None and first >= len(not_done)
+    assert run_once(on_13_january, engines["visits"], settings, service="visits") == 0  # nothing twice
+    assert all(published(e["id"]) == ["visits.visit.missed"] for e in not_done)
+    assert published(done["id"]) == []  # visited: not missed

@@ -12,8 +12,8 @@ from tests.visits.conftest import make_outlet
 
 def published_week(clients, admin, token, territory):
     client = clients["visits"]
-    outlet = make_outlet(clients, admin, territory["office"])
     rep = uuid.uuid4()
+    outlet = make_outlet(clients, admin, territory["office"], owner_rep_id=str(rep))
     supervisor = token("supervisor", org_unit=territory["office"])
     route = {
         "rep_id": str(rep),

@@ -4,9 +4,10 @@ the one-call submission and its retries, events, and scope (a rep never sees ano
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 # Hangzhou is UTC+8; the outlet is open 08:00-21:00 every day.
 CHECK_IN = "2026-03-16T09:00:00+08:00"
@@ -159,3 +160,77 @@ def test_a_manager_reads_the_visits_of_their_subtree(clients, rep, outlet, token
     outsider = token("supervisor", org_unit=territory["other_office"])
     assert clients["visits"].get(f"/visits/{visit['id']}", headers=region_manager).status_code == 200
     assert clients["visits"].get(f"/visits/{visit['id']}", headers=outsider).status_code == 404
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements the API sends on the test engine while the block runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_submission_is_one_read_and_one_write(clients, rep, outlet, engines):
+    body = submission(outlet)
+    with statements(engines["visits"]) as seen:
+        answer = clients["visits"].post("/visits", json=body, headers=rep["headers"])
+    assert answer.status_code == 201, answer.text
+    assert [s.split()[0] for s in seen] == ["SELECT", "WITH"], seen
+    assert "INSERT INTO visits.outbox" in seen[1] and "INSERT INTO visits.visit_steps" in seen[1]
+    with engines["visits"].connect() as conn:  # what the one write wrote: the visit, 6 steps, 2 events
+        assert conn.scalar(text("SELECT count(*) FROM visits.visit_steps WHERE visit_id = :k"), {"k": body["id"]}) == 6
+        assert conn.scalar(text("SELECT count(*) FROM visits.outbox WHERE key = :k"), {"k": body["id"]}) == 2
+
+
+def test_a_rep_reads_and_visits_only_outlets_of_their_own_book(
+    clients, admin, rep, other_rep, outlet, token, territory
+):
+    client = clients["visits"]
+    assert client.get(f"/outlets/{outlet['id']}", headers=rep["headers"]).status_code == 200
+    # another rep of the same office: the outlet is not in their book, so it does not exist for them
+    assert client.get(f"/outlets/{outlet['id']}", headers=other_rep["headers"]).status_code == 404
+    assert outlet["id"] not in [o["id"] for o in client.get("/outlets", headers=other_rep["headers"]).json()]
+    answer = client.post("/visits", json=submission(outlet), headers=other_rep["headers"])
+    assert answer.status_code == 404 and answer.json()["errors"][0]["field"] == "outlet_id"
+    assert start(client, other_rep, outlet).status_code == 404
+    # a supervisor sees their subtree's outlets, whoever owns them; one of another office does not
+    assert (
+        client.get(f"/outlets/{outlet['id']}", headers=token("supervisor", org_unit=territory["office"])).status_code
+        == 200
+    )
+    elsewhere = token("supervisor", org_unit=territory["other_office"])
+    assert client.get(f"/outlets/{outlet['id']}", headers=elsewhere).status_code == 404
+    # an outlet a rep registers is in their own book
+    body = {"code": f"O-{uuid.uuid4().hex[:8]}", "name": "New kiosk", "org_unit_id": territory["office"]}
+    mine = client.post("/outlets", json=body, headers=other_rep["headers"])
+    assert mine.status_code == 201 and mine.json()["owner_rep_id"] == str(other_rep["id"])
+    someone_elses = {**body, "code": f"O-{uuid.uuid4().hex[:8]}", "owner_rep_id": str(rep["id"])}
+    assert client.post("/outlets", json=someone_elses, headers=other_rep["headers"]).status_code == 422
+
+
+def test_a_page_of_visits_is_two_statements_whatever_its_size(clients, rep, outlet, engines, token, territory):
+    client = clients["visits"]
+    made = []
+    for hour in (9, 11, 14):
+        body = submission(outlet, steps=STEPS[: hour % 5 + 1])
+        body["check_in"]["client_at"] = f"2026-03-17T{hour:02d}:00:00+08:00"
+        body["check_out"]["client_at"] = body["sent_at"] = f"2026-03-17T{hour:02d}:30:00+08:00"
+        assert client.post("/visits", json=body, headers=rep["headers"]).status_code == 201
+        made.append(body)
+    with statements(engines["visits"]) as seen:
+        page = client.get("/visits", params={"rep_id": str(rep["id"])}, headers=rep["headers"]).json()
+    assert len(seen) == 2, seen
+    assert [v["id"] for v in page] == [b["id"] for b in reversed(made)]  # newest first
+    assert [len(v["steps"]) for v in page] == [len(b["steps"]) for b in reversed(made)]
+    assert [s["seq"] for s in page[0]["steps"]] == list(range(1, len(made[-1]["steps"]) + 1))
+    supervisor = token("supervisor", org_unit=territory["office"])
+    with statements(engines["visits"]) as seen:
+        assert len(client.get("/visits", params={"limit": 200}, headers=supervisor).json()) >= 3
+    assert len(seen) == 2, seen
