@@ -3,10 +3,12 @@ look at it. Running it again with the same seed changes nothing."""
 
 from __future__ import annotations
 
-import time
+import time as clock
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time
+from typing import Any
 
 from shared.demo import business, company, history, master
 from shared.demo.client import Api
@@ -23,18 +25,13 @@ class Built:
     created: dict[str, int] = field(default_factory=dict)
 
 
-def audit_window(c: company.Company) -> tuple[str, str]:
-    first = history.week_ends(c.size.weeks)[0] - timedelta(days=6)
-    return first.isoformat(), history.LAST_DAY.isoformat()
-
-
 def build(api: Api, *, say: Say = print) -> Built:
     c = api.company
     h = history.build(c)
-    started = time.monotonic()
+    started = clock.monotonic()
 
     def step(what: str) -> None:
-        say(f"  {time.monotonic() - started:5.1f} s  {what}")
+        say(f"  {clock.monotonic() - started:5.1f} s  {what}")
 
     created: dict[str, int] = {}
     say(f"demo company {c.root.name} ({c.root.code}), size {c.size.name}, seed {c.seed}")
@@ -52,17 +49,16 @@ def build(api: Api, *, say: Say = print) -> Built:
     step(f"{len(h.shipments)} shipments by batch")
     business.stock_reports(api, c, h)
     step(f"{len(h.stock_rows)} stock-report lines")
-    sent_at = datetime.now(UTC).isoformat(timespec="seconds")  # the phones send their queues now
+    # The phones send their queues on the last evening (a fixed time: a resent operation must be the same one).
+    sent_at = datetime.combine(history.LAST_DAY, time(20, 0), history.CHINA).isoformat()
     created["visits"] = business.visit_syncs(api, c, h, sent_at)
     step(f"{sum(map(len, h.visits.values()))} visits synced by {len(h.visits)} reps")
     settle(api, c, h)
     step("every order counted in targets' actuals")
     plan_id = business.plan(api, c, h)
     step(f"{history.LAST_DAY.year} plan published and decomposed to every rep")
-    first, last = audit_window(c)
-    runs = api.call("audit", "POST", "/rules/runs", body={"from": first, "to": last, "as_of": last}).json()["runs"]
-    fired = {r["rule"]: r["fired"] for r in runs if r["fired"]}
-    step(f"audit rules run over {first}..{last}: {fired or 'nothing fired'}")
+    found = planted_findings(api, c, h)
+    step("audit found the planted problems: " + ", ".join(f"{rule} {n}" for rule, n in sorted(found.items())))
     counts = {
         "org_units": len(c.units),
         "people": len(c.people),
@@ -84,3 +80,26 @@ def settle(api: Api, c: company.Company, h: history.History, timeout: float = 18
         lambda: api.call("targets", "GET", f"/actuals/{c.root.id}").json()["orders"] >= len(h.orders),
         timeout=timeout,
     )
+
+
+def findings(api: Api, c: company.Company) -> list[dict[str, Any]]:
+    """Every finding in the demo company's tree (all pages)."""
+    out: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = api.call("audit", "GET", f"/findings?org_unit_id={c.root.id}&limit=200{cursor}").json()
+        out.extend(page["items"])
+        if not page["next_cursor"]:
+            return out
+        cursor = f"&cursor={page['next_cursor']}"
+
+
+def planted_findings(api: Api, c: company.Company, h: history.History, timeout: float = 180.0) -> dict[str, int]:
+    """Wait until the audit raised a finding on every planted subject (rules run as the facts arrive)."""
+    wanted = {(p.rule, s) for p in h.planted for s in p.subjects}
+
+    def all_found() -> bool:
+        return wanted <= {(f["rule"], f["subject"]) for f in findings(api, c)}
+
+    api.wait("the planted findings", all_found, timeout=timeout)
+    return dict(Counter(f["rule"] for f in findings(api, c)))

@@ -28,13 +28,13 @@ def shipments(api: Api, c: Company, h: History) -> int:
     for plan in h.shipments:
         order_id = demo_id(c.seed, f"dealer-order:{plan.id}")
         found = api.call("inventory", "GET", f"/dealer-orders/{order_id}", ok=(200, 404))
-        status = found.json()["status"] if found.status_code == 200 else None
-        if status is None:
+        if found.status_code == 404:
             _produce(api, c, plan)
             body = {"id": str(order_id), "dealer_id": str(plan.dealer.id),
                     "lines": [{"sku": s.code, "quantity": q} for s, q in plan.lines]}  # fmt: skip
-            api.call("inventory", "POST", "/dealer-orders", body=body)
-            status, made = "draft", made + 1
+            found = api.call("inventory", "POST", "/dealer-orders", body=body)
+            made += 1
+        status = found.json()["status"]
         steps = {"draft": ["submit", "approve"], "submitted": ["approve"], "credit_hold": ["approve"]}
         for action in steps.get(status, []):
             status = api.call("inventory", "POST", f"/dealer-orders/{order_id}/{action}").json()["status"]
@@ -143,7 +143,8 @@ def plan(api: Api, c: Company, h: History) -> str:
             "nodes": [{"node_id": k, "history": {str(LAST_DAY.year): str(v.quantize(Decimal("0.01")))}}
                       for k, v in amounts.items()],
             "product_shares": [{"product_line": k, "share": str(v)} for k, v in sorted(lines.items())],
-            "seasonality": [str(s) for s in SEASON],
+            # The history ends in November: December weighs 0, so the demo never falls behind while it sits still.
+            "seasonality": [str(s) if m <= LAST_DAY.month else "0" for m, s in enumerate(SEASON, 1)],
         }  # fmt: skip
         api.call("targets", "POST", f"/plans/{plan_id}/decomposition", headers=director, body=decomposition)
     for action in ("submit", "approve", "publish"):

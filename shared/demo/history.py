@@ -121,13 +121,12 @@ def _order(
         {"erp_system": "SAP-CS", "invoice_id": invoice, "version": 1, "dealer_code": dealer.code,
          "invoiced_on": day.isoformat(), "due_on": due.isoformat(), "currency": "CNY", "amount": str(_money(total))}
     )  # fmt: skip
-    paid = day + timedelta(days=rng.randrange(10, dealer.terms_days))
-    if paid <= LAST_DAY:
-        h.payments.append(
-            {"erp_system": "SAP-CS", "payment_id": f"PAY{company.tag}-{n:06d}", "version": 1,
-             "dealer_code": dealer.code, "invoice_id": invoice, "paid_on": paid.isoformat(), "currency": "CNY",
-             "amount": str(_money(total))}
-        )  # fmt: skip
+    paid = min(day + timedelta(days=rng.randrange(10, dealer.terms_days)), LAST_DAY)  # every dealer pays in time
+    h.payments.append(
+        {"erp_system": "SAP-CS", "payment_id": f"PAY{company.tag}-{n:06d}", "version": 1,
+         "dealer_code": dealer.code, "invoice_id": invoice, "paid_on": paid.isoformat(), "currency": "CNY",
+         "amount": str(_money(total))}
+    )  # fmt: skip
 
 
 def stock(company: Company, h: History, stuffed: Dealer) -> None:
@@ -145,7 +144,8 @@ def stock(company: Company, h: History, stuffed: Dealer) -> None:
             stuffing = dealer is stuffed and week_no == len(ends) - 4
             lines = []
             for sku in skus:
-                sold = weekly_units(dealer, sku) + sku.case_size * rng.randrange(-1, 2)
+                usual = weekly_units(dealer, sku)
+                sold = usual + sku.case_size * rng.randrange(-1, 2) * (usual >= 4 * sku.case_size)  # ±1 case
                 received = weekly_units(dealer, sku) * (10 if stuffing else 2 if ship else 0)
                 opening = closing[sku.code]
                 closing[sku.code] = max(0, opening + received - sold)

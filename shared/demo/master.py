@@ -90,6 +90,9 @@ def catalogue(api: Api, c: Company) -> int:
         f"/rules/stock_days_out_of_band/settings/{c.root.id}",
         body={"params": {"min_days": str(low), "max_days": str(high)}},
     )
+    # The demo's shipments are made today (a shipment carries no date of its own), not in the weeks its stock
+    # reports cover, so received-versus-shipped cannot be compared on its history: switched off for the demo.
+    api.call("audit", "PUT", f"/rules/receipt_mismatch/settings/{c.root.id}", body={"enabled": False})
     return made
 
 

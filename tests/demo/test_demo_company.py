@@ -83,9 +83,55 @@ def built(demo_api):
 def test_the_tiny_demo_is_written_through_the_apis(demo_api, built):
     api, c, h = demo_api, built.company, built.history
     units = api.call("targets", "GET", "/org-units").json()
-    assert len([u for u in units if u["path"].startswith(units_path(units, c))]) == len(c.units)
+    root = next(u["path"] for u in units if u["id"] == str(c.root.id))
+    assert sorted(u["code"] for u in units if u["path"].startswith(root)) == sorted(u.code for u in c.units)
+    director = api.headers("director", c.root.id)  # lists answer for the caller's subtree: the demo company
+    dealers = api.call("inventory", "GET", "/dealers", headers=director).json()
+    assert sorted(d["code"] for d in dealers) == sorted(d.code for d in c.dealers)
     assert api.call("targets", "GET", f"/actuals/{c.root.id}").json()["orders"] == len(h.orders)
+    outlets = [api.call("visits", "GET", f"/outlets/{o.id}").json() for o in c.outlets]
+    assert [o["code"] for o in outlets] == [o.code for o in c.outlets]
+    rep = c.with_role("rep")[0]
+    mine = api.call("visits", "GET", f"/visits?rep_id={rep.id}&limit=200").json()
+    assert len(mine) == len(h.visits[rep])
+    plan = api.call("targets", "GET", f"/plans/{built.plan_id}").json()
+    assert plan["status"] == "published" and plan["root_org_unit_id"] == str(c.root.id)
 
 
-def units_path(units, c):
-    return next(u["path"] for u in units if u["id"] == str(c.root.id))
+def test_the_audit_finds_the_planted_problems_and_nothing_else(demo_api, built):
+    planted = {(p.rule, s) for p in built.history.planted for s in p.subjects}
+    raised = {(f["rule"], f["subject"]) for f in build.findings(demo_api, built.company)}
+    assert raised == planted
+    assert {p.rule for p in built.history.planted} == {
+        "price_below_floor",
+        "cross_region_goods",
+        "checkin_far_from_outlet",
+        "stock_days_out_of_band",
+    }
+
+
+def test_building_it_again_changes_nothing(demo_api, built):
+    api, c = demo_api, built.company
+    before = snapshot(api, c)
+    again = build.build(api, say=print)
+    assert set(again.created.values()) == {0}, again.created
+    assert snapshot(api, c) == before
+
+
+def snapshot(api, c):
+    """What the services hold for the demo company, read through their APIs by its director."""
+    director = api.headers("director", c.root.id)
+
+    def rows(service, path):
+        return api.call(service, "GET", path, headers=director).json()
+
+    return {
+        "actuals": rows("targets", f"/actuals/{c.root.id}"),
+        "orders": sorted((o["erp_order_id"], o["total_amount"]) for o in rows("inventory", "/orders?limit=500")),
+        "stock": sorted((r["dealer_id"], r["period_end"]) for r in rows("inventory", "/stock-reports?limit=500")),
+        "shipments": sorted(
+            (o["id"], o["status"], o["total_quantity"]) for o in rows("inventory", "/dealer-orders?limit=500")
+        ),
+        "visits": sorted(v["id"] for v in rows("visits", "/visits?limit=200")),
+        "findings": sorted((f["rule"], f["subject"], f["period"]) for f in build.findings(api, c)),
+    }
