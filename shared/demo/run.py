@@ -21,7 +21,7 @@ def local_api(settings: Settings, issuer: Issuer, size: str, seed: int, stack: E
 
 def empty(api: Api) -> bool:
     """No org unit at all: a fresh database, where `up` builds the demo."""
-    return api.call("targets", "GET", "/org-units").json() == []
+    return not api.call("targets", "GET", "/org-units").json()
 
 
 def run(settings: Settings, issuer: Issuer, *, size: str, seed: int, only_if_empty: bool = False) -> None:
