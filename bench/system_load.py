@@ -66,11 +66,12 @@ class Load:
             due = int((time.monotonic() - started) * self.erp_rate)
             while n < due:
                 n += 1
-                order = {"order_id": f"LOAD-{n:08d}", "version": 1, "dealer_code": dealers[n % len(dealers)].code,
+                order_id = f"LOAD-{n:08d}"
+                order = {"order_id": order_id, "version": 1, "dealer_code": dealers[n % len(dealers)].code,
                          "ordered_on": "2026-11-16", "lines": [{"sku": sku.code, "quantity": "1",
                                                                 "unit_price": str(sku.list_price)}]}  # fmt: skip
                 try:
-                    producer.send("erp.orders.v1", key=order["order_id"].encode(), value=json.dumps(order).encode())
+                    producer.send("erp.orders.v1", key=order_id.encode(), value=json.dumps(order).encode())
                 except Exception:  # noqa: BLE001 - the broker is restarting; the ERP resends lost orders later
                     self.errors["erp_send"] += 1
                 self.orders_sent.append(order)
@@ -165,7 +166,7 @@ def resend_lost(admin_url: str, load: Load, bootstrap: str) -> int:
     """The ERP's reconciliation: send again every order inventory never received (lost with the broker's log)."""
     engine = create_engine(admin_url)
     with engine.connect() as conn:
-        known = set(
+        known: set[str] = set(
             conn.execute(text("SELECT erp_order_id FROM inventory.orders WHERE erp_order_id LIKE 'LOAD-%'")).scalars()
         )
     engine.dispose()
@@ -250,7 +251,7 @@ def main() -> None:
             try:
                 lag = lag_by_group(bootstrap)
             except Exception as exc:  # noqa: BLE001 - during the broker restart
-                lag = {"unavailable": type(exc).__name__}
+                lag = {f"unavailable ({type(exc).__name__})": -1}
             done = {k: len(v) for k, v in load.latency.items()}
             print(f"t={elapsed:.0f}s orders_sent={len(load.orders_sent)} requests={done} lag={lag}", flush=True)
             time.sleep(5)

@@ -36,12 +36,8 @@ def test_small_size_is_a_whole_company():
 
     # Seasonality: January (Spring Festival) sells more than July, dealer by dealer on average.
     def month_total(m: str) -> float:
-        return sum(
-            float(x["quantity"]) * float(x["unit_price"])
-            for o in h.orders
-            if str(o["ordered_on"]).startswith(m)
-            for x in o["lines"]
-        )
+        lines: list[dict] = [x for o in h.orders if str(o["ordered_on"]).startswith(m) for x in o["lines"]]  # type: ignore[attr-defined]
+        return sum(float(x["quantity"]) * float(x["unit_price"]) for x in lines)
 
     assert month_total("2026-01") > 1.3 * month_total("2026-07")
     assert {p.rule for p in h.planted} == {
