@@ -64,6 +64,9 @@ class Load:
         n, started = 0, time.monotonic()
         while not self.stop.is_set():
             due = int((time.monotonic() - started) * self.erp_rate)
+            if due - n > self.erp_rate:  # more than a second behind (the broker was away): the ERP does not catch up
+                started += (due - n) / self.erp_rate
+                due = n
             while n < due:
                 n += 1
                 order_id = f"LOAD-{n:08d}"
