@@ -20,6 +20,7 @@ from services.audit.archive.schemas import ArchivedEvent, ChainVerification, Dig
 from services.audit.archive.tables import archive_digests as d
 from services.audit.archive.tables import event_archive as a
 from services.audit.domain.chain import CHAINED_FIELDS, GENESIS, Broken, Link, first_broken, link_hash
+from shared.bulk import insert_rows
 from shared.consumer import Decoded
 from shared.events.audit import ArchiveDigested
 from shared.outbox import Outbox
@@ -70,7 +71,7 @@ def archive_events(conn: Connection, messages: list[Decoded]) -> None:
         seq, link = seq + 1, link_hash(previous, event)
         rows.append(dict(event, seq=seq, prev_hash=previous, hash=link))
         previous = link
-    conn.execute(insert(a), rows)
+    insert_rows(conn, a, rows, conflict="error")
 
 
 def list_events(
