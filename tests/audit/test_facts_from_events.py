@@ -99,15 +99,17 @@ def rep(token, unit: str) -> dict:
     return {"id": person, "headers": token("rep", org_unit=unit, person_id=person)}
 
 
-def visit(clients, who, at_outlet, *, position=None, minutes=25, day="2026-03-16", steps=(), entry=None) -> dict:
-    start = datetime.fromisoformat(f"{day}T09:00:00+08:00")
-    end = (start + timedelta(minutes=minutes)).isoformat()
+def visit(
+    clients, who, at_outlet, *, position=None, minutes=25, day="2026-03-16", start="09:00", steps=(), entry=None
+) -> dict:
+    begin = datetime.fromisoformat(f"{day}T{start}:00+08:00")
+    end = (begin + timedelta(minutes=minutes)).isoformat()
     body = {
         "id": str(uuid.uuid4()),
         "outlet_id": at_outlet["id"],
         "check_in": {
             "position": {**(position or OUTLET_POSITION), "datum": "wgs84", "accuracy_m": 5},
-            "client_at": start.isoformat(),
+            "client_at": begin.isoformat(),
         },
         "steps": list(steps),
         "check_out": {"client_at": end},
@@ -388,3 +390,18 @@ def test_a_rep_who_did_one_of_two_planned_visits_is_under_plan_compliance(client
     for made in done:
         wait_until(lambda m=made: archived(clients, world, "visits.visit.completed", m["id"]), message="near miss")
     assert f"rep:{keen['id']}" not in findings(clients, world, "low_plan_compliance")
+
+
+def test_two_visits_111_km_apart_35_minutes_apart_are_impossible_travel(clients, admin, token, world):
+    here = outlet(clients, admin, world, world["east_office"])
+    north = {**OUTLET_POSITION, "latitude": OUTLET_POSITION["latitude"] + 1.0}  # 1° of latitude = 111.2 km
+    there = outlet(clients, admin, world, world["east_office"], position=north)
+    hasty, steady = rep(token, world["east_office"]), rep(token, world["east_office"])
+    for who, second_at in ((hasty, "10:00"), (steady, "11:00")):
+        visit(clients, who, here, day="2026-03-23")  # 09:00-09:25 (UTC+8)
+        # 09:25 -> 10:00 is 35 min: 111.2 km / 0.583 h = 190.6 km/h > 120; 09:25 -> 11:00 is 95 min: 70.2 km/h
+        last = visit(clients, who, there, position=north, day="2026-03-23", start=second_at)
+    wait_until(lambda: archived(clients, world, "visits.visit.completed", last["id"]), message="near miss")
+    found = wait_finding(clients, world, "impossible_travel", f"rep:{hasty['id']}")
+    assert found["evidence"] == {"km": 111.2, "max_kmh": 120} and found["period"] == "2026-03-23"
+    assert f"rep:{steady['id']}" not in findings(clients, world, "impossible_travel")

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects.postgresql import insert
 
 from services.audit.domain import facts as f
 from services.audit.facts import tables as t
 from services.audit.rules.service import run_rule
+from shared.bulk import insert_rows
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -115,18 +115,12 @@ def store(conn: Connection, facts: Sequence[DataclassInstance]) -> None:
         upsert(conn, FACTS[type(facts[0])][0], [_row(x) for x in facts])
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, chunk: int = 2000) -> None:
-    """Multi-row upsert by primary key; of rows sharing a key the last wins (a statement may touch a row once)."""
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One upsert by primary key for all the rows; of rows sharing a key the last wins."""
     keys = [c.name for c in table.primary_key.columns]
     latest = list({tuple(r[k] for k in keys): r for r in rows}.values())
-    for start in range(0, len(latest), chunk):
-        part = latest[start : start + chunk]
-        statement = insert(table).values(part)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in part[0] if c not in keys}
-            )
-        )
+    if latest:
+        insert_rows(conn, table, latest)
 
 
 class Triggered:
