@@ -62,8 +62,9 @@ def _in_subtree(conn: Connection, root: uuid.UUID) -> ColumnElement:
 
 
 def _where(conn: Connection, principal: Principal, filters: Filters) -> list[ColumnElement]:
-    scoped = principal.role in MANAGERS and not principal.sees_everything and principal.org_unit_id is not None
-    conditions = [_in_subtree(conn, principal.org_unit_id) if scoped else visible(principal)]
+    unit = principal.org_unit_id
+    scoped = principal.role in MANAGERS and not principal.sees_everything and unit is not None
+    conditions = [_in_subtree(conn, unit) if scoped and unit is not None else visible(principal)]
     if filters.org_unit_id is not None:
         ensure_in_scope(conn, db.org_units, principal, filters.org_unit_id)
         conditions.append(_in_subtree(conn, filters.org_unit_id))
