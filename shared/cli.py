@@ -157,7 +157,15 @@ def cmd_up(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     with LocalStack(STATE_DIR, pg_port=settings.local_postgres_port, broker_port=settings.local_broker_port) as stack:
-        stack.run_until_interrupted()
+        stack.run_until_interrupted(demo=None if args.no_demo else "small")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Build the demo company in the running system (`up` in another shell), through its APIs and ERP topics."""
+    from shared.auth import LocalIssuer
+    from shared.demo.run import run
+
+    run(get_settings(), LocalIssuer(), size=args.size, seed=args.seed)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -167,7 +175,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="salesops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("up", help="start PostgreSQL, the broker, all four APIs and workers; Ctrl-C stops all")
+    p = sub.add_parser("up", help="start PostgreSQL, the broker, all four APIs and workers; Ctrl-C stops all")
+    p.add_argument("--no-demo", action="store_true", help="leave an empty database empty (no demo company)")
+    p = sub.add_parser("demo", help="build the demo company in the running system (reproducible from --seed)")
+    p.add_argument("--size", choices=["tiny", "small", "large"], default="small")
+    p.add_argument("--seed", type=int, default=1)
     p = sub.add_parser("migrate", help="create schemas and roles, run every service's migrations and create topics")
     p.add_argument("--skip-topics", action="store_true")
     for name, helptext in (("api", "run one service's HTTP API"), ("worker", "run one service's relay and consumers")):
@@ -197,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     commands = {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token}
-    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job, lint=cmd_lint)
+    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job, lint=cmd_lint, demo=cmd_demo)
     commands[args.command](args)
 
 

@@ -16,8 +16,8 @@ from itertools import groupby
 from kafka.consumer.fetcher import ConsumerRecord
 from prometheus_client import Counter
 from sqlalchemy import Connection, Engine, Table
-from sqlalchemy.dialects.postgresql import insert
 
+from shared.bulk import insert_rows
 from shared.consumer import Batch, Decoded, Handler, MessageClass, PoisonMessage, decode
 from shared.dead_letters import DeadLetter, DeadLetters
 from shared.failures import is_connection_loss, short_reason
@@ -81,11 +81,14 @@ class BatchApplier:
             APPLIED.labels(self.service, record.topic).inc()
 
     def _claim(self, conn: Connection, event_ids: list[str]) -> set[str]:
-        # One INSERT … ON CONFLICT DO NOTHING RETURNING for the poll (SQLAlchemy pages executemany by 1,000 rows);
+        # One INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING RETURNING for the poll, whatever its size;
         # rowcount is not reliable for this statement, RETURNING is.
-        rows = conn.execute(
-            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
+        rows = insert_rows(
+            conn,
+            self.inbox,
             [dict(consumer=self.service, event_id=e) for e in event_ids],
+            conflict="nothing",
+            returning="event_id",
         )
         return set(rows.scalars())
 

@@ -115,7 +115,7 @@ class LocalStack:
         self.infra.__exit__(*exc)
         print("stopped", flush=True)
 
-    def run_until_interrupted(self) -> None:
+    def run_until_interrupted(self, demo: str | None = None) -> None:
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
@@ -128,9 +128,18 @@ class LocalStack:
         self.processes.spawn("apis", "api", "all", log_dir=logs)
         self.processes.spawn("workers", "worker", "all", log_dir=logs)
         wait_ready(list(urls.values()))
+        if demo:
+            self._demo(demo)
         self._print_banner(urls, logs)
         while not stop.wait(0.5):
             self.processes.supervise()  # a child that died is restarted with backoff, not the end of the stack
+
+    def _demo(self, size: str) -> None:
+        """On an empty database, the demo company, so a newcomer lands in a living company (see README "Tour")."""
+        from shared.auth import LocalIssuer
+        from shared.demo.run import run
+
+        run(self.infra.settings, LocalIssuer(self.state_dir), size=size, seed=1, only_if_empty=True)
 
     def _print_banner(self, urls: dict[str, str], logs: Path) -> None:
         from shared.auth import LocalIssuer

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ARRAY, Connection, String, cast, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.audit import db
@@ -20,6 +20,7 @@ from services.audit.archive.schemas import ArchivedEvent, ChainVerification, Dig
 from services.audit.archive.tables import archive_digests as d
 from services.audit.archive.tables import event_archive as a
 from services.audit.domain.chain import CHAINED_FIELDS, GENESIS, Broken, Link, first_broken, link_hash
+from shared.bulk import insert_rows
 from shared.consumer import Decoded
 from shared.events.audit import ArchiveDigested
 from shared.outbox import Outbox
@@ -60,7 +61,8 @@ def archive_events(conn: Connection, messages: list[Decoded]) -> None:
         return
     conn.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
     known: str
-    for known in conn.scalars(select(a.c.event_id).where(a.c.event_id.in_(list(events)))):
+    # One array parameter, not an expanding IN of up to 1,000 binds (compiled anew for every poll size).
+    for known in conn.scalars(select(a.c.event_id).where(a.c.event_id == func.any(cast(list(events), ARRAY(String))))):
         del events[known]
     if not events:
         return
@@ -70,7 +72,7 @@ def archive_events(conn: Connection, messages: list[Decoded]) -> None:
         seq, link = seq + 1, link_hash(previous, event)
         rows.append(dict(event, seq=seq, prev_hash=previous, hash=link))
         previous = link
-    conn.execute(insert(a), rows)
+    insert_rows(conn, a, rows, conflict="error")
 
 
 def list_events(

@@ -22,6 +22,7 @@ class Status(StrEnum):
     disputed = "disputed"
     upheld = "upheld"
     dismissed = "dismissed"
+    withdrawn = "withdrawn"  # the rule stopped firing on newer facts (a late payment, a late shipment)
 
 
 class Action(StrEnum):
@@ -47,7 +48,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 }
 # Decided by the audit team, not by the audited manager.
 AUDITOR_ACTIONS = frozenset({A.recheck, A.close, A.uphold, A.dismiss})
-FINISHED = frozenset({S.closed, S.dismissed})
+FINISHED = frozenset({S.closed, S.dismissed, S.withdrawn})
+# Findings a re-evaluation may withdraw: not yet rectified, verified or decided.
+WITHDRAWABLE = frozenset({S.open, S.acknowledged})
 # Days to rectify by severity; past the deadline an unfinished finding breaches its SLA.
 DEADLINE_DAYS = {Severity.critical: 3, Severity.high: 7, Severity.medium: 14, Severity.low: 30}
 
@@ -67,8 +70,8 @@ def next_status(current: Status, action: Action, *, still_fires: bool | None = N
 
 
 def status_after_refire(current: Status) -> Status:
-    """A rule firing again on a finding: a verified one reopens; every other status stays (the finding updates)."""
-    return S.open if current is S.verified else current
+    """A rule firing again on a finding: a verified or withdrawn one reopens; every other status stays."""
+    return S.open if current in (S.verified, S.withdrawn) else current
 
 
 def deadline_for(severity: Severity, opened: date) -> date:

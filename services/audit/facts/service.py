@@ -7,17 +7,17 @@ backfill from the archive) call `store` and then a batch run over the period.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects.postgresql import insert
 
 from services.audit.domain import facts as f
 from services.audit.facts import tables as t
 from services.audit.rules.service import run_rule
+from shared.bulk import insert_rows
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -89,7 +89,7 @@ FACTS: dict[type, tuple[Table, tuple[Trigger[Any], ...]]] = {
     ),
     f.ReceivableFact: (
         t.fact_receivables,
-        (Trigger[f.ReceivableFact](("receivable_overdue",), lambda r: str(r.dealer_id), lambda r: _on(r.due_on)),),
+        (Trigger[f.ReceivableFact](("receivable_overdue",), lambda r: r.invoice_id, lambda r: _on(r.due_on)),),
     ),
     f.PromotionIssue: (t.fact_promotion_issues, ()),
     f.PromotionDelivery: (t.fact_promotion_deliveries, ()),
@@ -111,24 +111,50 @@ def _row(fact: DataclassInstance) -> dict[str, Any]:
 
 def store(conn: Connection, facts: Sequence[DataclassInstance]) -> None:
     """Upsert facts of one kind by their primary key (a later version of a record replaces it)."""
-    if not facts:
-        return
-    table = FACTS[type(facts[0])][0]
-    rows = [_row(x) for x in facts]
-    keys = {c.name for c in table.primary_key.columns}
-    statement = insert(table).values(rows)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(keys), set_={c: statement.excluded[c] for c in rows[0] if c not in keys}
-        )
-    )
+    if facts:
+        upsert(conn, FACTS[type(facts[0])][0], [_row(x) for x in facts])
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One upsert by primary key for all the rows; of rows sharing a key the last wins."""
+    keys = [c.name for c in table.primary_key.columns]
+    latest = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    if latest:
+        insert_rows(conn, table, latest)
+
+
+class Triggered:
+    """The rules a set of facts can make fire, each with the keys and the span of days to re-run it for.
+
+    One re-run per rule for all the keys of a poll (not one per fact): the statements stay few however many events
+    a poll holds; the span is the union of the facts' days, harmless for other keys (they have no facts there).
+    """
+
+    def __init__(self) -> None:
+        self.runs: dict[str, tuple[set[str], date, date]] = {}
+
+    def add(self, rule: str, keys: Iterable[object], first: date, last: date) -> None:
+        known, low, high = self.runs.get(rule, (set(), first, last))
+        known.update(str(k) for k in keys)
+        self.runs[rule] = (known, min(low, first), max(high, last))
+
+    def add_facts(self, facts: Iterable[DataclassInstance]) -> None:
+        for fact in facts:
+            for trigger in FACTS[type(fact)][1]:
+                first, last = trigger.days(fact)
+                key = trigger.key(fact)
+                for rule in trigger.rules:
+                    self.add(rule, key if isinstance(key, list) else [key], first, last)
+
+    def run(self, conn: Connection, *, as_of: date) -> None:
+        for rule, (keys, first, last) in self.runs.items():
+            if keys:
+                run_rule(conn, rule, first, last, as_of=as_of, key=sorted(keys))
 
 
 def record(conn: Connection, fact: DataclassInstance, *, today: date | None = None) -> None:
     """Store one fact and re-run, for its key and days, every rule it can make fire."""
     store(conn, [fact])
-    as_of = today or datetime.now(UTC).date()
-    for trigger in FACTS[type(fact)][1]:
-        first, last = trigger.days(fact)
-        for rule in trigger.rules:
-            run_rule(conn, rule, first, last, as_of=as_of, key=trigger.key(fact))
+    triggered = Triggered()
+    triggered.add_facts([fact])
+    triggered.run(conn, as_of=today or datetime.now(UTC).date())

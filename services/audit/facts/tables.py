@@ -4,7 +4,7 @@ Every row keeps `event_id`, the archived event that proves it. `region_id` is th
 (大区) when the fact was recorded, resolved from the org-tree projection, so cross-region checks need no walk.
 """
 
-from sqlalchemy import ARRAY, Column, Date, DateTime, Float, Index, Integer, Numeric, String, Table, Text
+from sqlalchemy import ARRAY, Boolean, Column, Date, DateTime, Float, Index, Integer, Numeric, String, Table, Text
 from sqlalchemy.dialects.postgresql import UUID
 
 from services.audit.db import metadata
@@ -152,7 +152,30 @@ fact_receivables = Table(
     _uuid("dealer_id"),
     _uuid("org_unit_id"),
     Column("due_on", Date, nullable=False),
-    _money("outstanding"),
+    _money("outstanding"),  # amount less the payments and write-offs known so far (from_events derives it)
+    _event(),
+    # The ERP's names for the invoice, which its payments quote; NULL for facts loaded in bulk.
+    Column("erp_system", String(64)),
+    Column("external_id", String(64)),
+    Column("amount", Numeric(16, 4)),
+)
+Index("ix_fact_receivables_external", fact_receivables.c.erp_system, fact_receivables.c.external_id)
+fact_payments = Table(
+    "fact_payments",
+    metadata,
+    Column("payment_id", String(100), primary_key=True),
+    Column("erp_system", String(64), nullable=False),
+    Column("invoice_external_id", String(64), nullable=False),
+    _money("amount"),
+    _event(),
+)
+Index("ix_fact_payments_invoice", fact_payments.c.erp_system, fact_payments.c.invoice_external_id)
+fact_write_offs = Table(
+    "fact_write_offs",
+    metadata,
+    Column("write_off_id", String(100), primary_key=True),
+    Column("invoice_id", String(100), nullable=False, index=True),
+    _money("amount"),
     _event(),
 )
 fact_promotion_issues = Table(
@@ -192,6 +215,18 @@ fact_compliance = Table(
     Column("done", Integer, nullable=False),
     _event(),
 )
+# A published schedule entry's outcome: visited (VisitCompleted naming it) or missed (VisitMissed).
+fact_schedule_outcomes = Table(
+    "fact_schedule_outcomes",
+    metadata,
+    _uuid("schedule_entry_id", primary_key=True),
+    _uuid("rep_id"),
+    _uuid("org_unit_id", nullable=True),
+    Column("planned_on", Date, nullable=False),
+    Column("done", Boolean, nullable=False),
+    _event(),
+)
+Index("ix_fact_schedule_outcomes_rep_id", fact_schedule_outcomes.c.rep_id, fact_schedule_outcomes.c.planned_on)
 fact_progress_behind = Table(
     "fact_progress_behind",
     metadata,

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.audit.domain.hits import month_end
 from services.audit.domain.settings import RULES, Severity, override, rule_spec
-from services.audit.domain.workflow import DEADLINE_DAYS
+from services.audit.domain.workflow import DEADLINE_DAYS, WITHDRAWABLE
 from services.audit.rules.sql_base import RuleQuery
 from services.audit.rules.sql_market import MARKET_RULES
 from services.audit.rules.sql_stock import STOCK_RULES
@@ -54,23 +54,58 @@ def _params(rule: str, first: date, last: date, key, as_of: date) -> dict:
     return {"rule": rule, "from": first, "to": last, "key": key, "as_of": as_of}
 
 
+# Rules whose finding subject is made of the streaming key alone, so a keyed re-run knows every finding it could
+# have produced and can withdraw the ones it no longer does (an invoice paid late, a schedule caught up).
+KEYED_SUBJECT = {
+    "receivable_overdue": "'invoice:' || k",
+    "channel_stuffing": "'dealer:' || k",
+    "low_plan_compliance": "'rep:' || k",
+    "impossible_travel": "'rep:' || k",
+    "photo_reused": "'photo:' || k",
+}
+_WITHDRAWABLE = ", ".join(f"'{s.value}'" for s in WITHDRAWABLE)
+_REFIRED = "('verified', 'withdrawn')"
+
+
+def periods(rule: str, first: date, last: date) -> list[str] | None:
+    """The period labels of the rule's findings that [first, last] covers (None: the window is all time)."""
+    if rule == "photo_reused":
+        return None
+    granularity = RULES[rule].period
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if granularity == "month":
+        return sorted({d.strftime("%Y-%m") for d in days})
+    if granularity == "week":
+        return sorted({f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in days})
+    return [d.isoformat() for d in days]
+
+
+def _keys(key) -> list | None:
+    if key is None:
+        return None
+    return [str(k) for k in (key if isinstance(key, list | tuple | set | frozenset) else [key])]
+
+
 def run_rule(conn: Connection, rule: str, first: date, last: date, *, as_of: date, key=None) -> RunResult:
-    """Evaluate one rule over [first, last] (optionally for one key) and upsert its findings."""
+    """Evaluate one rule over [first, last] (optionally for a key or a list of keys) and upsert its findings."""
     query = QUERIES[rule]
     first, last = window(rule, first, last)
-    head = query.render(keyed=key is not None)
-    params = _params(rule, first, last, key, as_of)
+    keys = _keys(key)
+    head = query.render(keyed=keys is not None)
+    params = _params(rule, first, last, keys, as_of)
     reopened = 0
-    if conn.scalar(text("SELECT 1 FROM audit.findings WHERE rule = :rule AND status = 'verified' LIMIT 1"), params):
+    if conn.scalar(text(f"SELECT 1 FROM audit.findings WHERE rule = :rule AND status IN {_REFIRED} LIMIT 1"), params):
         reopened = conn.execute(
             text(
                 head
                 + f""", reopened AS (
-                  UPDATE audit.findings f SET status = 'open', updated_at = now(), last_fired_at = now()
-                  FROM hits h WHERE f.rule = :rule AND f.subject = h.subject AND f.period = h.period
-                    AND f.status = 'verified' RETURNING f.id)
+                  UPDATE audit.findings f SET status = 'open', updated_at = now(), last_fired_at = now(),
+                    finished_at = NULL
+                  FROM hits h, audit.findings old
+                  WHERE f.rule = :rule AND f.subject = h.subject AND f.period = h.period AND old.id = f.id
+                    AND f.status IN {_REFIRED} RETURNING f.id, old.status AS was)
                 INSERT INTO audit.finding_transitions (finding_id, from_status, to_status, action, actor, note)
-                SELECT id, 'verified', 'open', 'refire', '{SYSTEM}', 'the rule fired again' FROM reopened"""
+                SELECT id, was, 'open', 'refire', '{SYSTEM}', 'the rule fired again' FROM reopened"""
             ),
             params,
         ).rowcount
@@ -91,7 +126,32 @@ def run_rule(conn: Connection, rule: str, first: date, last: date, *, as_of: dat
         ),
         params,
     ).one()
+    if keys is not None and rule in KEYED_SUBJECT:
+        _withdraw(conn, head, rule, params, periods(rule, first, last))
     return RunResult(rule, row.fired, row.opened, reopened)
+
+
+def _withdraw(conn: Connection, head: str, rule: str, params: dict, labels: list[str] | None) -> None:
+    """Withdraw the key's unfinished findings in the window that the re-run no longer produced."""
+    in_window = "" if labels is None else "AND f.period = ANY(CAST(:periods AS text[]))"
+    conn.execute(
+        text(
+            head
+            + f""", gone AS (
+              SELECT f.id, f.status FROM audit.findings f
+              WHERE f.rule = :rule AND f.status IN ({_WITHDRAWABLE}) {in_window}
+                AND f.subject IN (SELECT {KEYED_SUBJECT[rule]} FROM unnest(CAST(:key AS text[])) k)
+                AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.subject = f.subject AND h.period = f.period)
+              FOR UPDATE OF f),
+            withdrawn AS (
+              UPDATE audit.findings f SET status = 'withdrawn', updated_at = now(), finished_at = now()
+              FROM gone WHERE f.id = gone.id RETURNING f.id, gone.status AS was)
+            INSERT INTO audit.finding_transitions (finding_id, from_status, to_status, action, actor, note)
+            SELECT id, was, 'withdrawn', 'withdraw', '{SYSTEM}', 'the rule no longer fires on newer facts'
+            FROM withdrawn"""
+        ),
+        {**params, "periods": labels},
+    )
 
 
 def still_fires(conn: Connection, rule: str, subject: str, since: date, *, as_of: date) -> bool:

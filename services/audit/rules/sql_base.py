@@ -43,7 +43,7 @@ class _Params:
 class RuleQuery:
     rule: str
     body: str  # uses {p.NAME}, {sev}, {on} and {key}
-    key: str  # the SQL condition for one key (bound as :key), e.g. "o.dealer_id = CAST(:key AS uuid)"
+    key: str  # the SQL condition for one key (bound as :key), e.g. "o.dealer_id = ANY(CAST(:key AS uuid[]))"
 
     def render(self, *, keyed: bool) -> str:
         spec = RULES[self.rule].default

@@ -20,7 +20,7 @@ MARKET_RULES = [
   WHERE o.observed_on BETWEEN :from AND :to {{key}} AND {{on}}
     AND (o.price < p.floor_price OR abs(o.price - p.list_price) * 100 > {{p.max_off_list_pct}} * p.list_price)
   GROUP BY 1, 2""",
-        "o.subject = :key",
+        "o.subject = ANY(CAST(:key AS text[]))",
     ),
     RuleQuery(
         "cross_region_goods",
@@ -35,7 +35,7 @@ MARKET_RULES = [
   LEFT JOIN eff ON eff.org_unit_id = b.org_unit_id
   WHERE b.seen_on BETWEEN :from AND :to {{key}} AND {{on}}
   GROUP BY 1, 2""",
-        "b.outlet_id = CAST(:key AS uuid)",
+        "b.outlet_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "channel_stuffing",
@@ -67,7 +67,7 @@ MARKET_RULES = [
   ) r
   WHERE t.enabled AND t.total > 0 AND t.tail * 100 > t.min_share * t.total
     AND r.returned * 100 >= t.min_return * t.tail AND r.returned > 0""",
-        "o.dealer_id = CAST(:key AS uuid)",
+        "o.dealer_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "receivable_overdue",
@@ -78,7 +78,7 @@ MARKET_RULES = [
   FROM audit.fact_receivables r LEFT JOIN eff ON eff.org_unit_id = r.org_unit_id
   WHERE r.due_on BETWEEN :from AND :to {key} AND {on}
     AND r.outstanding > 0 AND CAST(:as_of AS date) - r.due_on > {p.days}""",
-        "r.dealer_id = CAST(:key AS uuid)",
+        "r.invoice_id = ANY(CAST(:key AS text[]))",
     ),
     RuleQuery(
         "promotion_withheld",
@@ -102,7 +102,7 @@ MARKET_RULES = [
     WHERE x.dealer_id = g.dealer_id AND x.material = g.material AND x.delivered_on BETWEEN g.first_on AND g.deadline
   ) d
   WHERE g.enabled AND CAST(:as_of AS date) > g.deadline AND d.delivered * 100 < g.min_pct * g.quantity""",
-        "p.dealer_id = CAST(:key AS uuid)",
+        "p.dealer_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "low_plan_compliance",
@@ -112,7 +112,7 @@ MARKET_RULES = [
   FROM audit.fact_compliance c LEFT JOIN eff ON eff.org_unit_id = c.org_unit_id
   WHERE c.week_start BETWEEN :from AND :to {key} AND {on}
     AND c.planned > 0 AND c.done * 100 < {p.min_pct} * c.planned""",
-        "c.rep_id = CAST(:key AS uuid)",
+        "c.rep_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "behind_time_progress",
@@ -124,6 +124,6 @@ MARKET_RULES = [
   FROM audit.fact_progress_behind b LEFT JOIN eff ON eff.org_unit_id = b.org_unit_id
   WHERE b.as_of BETWEEN :from AND :to {key} AND {on} AND b.node_kind = 'org_unit'
     AND b.time_progress - coalesce(b.achievement_rate, 0) > {p.min_shortfall}""",
-        "b.node_id = CAST(:key AS uuid)",
+        "b.node_id = ANY(CAST(:key AS uuid[]))",
     ),
 ]

@@ -7,7 +7,7 @@ _SOLD = "(s.opening + s.received - s.closing)"
 _LINES = """
   FROM audit.fact_stock_lines s LEFT JOIN eff ON eff.org_unit_id = s.org_unit_id
   WHERE s.week_start BETWEEN :from AND :to {key} AND {on}"""
-_KEY = "s.dealer_id = CAST(:key AS uuid)"
+_KEY = "s.dealer_id = ANY(CAST(:key AS uuid[]))"
 # Out of band without dividing: closing x 7 against days x sold (nothing sold: out while any stock is left).
 _OUT = f"""CASE WHEN {_SOLD} <= 0 THEN s.closing > 0
   ELSE s.closing * 7 < {{p.min_days}} * {_SOLD} OR s.closing * 7 > {{p.max_days}} * {_SOLD} END"""

@@ -23,7 +23,7 @@ VISIT_RULES = [
     ARRAY[v.event_id]{_VISITS}
     AND v.latitude IS NOT NULL AND v.outlet_latitude IS NOT NULL
     AND {_DISTANCE} > {{p.max_distance_m}}""",
-        "v.rep_id = CAST(:key AS uuid)",
+        "v.rep_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "visit_too_short",
@@ -32,7 +32,7 @@ VISIT_RULES = [
                        'min_minutes', {{p.min_minutes}}::int),
     ARRAY[v.event_id]{_VISITS}
     AND extract(epoch FROM v.checked_out_at - v.checked_in_at) / 60 < {{p.min_minutes}}""",
-        "v.rep_id = CAST(:key AS uuid)",
+        "v.rep_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "low_authenticity",
@@ -40,7 +40,7 @@ VISIT_RULES = [
     jsonb_build_object('score', v.authenticity_score::text, 'min_score', {{p.min_score}}::text),
     ARRAY[v.event_id]{_VISITS}
     AND v.authenticity_score < {{p.min_score}}""",
-        "v.rep_id = CAST(:key AS uuid)",
+        "v.rep_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "impossible_travel",
@@ -68,7 +68,7 @@ VISIT_RULES = [
   ) pairs
   WHERE enabled AND km > 0 AND (hours <= 0 OR km / hours > limit_kmh)
   GROUP BY rep_id, day""",
-        "v.rep_id = CAST(:key AS uuid)",
+        "v.rep_id = ANY(CAST(:key AS uuid[]))",
     ),
     RuleQuery(
         "photo_reused",
