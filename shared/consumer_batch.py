@@ -15,8 +15,8 @@ from itertools import groupby
 
 from kafka.consumer.fetcher import ConsumerRecord
 from prometheus_client import Counter
-from sqlalchemy import Connection, Engine, Table
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Connection, Engine, String, Table, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from shared.consumer import Batch, Decoded, Handler, MessageClass, PoisonMessage, decode
 from shared.dead_letters import DeadLetter, DeadLetters
@@ -54,6 +54,14 @@ class BatchApplier:
         self.handlers = handlers
         self.dead_letters = dead_letters
         self.max_retries = max_retries
+        # One array parameter, not a row of parameters per id: a single statement, bound and sent once.
+        ids = select(literal(service, String), func.unnest(bindparam("ids", type_=ARRAY(String))))
+        self._claim_statement = (
+            insert(inbox)
+            .from_select([inbox.c.consumer, inbox.c.event_id], ids)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
 
     def apply(self, records: list[ConsumerRecord]) -> None:
         """Apply the poll; dead letters are stored and sent before the transaction commits."""
@@ -81,13 +89,8 @@ class BatchApplier:
             APPLIED.labels(self.service, record.topic).inc()
 
     def _claim(self, conn: Connection, event_ids: list[str]) -> set[str]:
-        # One INSERT … ON CONFLICT DO NOTHING RETURNING for the poll (SQLAlchemy pages executemany by 1,000 rows);
-        # rowcount is not reliable for this statement, RETURNING is.
-        rows = conn.execute(
-            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
-            [dict(consumer=self.service, event_id=e) for e in event_ids],
-        )
-        return set(rows.scalars())
+        """The ids not applied before: one INSERT … SELECT unnest(:ids) … RETURNING whatever the poll's size."""
+        return set(conn.execute(self._claim_statement, {"ids": event_ids}).scalars())
 
     def _fast(self, conn: Connection, items: list[Item]) -> None:
         if not items:

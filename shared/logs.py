@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
+
+from shared.ids import new_uuid
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
 def new_correlation_id() -> str:
-    return uuid.uuid4().hex
+    return new_uuid().hex
 
 
 class _CorrelationFilter(logging.Filter):

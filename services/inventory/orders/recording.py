@@ -18,6 +18,7 @@ from shared.bulk import copy_rows
 from shared.consumer import Decoded
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -47,7 +48,7 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
         digest = content_hash(message.model_dump(mode="json"))
         known = state.get(message.order_id)
         decision = decide_version(known[1:3] if known else None, message.version, digest)
-        order_id = known[0] if known else uuid.uuid4()
+        order_id = known[0] if known else new_uuid()
         answers.append(
             ErpOrderAccepted(
                 order_id=order_id,

@@ -17,6 +17,7 @@ from services.visits.visits.tables import visits
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.visits import SchedulePublished, VisitMissed
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
@@ -93,7 +94,7 @@ def generate(conn: Connection, principal: Principal, command: GenerateIn) -> Gen
         holidays=conn.scalars(select(holidays.c.day).where(holidays.c.day.between(start, end))).all(),
         leave=leave,
     )
-    schedule_of = {rep: uuid.uuid4() for rep in rep_unit if rep not in kept}
+    schedule_of = {rep: new_uuid() for rep in rep_unit if rep not in kept}
     if schedule_of:
         conn.execute(
             schedules.insert().values(
