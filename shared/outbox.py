@@ -97,8 +97,16 @@ class Outbox:
         self.table = table
         self.source = source
 
-    def add(self, conn: Connection, *events: Event) -> list[Envelope]:
-        envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
+    def add(
+        self, conn: Connection, *events: Event, correlation_ids: Sequence[str | None] | None = None
+    ) -> list[Envelope]:
+        """Wrap and store the events; each carries its own correlation id when given (a batch handler passes those
+        of the messages it handles), else the request's or message's being handled."""
+        if correlation_ids is None:
+            correlation_ids = [correlation_id.get()] * len(events)
+        envelopes = [
+            Envelope.wrap(e, source=self.source, correlation_id=c) for e, c in zip(events, correlation_ids, strict=True)
+        ]
         rows = [
             dict(
                 event_id=env.id,
@@ -148,6 +156,8 @@ class Relay:
             ).all()
         sent, self.failed_lanes = 0, []
         for lane in lanes:
+            if self.recovery is not None and self.recovery.settling():
+                break  # the broker lost its log: nothing more goes out until consumers found their positions gone
             try:
                 sent += self._publish_lane(lane)
             except Exception as exc:  # this lane waits for the next pass; the other lanes go on
