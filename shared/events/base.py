@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from shared.ids import new_uuid
 
@@ -56,11 +56,11 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     specversion: Literal["1.0"] = "1.0"
-    id: str = Field(default_factory=lambda: str(new_uuid()))
+    id: str  # an envelope without one could not be recognised when redelivered: never made up on reading
     source: str
     type: str
     subject: str
-    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    time: datetime
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str
     dataversion: int
@@ -69,11 +69,15 @@ class Envelope(BaseModel):
 
     @classmethod
     def wrap(cls, event: Event, *, source: str, correlation_id: str | None) -> Envelope:
-        # Built without validation: the event was validated when it was made and every other attribute is set
-        # here (re-validating the dumped payload was the largest single cost of writing an event). Defaults,
-        # the id and the time among them, are filled in as by the constructor.
+        """The one way events get an envelope, a new id and the time they were made."""
+        # Built without validation: the event was validated when it was made and every attribute is set here
+        # (re-validating the dumped payload was the largest single cost of writing an event).
         return cls.model_construct(
+            specversion="1.0",
+            id=str(new_uuid()),
             source=source,
+            time=datetime.now(UTC),
+            datacontenttype="application/json",
             type=event.type,
             subject=event.key(),
             dataschema=f"{SCHEMA_URN}:{event.type}:v{event.version}",

@@ -5,6 +5,7 @@ no statement comes near PostgreSQL's 65,535 however many lines an order has."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -19,13 +20,18 @@ from shared.consumer import Decoded
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
 from shared.ids import new_uuid
+from shared.logs import correlation_id
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
 
 
-def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrderAccepted]:
-    """Record ERP order versions in order; repeats and late older versions change nothing. One answer per message."""
+def record_erp_orders(
+    conn: Connection, messages: list[ErpOrder], correlation_ids: Sequence[str | None] | None = None
+) -> list[ErpOrderAccepted]:
+    """Record ERP order versions in order; repeats and late older versions change nothing. One answer per message.
+
+    Each message's event carries its correlation id when given (the consumer's), else the request's."""
     stored = {
         r.erp_order_id: (r.id, r.erp_version, r.content_hash, True)
         for r in conn.execute(
@@ -43,8 +49,8 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
     }
     state = dict(stored)
     final: dict[str, tuple[uuid.UUID, dict, list]] = {}
-    events, answers = [], []
-    for message in messages:
+    events, event_correlations, answers = [], [], []
+    for index, message in enumerate(messages):
         digest = content_hash(message.model_dump(mode="json"))
         known = state.get(message.order_id)
         decision = decide_version(known[1:3] if known else None, message.version, digest)
@@ -77,6 +83,7 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
         )
         state[message.order_id] = (order_id, message.version, digest, bool(known and known[3]))
         final[message.order_id] = (order_id, values, lines)
+        event_correlations.append(correlation_ids[index] if correlation_ids is not None else correlation_id.get())
         events.append(
             OrderRecorded(
                 order_id=order_id,
@@ -89,7 +96,7 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
             )
         )
     _write(conn, stored, final)
-    outbox.add(conn, *events)
+    outbox.add(conn, *events, correlation_ids=event_correlations)
     return answers
 
 
@@ -115,4 +122,4 @@ def apply_erp_orders(conn: Connection, messages: list[Decoded]) -> None:
     for m in messages:
         assert isinstance(m.payload, ErpOrder), "registered for ErpOrder only"
         orders.append(m.payload)
-    record_erp_orders(conn, orders)
+    record_erp_orders(conn, orders, [m.correlation_id for m in messages])
