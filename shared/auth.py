@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shared.errors import DomainError, Forbidden
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.settings import STATE_DIR, Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ class LocalIssuer:
             state_dir.mkdir(parents=True, exist_ok=True)
             private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private))
-            jwk.update(kid=uuid.uuid4().hex[:16], alg="RS256", use="sig")
+            jwk.update(kid=new_uuid().hex[:16], alg="RS256", use="sig")
             self.key_path.write_text(json.dumps(jwk))
             self.key_path.chmod(0o600)
         self.jwk = json.loads(self.key_path.read_text())
@@ -199,7 +200,7 @@ class LocalIssuer:
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
-            "sub": subject or f"dev-{role}-{uuid.uuid4().hex[:12]}",  # one subject per token unless asked
+            "sub": subject or f"dev-{role}-{new_uuid().hex[:12]}",  # one subject per token unless asked
             "role": Role(role).value,
             "iat": now,
             "exp": now + ttl_seconds,

@@ -30,23 +30,29 @@ def _chosen(service: str) -> list[str]:
 
 def cmd_api(args: argparse.Namespace) -> None:
     from shared.logs import configure_logging
+    from shared.runtime.heap import settle_heap
     from shared.runtime.serve import serve_apis
 
     settings = get_settings()
     services = _chosen(args.service)
     configure_logging(settings.log_level, args.service if len(services) == 1 else None)
     ports = {s: (args.port if args.port and len(services) == 1 else SERVICE_PORTS[s]) for s in services}
-    serve_apis({s: _app(s) for s in services}, host=args.host, ports=ports)
+    apps = {s: _app(s) for s in services}
+    settle_heap()
+    serve_apis(apps, host=args.host, ports=ports)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from shared.logs import configure_logging
+    from shared.runtime.heap import settle_heap
     from shared.worker import run_workers
 
     settings = get_settings()
     services = _chosen(args.service)
     configure_logging(settings.log_level, args.service if len(services) == 1 else None)
-    run_workers([importlib.import_module(f"services.{s}.worker").SPEC for s in services], settings)
+    specs = [importlib.import_module(f"services.{s}.worker").SPEC for s in services]
+    settle_heap()
+    run_workers(specs, settings)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

@@ -15,9 +15,9 @@ from itertools import groupby
 
 from kafka.consumer.fetcher import ConsumerRecord
 from prometheus_client import Counter
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Engine, String, Table, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from shared.bulk import insert_rows
 from shared.consumer import Batch, Decoded, Handler, MessageClass, PoisonMessage, decode
 from shared.dead_letters import DeadLetter, DeadLetters
 from shared.failures import is_connection_loss, short_reason
@@ -54,6 +54,14 @@ class BatchApplier:
         self.handlers = handlers
         self.dead_letters = dead_letters
         self.max_retries = max_retries
+        # One array parameter, not a row of parameters per id: a single statement, bound and sent once.
+        ids = select(literal(service, String), func.unnest(bindparam("ids", type_=ARRAY(String))))
+        self._claim_statement = (
+            insert(inbox)
+            .from_select([inbox.c.consumer, inbox.c.event_id], ids)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
 
     def apply(self, records: list[ConsumerRecord]) -> None:
         """Apply the poll; dead letters are stored and sent before the transaction commits."""
@@ -81,16 +89,8 @@ class BatchApplier:
             APPLIED.labels(self.service, record.topic).inc()
 
     def _claim(self, conn: Connection, event_ids: list[str]) -> set[str]:
-        # One INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING RETURNING for the poll, whatever its size;
-        # rowcount is not reliable for this statement, RETURNING is.
-        rows = insert_rows(
-            conn,
-            self.inbox,
-            [dict(consumer=self.service, event_id=e) for e in event_ids],
-            conflict="nothing",
-            returning="event_id",
-        )
-        return set(rows.scalars())
+        """The ids not applied before: one INSERT … SELECT unnest(:ids) … RETURNING whatever the poll's size."""
+        return set(conn.execute(self._claim_statement, {"ids": event_ids}).scalars())
 
     def _fast(self, conn: Connection, items: list[Item]) -> None:
         if not items:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import logging
-import uuid
+import re
 from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
+from shared.ids import new_uuid
+
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+CORRELATION_HEADER = "X-Correlation-ID"  # on HTTP requests, and as a Kafka header on ERP messages
+# Copied into events and the audit archive (64 characters): anything else is replaced, never trusted.
+_VALID_CORRELATION = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+
+
+def valid_correlation_id(value: bytes) -> str | None:
+    """The caller's correlation id when it is one we may copy into events and logs; None otherwise."""
+    return value.decode() if _VALID_CORRELATION.fullmatch(value) else None
 
 
 def new_correlation_id() -> str:
-    return uuid.uuid4().hex
+    return new_uuid().hex
 
 
 class _CorrelationFilter(logging.Filter):

@@ -97,14 +97,24 @@ class Outbox:
         self.table = table
         self.source = source
 
-    def add(self, conn: Connection, *events: Event) -> list[Envelope]:
-        envelopes, rows = self.rows(*events)
+    def add(
+        self, conn: Connection, *events: Event, correlation_ids: Sequence[str | None] | None = None
+    ) -> list[Envelope]:
+        """Wrap and store the events; each carries its own correlation id when given (a batch handler passes those
+        of the messages it handles), else the request's or message's being handled."""
+        envelopes, rows = self.rows(*events, correlation_ids=correlation_ids)
         copy_rows(conn, self.table, rows)  # one COPY: one round trip, no bind-parameter limit
         return envelopes
 
-    def rows(self, *events: Event) -> tuple[list[Envelope], list[dict[str, Any]]]:
+    def rows(
+        self, *events: Event, correlation_ids: Sequence[str | None] | None = None
+    ) -> tuple[list[Envelope], list[dict[str, Any]]]:
         """The envelopes and outbox rows of events, for a use case that writes them in its own statement."""
-        envelopes = [Envelope.wrap(e, source=self.source, correlation_id=correlation_id.get()) for e in events]
+        if correlation_ids is None:
+            correlation_ids = [correlation_id.get()] * len(events)
+        envelopes = [
+            Envelope.wrap(e, source=self.source, correlation_id=c) for e, c in zip(events, correlation_ids, strict=True)
+        ]
         rows = [
             dict(
                 event_id=env.id,
@@ -153,6 +163,8 @@ class Relay:
             ).all()
         sent, self.failed_lanes = 0, []
         for lane in lanes:
+            if self.recovery is not None and self.recovery.settling():
+                break  # the broker lost its log: nothing more goes out until consumers found their positions gone
             try:
                 sent += self._publish_lane(lane)
             except Exception as exc:  # this lane waits for the next pass; the other lanes go on

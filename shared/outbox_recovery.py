@@ -19,7 +19,7 @@ from datetime import datetime
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from prometheus_client import Counter
-from sqlalchemy import ColumnElement, Engine, Table, and_, func, select, true, update
+from sqlalchemy import ColumnElement, Engine, Table, and_, func, select, update
 
 from shared.failures import short_reason
 
@@ -92,10 +92,11 @@ class LossRecovery:
         for topic, partition, offset, _ in acks:
             tp = (topic, partition)
             lowest[tp] = min(lowest.get(tp, offset), offset)
-        just_sent = [row_id for *_, row_id in acks]
         for tp, low in lowest.items():
             if low <= self.highest.get(tp, -1):
-                self._lost(tp, low, exclude=just_sent, why="offset went back")
+                # The rows just acknowledged go again too: they sit below positions that consumers reading the old
+                # log still hold, and only what is published after the settling pause is sure to be read.
+                self._lost(tp, low, why="offset went back")
         for topic, partition, offset, _ in acks:
             self.highest[(topic, partition)] = max(self.highest.get((topic, partition), -1), offset)
 
@@ -113,7 +114,7 @@ class LossRecovery:
                 if self._present(probe, tp, last):
                     continue
                 first_missing = self._first_missing(probe, tp, last)
-                redriven += self._lost(tp, first_missing, exclude=[], why="record missing")
+                redriven += self._lost(tp, first_missing, why="record missing")
         except KafkaError as exc:
             log.info("broker log check postponed: %s", short_reason(exc))
             self._due = 0.0
@@ -177,7 +178,7 @@ class LossRecovery:
                 hi = mid
         return offsets[lo]
 
-    def _lost(self, tp: tuple[str, int], first_missing: int, *, exclude: list[int], why: str) -> int:
+    def _lost(self, tp: tuple[str, int], first_missing: int, *, why: str) -> int:
         t = self.table
         with self.engine.begin() as conn:
             count = conn.execute(
@@ -185,7 +186,6 @@ class LossRecovery:
                 .where(
                     and_(t.c.topic == tp[0], t.c.published_partition == tp[1], t.c.published_offset >= first_missing),
                     t.c.parked_at.is_(None),
-                    t.c.id.not_in(exclude) if exclude else true(),
                 )
                 .values(published_at=None, published_partition=None, published_offset=None)
             ).rowcount

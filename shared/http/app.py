@@ -20,12 +20,13 @@ from starlette.responses import Response
 from shared.db import make_engine
 from shared.http.idempotency import fingerprint, run_once
 from shared.http.lean_db import LeanPool
-from shared.http.middleware import CORRELATION_HEADER, ERRORS, REQUESTS, ServiceMiddleware
+from shared.http.middleware import ERRORS, REQUESTS, ServiceMiddleware
 from shared.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from shared.http.rate_limit import RateLimiter
 from shared.http.unit_of_work import ConnDep, connection_slots, transaction
 from shared.identity import Principal
 from shared.kafka import broker_reachable
+from shared.logs import CORRELATION_HEADER
 from shared.settings import Settings, get_settings
 
 __all__ = ["CORRELATION_HEADER", "ERRORS", "REQUESTS", "ConnDep", "EngineDep", "transaction", "create_service_app"]

@@ -9,7 +9,6 @@ straight through and only the `send` of the response start is wrapped.
 from __future__ import annotations
 
 import logging
-import re
 import time
 
 from prometheus_client import Counter, Histogram
@@ -18,15 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.problems import problem_response
-from shared.logs import correlation_id, new_correlation_id
+from shared.logs import CORRELATION_HEADER, correlation_id, new_correlation_id, valid_correlation_id
 
 log = logging.getLogger(__name__)
 
 REQUESTS = Histogram("salesops_http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"])
 ERRORS = Counter("salesops_http_errors_total", "HTTP 5xx answers", ["service", "route"])
-CORRELATION_HEADER = "X-Correlation-ID"
-# Copied into events and the audit archive (64 characters): anything else is replaced, never trusted.
-_VALID_CORRELATION = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 _CORRELATION_KEY = CORRELATION_HEADER.lower().encode()
 
 
@@ -58,7 +54,7 @@ def _takes_file(route: object) -> bool:
 def correlation_from(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == _CORRELATION_KEY:
-            return value.decode() if _VALID_CORRELATION.fullmatch(value) else new_correlation_id()
+            return valid_correlation_id(value) or new_correlation_id()
     return new_correlation_id()
 
 

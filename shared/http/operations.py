@@ -9,7 +9,6 @@ limit was raised, say). Discarding keeps the row, with who decided and why, unti
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,7 @@ from shared.auth import PrincipalDep, require_role
 from shared.errors import Conflict, NotFound
 from shared.http.app import ConnDep
 from shared.identity import Role
+from shared.ids import new_uuid
 from shared.outbox import lane_of
 
 PAYLOAD_SHOWN = 4_096  # characters of a payload shown in a listing or a detail
@@ -143,7 +143,7 @@ def make_operations_router(dead_letters: Table, outbox: Table) -> APIRouter:
         key = row.key or f"dead-letter-{row.id}"
         conn.execute(
             ob.insert().values(
-                event_id=f"replay-{uuid.uuid4()}", topic=row.topic, key=key, lane=lane_of(key), value=row.payload
+                event_id=f"replay-{new_uuid()}", topic=row.topic, key=key, lane=lane_of(key), value=row.payload
             )
         )
         conn.execute(

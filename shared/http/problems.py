@@ -160,8 +160,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Reached only by a failure in the service middleware itself, which answers every other one.
-        from shared.http.middleware import CORRELATION_HEADER, ERRORS
-        from shared.logs import correlation_id, new_correlation_id
+        from shared.http.middleware import ERRORS
+        from shared.logs import CORRELATION_HEADER, correlation_id, new_correlation_id
 
         log.exception("unhandled error outside the service middleware")
         ERRORS.labels(getattr(request.app.state, "service", "unknown"), "middleware").inc()

@@ -95,6 +95,43 @@ def test_erp_order_reaches_inventory_and_targets_actuals(clients, admin, produce
     assert actual_amount(clients, admin, territory["office"]["id"]) >= Decimal("147.00")
 
 
+def test_each_recorded_order_carries_the_correlation_id_of_its_erp_message(
+    clients, admin, producer, territory, engines
+):
+    """Inventory records the orders of a poll in one batch call; each order's event still carries the correlation id
+    of the message it came from (its X-Correlation-ID header), and an unusable or missing one gives none."""
+    sent = {unique("SO"): unique("erp-trace"), unique("SO"): unique("erp-trace"), unique("SO"): None}
+    sent[unique("SO")] = "not a correlation id"  # spaces: never copied into events
+    for order_id, correlation in sent.items():
+        headers = [("X-Correlation-ID", correlation.encode())] if correlation else []
+        value = json.dumps(erp_order(order_id, territory["dealer"]["code"])).encode()
+        producer.send("erp.orders.v1", key=order_id.encode(), value=value, headers=headers)
+    producer.flush()
+
+    def recorded_events() -> dict:
+        with engines["inventory"].connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT e->'data'->>'erp_order_id', e->>'correlationid' FROM inventory.outbox, "
+                    "LATERAL CAST(convert_from(value, 'UTF8') AS jsonb) AS e "
+                    "WHERE topic = 'inventory.orders.v1' AND e->'data'->>'erp_order_id' = ANY(:ids)"
+                ),
+                {"ids": list(sent)},
+            ).all()
+        return dict(rows) if len(rows) == len(sent) else {}
+
+    carried = wait_until(recorded_events, message="inventory to record the four orders")
+    expected = {order_id: c if c and " " not in c else None for order_id, c in sent.items()}
+    assert carried == expected
+    traced_order, trace = next(iter(sent.items()))
+    auditor = {"Authorization": admin["Authorization"]}
+    archived = wait_until(
+        lambda: clients["audit"].get("/events", params={"correlation_id": trace}, headers=auditor).json(),
+        message="audit to archive the traced order's event",
+    )
+    assert [e["data"]["erp_order_id"] for e in archived] == [traced_order]
+
+
 def test_same_erp_message_twice_and_older_version_late_have_one_effect(clients, admin, producer, territory, engines):
     order_id = unique("SO")
     dealer = territory["dealer"]["code"]

@@ -29,7 +29,14 @@ def test_envelope_round_trips_to_the_typed_payload():
 
 def test_unknown_event_version_is_refused():
     envelope = Envelope(
-        source="x", type="targets.org_unit.created", subject="s", dataschema="x", dataversion=99, data={}
+        id="e-1",
+        source="x",
+        type="targets.org_unit.created",
+        subject="s",
+        time="2026-03-14T08:00:00Z",
+        dataschema="x",
+        dataversion=99,
+        data={},
     )
     with pytest.raises(UnknownEvent):
         envelope.payload()

@@ -18,6 +18,7 @@ from shared.errors import InvalidInput
 from shared.events.base import Event
 from shared.events.erp_collections import ErpInvoice, ErpPayment
 from shared.events.inventory import InvoiceRecorded, PaymentRecorded
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -42,7 +43,7 @@ def record(conn: Connection, message: ErpInvoice | ErpPayment) -> ErpAccepted:
         .with_for_update()
     ).first()
     decision = decide_version((stored.version, stored.content_hash) if stored else None, message.version, digest)
-    record_id = stored.id if stored else uuid.uuid4()
+    record_id = stored.id if stored else new_uuid()
     if decision is VersionDecision.unchanged:
         waiting = stored is not None and stored.dealer_id is None
         return ErpAccepted(

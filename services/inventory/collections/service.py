@@ -19,6 +19,7 @@ from services.inventory.domain.credit import OpenInvoice, ageing
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import InvoiceWrittenOff
 from shared.identity import Principal
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -96,7 +97,7 @@ def request_write_off(
     if command.amount <= 0 or command.amount > invoice.open_amount:
         raise InvalidInput(f"the amount must be above 0 and at most the open {invoice.open_amount}", field="amount")
     row = conn.execute(
-        w.insert().values(id=uuid.uuid4(), invoice_id=invoice_id, amount=command.amount, reason=command.reason,
+        w.insert().values(id=new_uuid(), invoice_id=invoice_id, amount=command.amount, reason=command.reason,
                           status="requested", requested_by=principal.subject).returning(w)
     ).one()  # fmt: skip
     return WriteOffOut.model_validate(row, from_attributes=True)

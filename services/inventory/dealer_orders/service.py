@@ -22,6 +22,7 @@ from services.inventory.skus.tables import skus as s
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.inventory import DealerOrderLine, DealerOrderStatusChanged
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -67,7 +68,7 @@ def create_order(
     if dealer.status != "active":
         raise InvalidInput(f"dealer {dealer.code} is {dealer.status}", field="dealer_id")
     lines = _priced_lines(conn, command)
-    order_id = command.id or uuid.uuid4()
+    order_id = command.id or new_uuid()
     conn.execute(
         o.insert().values(
             id=order_id,

@@ -30,6 +30,7 @@ from services.inventory.skus.tables import skus as s
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import ShipmentDispatched, ShippedBatchLine, StockAdjusted
 from shared.identity import Principal
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -75,7 +76,7 @@ def ship(conn: Connection, principal: Principal, order_id: uuid.UUID, command: S
     lines = {r.code: r for r in conn.execute(
         select(ol, s.c.code).join(s, s.c.id == ol.c.sku_id).where(ol.c.order_id == order_id).with_for_update(of=ol)
     )}  # fmt: skip
-    shipment_id = command.id or uuid.uuid4()
+    shipment_id = command.id or new_uuid()
     conn.execute(shipments.insert().values(id=shipment_id, order_id=order_id, shipped_by=principal.subject))
     shipped: list[ShippedBatchLine] = []
     for i, request in enumerate(command.lines):
@@ -140,7 +141,7 @@ def record_adjustment(conn: Connection, principal: Principal, command: Adjustmen
     """A return, exchange or damage write-off at a dealer, valued at list price, with its reason; published."""
     dealer = visible_dealer(conn, principal, command.dealer_id)
     sku = _sku(conn, command.sku, "sku")
-    adjustment_id = command.id or uuid.uuid4()
+    adjustment_id = command.id or new_uuid()
     stored = conn.execute(select(stock_adjustments).where(stock_adjustments.c.id == adjustment_id)).first()
     if stored is not None:
         return AdjustmentOut.model_validate(stored, from_attributes=True)

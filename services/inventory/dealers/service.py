@@ -14,6 +14,7 @@ from services.inventory.orders.waiting import attribute_waiting_orders
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import DealerRegistered, DealerUpdated
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org.scope import ensure_in_scope, ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
@@ -35,7 +36,7 @@ def register_dealer(conn: Connection, principal: Principal, command: DealerCreat
     _check_band(command.model_dump())
     if conn.scalar(select(d.c.id).where(d.c.code == command.code)):
         raise Conflict(f"dealer code {command.code!r} already exists", field="code")
-    dealer_id = command.id or uuid.uuid4()
+    dealer_id = command.id or new_uuid()
     if conn.scalar(select(d.c.id).where(d.c.id == dealer_id)):
         raise Conflict(f"dealer {dealer_id} already exists", field="id")
     # unset terms take the table's defaults

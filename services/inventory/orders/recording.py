@@ -8,6 +8,7 @@ are validated in one call each, lines included."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -28,6 +29,8 @@ from shared.bulk import copy_escape, copy_text
 from shared.consumer import Decoded
 from shared.events.erp import ErpOrder
 from shared.events.inventory import OrderLine, OrderRecorded
+from shared.ids import new_uuid
+from shared.logs import correlation_id
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -38,8 +41,12 @@ ORDER_COLUMNS = (
 LINE_COLUMNS = ("order_id", "line_no", "sku", "quantity", "unit_price", "amount")
 
 
-def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrderAccepted]:
-    """Record ERP order versions in order; repeats and late older versions change nothing. One answer per message."""
+def record_erp_orders(
+    conn: Connection, messages: list[ErpOrder], correlation_ids: Sequence[str | None] | None = None
+) -> list[ErpOrderAccepted]:
+    """Record ERP order versions in order; repeats and late older versions change nothing. One answer per message.
+
+    Each message's event carries its correlation id when given (the consumer's), else the request's."""
     stored = {
         r.erp_order_id: (r.id, r.erp_version, r.content_hash)
         for r in conn.execute(
@@ -58,12 +65,13 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
     state = dict(stored)
     final: dict[str, OrderRecorded] = {}
     digests: dict[str, str] = {}
+    correlations: dict[str, str | None] = {}
     answers = []
-    for message in messages:
+    for index, message in enumerate(messages):
         digest = content_hash(message.model_dump(mode="json"))
         known = state.get(message.order_id)
         decision = decide_version(known[1:] if known else None, message.version, digest)
-        order_id = known[0] if known else uuid.uuid4()
+        order_id = known[0] if known else new_uuid()
         answers.append(
             ErpOrderAccepted(
                 order_id=order_id,
@@ -77,8 +85,9 @@ def record_erp_orders(conn: Connection, messages: list[ErpOrder]) -> list[ErpOrd
         state[message.order_id] = (order_id, message.version, digest)
         digests[message.order_id] = digest
         final[message.order_id] = _event(order_id, message, dealers.get(message.dealer_code))
+        correlations[message.order_id] = correlation_ids[index] if correlation_ids is not None else correlation_id.get()
     _write(conn, stored, final, digests)
-    outbox.add(conn, *final.values())
+    outbox.add(conn, *final.values(), correlation_ids=[correlations[key] for key in final])
     return answers
 
 
@@ -144,4 +153,4 @@ def apply_erp_orders(conn: Connection, messages: list[Decoded]) -> None:
     for m in messages:
         assert isinstance(m.payload, ErpOrder), "registered for ErpOrder only"
         orders.append(m.payload)
-    record_erp_orders(conn, orders)
+    record_erp_orders(conn, orders, [m.correlation_id for m in messages])

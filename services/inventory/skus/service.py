@@ -12,6 +12,7 @@ from services.inventory.skus.schemas import SkuCreate, SkuOut, SkuUpdate
 from services.inventory.skus.tables import skus as s
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.inventory import SkuChanged
+from shared.ids import new_uuid
 from shared.outbox import Outbox
 
 outbox = Outbox(db.outbox, source="/salesops/inventory")
@@ -43,7 +44,7 @@ def register_sku(conn: Connection, command: SkuCreate) -> SkuOut:
     check_sku(values)
     if conn.scalar(select(s.c.id).where(s.c.code == command.code)):
         raise Conflict(f"SKU code {command.code!r} already exists", field="code")
-    sku_id = command.id or uuid.uuid4()
+    sku_id = command.id or new_uuid()
     if conn.scalar(select(s.c.id).where(s.c.id == sku_id)):
         raise Conflict(f"SKU {sku_id} already exists", field="id")
     row = conn.execute(s.insert().values(id=sku_id, **values).returning(*s.c)).one()

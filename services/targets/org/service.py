@@ -23,6 +23,7 @@ from shared.db import Ltree, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events.targets import OrgUnitCreated, OrgUnitMoved, OrgUnitRenamed
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org.paths import ltree, path_label, rebased_path
 from shared.org.scope import ensure_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
@@ -52,7 +53,7 @@ def create_org_unit(conn: Connection, principal: Principal, command: OrgUnitCrea
     check_child_kind(parent.kind if parent else None, command.kind)
     if conn.scalar(select(ou.c.id).where(ou.c.code == command.code)):
         raise Conflict(f"org unit code {command.code!r} already exists", field="code")
-    org_unit_id = command.id or uuid.uuid4()
+    org_unit_id = command.id or new_uuid()
     if conn.scalar(select(ou.c.id).where(ou.c.id == org_unit_id)):
         raise Conflict(f"org unit {org_unit_id} already exists", field="id")
     path = f"{parent.path}.{path_label(org_unit_id)}" if parent else path_label(org_unit_id)

@@ -26,6 +26,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.targets import AssignmentPeriod, PersonAssigned, PersonCreated
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org import ensure_in_scope, ids_in_scope, scope_condition, subtree_ids
 from shared.outbox import Outbox
 
@@ -128,7 +129,7 @@ def create_person(conn: Connection, principal: Principal, command: PersonCreate)
     """Add a person with a role in an org unit the caller manages, and publish it."""
     check_may_manage(principal.role, command.role)
     ensure_in_scope(conn, ou, principal, command.org_unit_id)
-    person_id = command.id or uuid.uuid4()
+    person_id = command.id or new_uuid()
     if conn.scalar(select(p.c.id).where(p.c.id == person_id)):
         raise Conflict(f"person {person_id} already exists", field="id")
     valid_from = command.valid_from or utcnow().date()

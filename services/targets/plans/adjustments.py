@@ -30,6 +30,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.targets.plans import PlanAdjusted
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org import scope_condition
 from shared.outbox import Outbox
 
@@ -85,7 +86,7 @@ def open_adjustment(
         raise Forbidden("only an admin may reopen closed months")
     closed = closed_months(plan.fiscal_year, utcnow().date())
     check_open_months(keys, closed, reopened=reopen_reason is not None)
-    adjustment_id = adjustment_id or uuid.uuid4()
+    adjustment_id = adjustment_id or new_uuid()
     if conn.scalar(select(adj.c.id).where(adj.c.id == adjustment_id)):
         raise Conflict(f"adjustment {adjustment_id} already exists", field="id")
     row = conn.execute(

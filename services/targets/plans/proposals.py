@@ -23,6 +23,7 @@ from services.targets.plans.schemas import DecisionIn, ProposalIn, ProposalOut, 
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org.scope import scope_condition
 
 proposals = plan_tables.plan_proposals
@@ -55,7 +56,7 @@ def propose(conn: Connection, principal: Principal, plan_id: uuid.UUID, command:
         )
     split_value = Decimal(split.child_values[str(command.org_unit_id)])
     value = check_proposed_value(command.proposed_value, split_value, split.parent_value, plan.rounding_step)
-    proposal_id = command.id or uuid.uuid4()
+    proposal_id = command.id or new_uuid()
     if conn.scalar(select(proposals.c.id).where(proposals.c.id == proposal_id)):
         raise Conflict(f"proposal {proposal_id} already exists", field="id")
     row = conn.execute(

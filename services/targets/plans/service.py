@@ -17,6 +17,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.events.base import Event
 from shared.events.targets.plans import PlanPublished, PlanStatusChanged
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org.scope import ensure_in_scope
 from shared.outbox import Outbox
 
@@ -38,7 +39,7 @@ def create_plan(conn: Connection, principal: Principal, command: PlanCreate) -> 
         raise InvalidInput(
             "targets are stored with 2 decimals; the rounding step may have at most 2", field="rounding_step"
         )
-    plan_id = command.id or uuid.uuid4()
+    plan_id = command.id or new_uuid()
     if conn.scalar(select(tp.c.id).where(tp.c.id == plan_id)):
         raise Conflict(f"plan {plan_id} already exists", field="id")
     row = conn.execute(

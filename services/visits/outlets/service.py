@@ -15,6 +15,7 @@ from services.visits.outlets.tables import outlets as t
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.visits import OutletRegistered
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org.scope import ensure_all_in_scope, ensure_known_in_scope, scope_condition
 from shared.outbox import Outbox
 
@@ -51,7 +52,7 @@ def register_outlet(conn: Connection, principal: Principal, command: OutletCreat
         command = command.model_copy(update={"owner_rep_id": principal.person_id})
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
         raise Conflict(f"outlet code {command.code!r} already exists", field="code")
-    outlet_id = command.id or uuid.uuid4()
+    outlet_id = command.id or new_uuid()
     if conn.scalar(select(t.c.id).where(t.c.id == outlet_id)):
         raise Conflict(f"outlet {outlet_id} already exists", field="id")
     values = command.model_dump(exclude={"id", "location"})

@@ -15,6 +15,7 @@ from services.visits.promotions.tables import promotions as t
 from shared.errors import Conflict, InvalidInput
 from shared.events.visits import PromotionCreated
 from shared.identity import Principal
+from shared.ids import new_uuid
 from shared.org import ensure_in_scope
 from shared.outbox import Outbox
 
@@ -41,7 +42,7 @@ def create_promotion(conn: Connection, principal: Principal, command: PromotionI
         raise InvalidInput("the promotion ends before it starts", field="ends_on")
     if conn.scalar(select(t.c.id).where(t.c.code == command.code)):
         raise Conflict(f"promotion code {command.code!r} already exists", field="code")
-    promotion = PromotionOut(id=uuid.uuid4(), **command.model_dump())
+    promotion = PromotionOut(id=new_uuid(), **command.model_dump())
     conn.execute(t.insert().values(**promotion.model_dump()))
     outbox.add(conn, PromotionCreated(promotion_id=promotion.id, **promotion.model_dump(exclude={"id"})))
     return promotion

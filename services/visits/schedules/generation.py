@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from services.visits.domain.schedule import ANCHOR
+from shared.ids import new_uuid
 
 _ROUTED = """
     SELECT r.rep_id, r.org_unit_id, r.weekday, s.position, s.outlet_id, o.grade
@@ -102,7 +103,7 @@ def generate_in_database(
     """(schedules made, entries made, schedules kept, the first 200 due visits not placed) for the subtree."""
     params = dict(unit=org_unit_id, start=start, end=end, anchor=ANCHOR)
     conn.exec_driver_sql(_DELETE_DRAFTS, params)
-    salt = uuid.uuid4().hex  # a fresh schedule id per rep and run, even for a draft generated again
+    salt = new_uuid().hex  # a fresh schedule id per rep and run, even for a draft generated again
     row = conn.exec_driver_sql(
         _GENERATE, {**params, "salt": salt, "grades": list(intervals), "intervals": list(intervals.values())}
     ).one()

@@ -14,6 +14,7 @@ from services.visits.schedules.schemas import HolidayIn, LeaveIn, RouteIn, Route
 from services.visits.schedules.tables import holidays, rep_leave, route_stops, routes
 from shared.errors import InvalidInput, NotFound
 from shared.identity import Principal, Role
+from shared.ids import new_uuid
 from shared.org import ensure_in_scope, scope_condition
 
 
@@ -55,7 +56,7 @@ def set_route(conn: Connection, principal: Principal, command: RouteIn) -> Route
         start_latitude=start.latitude if start else None,
         start_longitude=start.longitude if start else None,
     )
-    stmt = insert(routes).values(id=uuid.uuid4(), rep_id=command.rep_id, weekday=command.weekday, **values)
+    stmt = insert(routes).values(id=new_uuid(), rep_id=command.rep_id, weekday=command.weekday, **values)
     route_id = conn.scalar(
         stmt.on_conflict_do_update(constraint="uq_routes_rep_id_weekday", set_=values).returning(routes.c.id)
     )
