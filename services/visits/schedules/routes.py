@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import Connection, delete, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from services.visits import db
 from services.visits.outlets.service import visible_outlets
@@ -80,7 +80,7 @@ def set_route(conn: Connection, principal: Principal, command: RouteIn) -> Route
 def list_routes(conn: Connection, principal: Principal, rep_id: uuid.UUID) -> list[RouteOut]:
     """A rep's routes, Monday first."""
     ensure_rep_in_scope(conn, principal, rep_id)
-    stops = func.array_agg(route_stops.c.outlet_id).within_group(route_stops.c.position)  # outlets in route order
+    stops = func.array_agg(aggregate_order_by(route_stops.c.outlet_id, route_stops.c.position))  # in route order
     rows = conn.execute(
         select(routes, stops.label("outlet_ids"))
         .join(route_stops, route_stops.c.route_id == routes.c.id)

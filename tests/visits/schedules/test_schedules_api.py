@@ -210,3 +210,15 @@ def test_the_hourly_job_publishes_missed_visits_once(clients, admin, token, terr
     assert run_once(on_13_january, engines["visits"], settings, service="visits") == 0  # nothing twice
     assert all(published(e["id"]) == ["visits.visit.missed"] for e in not_done)
     assert published(done["id"]) == []  # visited: not missed
+
+
+def test_a_reps_routes_read_back_monday_first_in_route_order(clients, admin, token, territory):
+    client = clients["visits"]
+    rep, made, supervisor = routed_rep(clients, admin, token, territory)
+    for headers in (admin, supervisor, token("rep", org_unit=territory["office"], person_id=rep)):
+        answer = client.get("/routes", params={"rep_id": str(rep)}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert [(r["weekday"], r["outlet_ids"]) for r in answer.json()] == [
+            (1, [o["id"] for o in made[:4]]),
+            (2, [made[4]["id"]]),
+        ]
