@@ -76,8 +76,10 @@ def wait_finding(clients, world, rule: str, subject: str) -> dict:
     return wait_until(lambda: findings(clients, world, rule).get(subject), message=f"{rule} on {subject}")
 
 
-def outlet(clients, admin, world, unit: str, position=OUTLET_POSITION) -> dict:
+def outlet(clients, admin, world, unit: str, owner: dict, position=OUTLET_POSITION) -> dict:
+    """An outlet in `owner`'s book: a rep visits only the outlets of their own book."""
     body = {
+        "owner_rep_id": str(owner["id"]),
         "code": unique("O"),
         "name": "Audit test outlet",
         "org_unit_id": unit,
@@ -123,12 +125,12 @@ def visit(
 
 
 def test_check_in_far_from_the_outlet_and_a_short_visit(clients, admin, token, world):
-    shop = outlet(clients, admin, world, world["east_office"])
     far, near = rep(token, world["east_office"]), rep(token, world["east_office"])
+    far_shop, near_shop = (outlet(clients, admin, world, world["east_office"], owner) for owner in (far, near))
     lat = OUTLET_POSITION["latitude"]
     # 0.0030° north = 333.6 m > 300 m; 0.0025° = 278.0 m; 9 minutes < 10; exactly 10 is not short
-    far_visit = visit(clients, far, shop, position={**OUTLET_POSITION, "latitude": lat + 0.003}, minutes=9)
-    near_visit = visit(clients, near, shop, position={**OUTLET_POSITION, "latitude": lat + 0.0025}, minutes=10)
+    far_visit = visit(clients, far, far_shop, position={**OUTLET_POSITION, "latitude": lat + 0.003}, minutes=9)
+    near_visit = visit(clients, near, near_shop, position={**OUTLET_POSITION, "latitude": lat + 0.0025}, minutes=10)
     wait_until(lambda: archived(clients, world, "visits.visit.completed", near_visit["id"]), message="near miss")
     distance = wait_finding(clients, world, "checkin_far_from_outlet", f"visit:{far_visit['id']}")
     assert distance["evidence"] == {"distance_m": 334, "max_distance_m": 300}
@@ -141,11 +143,11 @@ def test_check_in_far_from_the_outlet_and_a_short_visit(clients, admin, token, w
 
 
 def test_price_below_the_sku_floor_seen_on_a_visit(clients, admin, token, world):
-    cheap, fair = (
-        outlet(clients, admin, world, world["east_office"]),
-        outlet(clients, admin, world, world["east_office"]),
-    )
     who = rep(token, world["east_office"])
+    cheap, fair = (
+        outlet(clients, admin, world, world["east_office"], who),
+        outlet(clients, admin, world, world["east_office"], who),
+    )
 
     def prices(price: str):
         return [{"step": "prices", "items": [{"sku": world["sku_a"], "brand": "Ours", "ours": True, "price": price}]}]
@@ -189,13 +191,14 @@ def test_a_batch_shipped_to_the_east_seen_in_the_west_is_cross_region(clients, a
     batch = unique("B")
     ship(clients, token, world, dealer, {world["sku_a"]: 30}, batch)
     code = f"{batch}-{world['sku_a']}"
+    west_rep, east_rep = rep(token, world["west_office"]), rep(token, world["east_office"])
     west_shop, east_shop = (
-        outlet(clients, admin, world, world["west_office"]),
-        outlet(clients, admin, world, world["east_office"]),
+        outlet(clients, admin, world, world["west_office"], west_rep),
+        outlet(clients, admin, world, world["east_office"], east_rep),
     )
     stock = [{"step": "stock_check", "items": [{"sku": world["sku_a"], "quantity": "6", "batch_codes": [code]}]}]
-    visit(clients, rep(token, world["west_office"]), west_shop, steps=stock, day="2026-03-19")
-    home = visit(clients, rep(token, world["east_office"]), east_shop, steps=stock, day="2026-03-19")
+    visit(clients, west_rep, west_shop, steps=stock, day="2026-03-19")
+    home = visit(clients, east_rep, east_shop, steps=stock, day="2026-03-19")
     wait_until(lambda: archived(clients, world, "visits.visit.completed", home["id"]), message="near miss")
     found = wait_finding(clients, world, "cross_region_goods", f"outlet:{west_shop['id']}/batch:{code}")
     assert found["evidence"] == {"shipped_to_dealers": [dealer["id"]]}
@@ -330,7 +333,7 @@ def photo() -> bytes:
 
 def test_the_same_photo_on_two_visits_is_reused_and_a_fresh_one_is_not(clients, admin, token, world):
     who = rep(token, world["east_office"])
-    shop = outlet(clients, admin, world, world["east_office"])
+    shop = outlet(clients, admin, world, world["east_office"], who)
 
     def upload() -> str:
         answer = clients["visits"].post(
@@ -356,8 +359,8 @@ def test_the_same_photo_on_two_visits_is_reused_and_a_fresh_one_is_not(clients, 
 def routed(clients, admin, token, world, unit: str) -> tuple[dict, list[dict], dict]:
     """A rep with a Monday route of two weekly outlets (grade A) in `unit`, scheduled for the week of 1 June 2026."""
     supervisor = token("supervisor", org_unit=unit)
-    shops = [outlet(clients, admin, world, unit) for _ in range(2)]
     who = rep(token, unit)
+    shops = [outlet(clients, admin, world, unit, who) for _ in range(2)]
     body = {"rep_id": str(who["id"]), "org_unit_id": unit, "weekday": 1, "name": "Monday",
             "outlet_ids": [s["id"] for s in shops]}  # fmt: skip
     assert clients["visits"].put("/routes", json=body, headers=supervisor).status_code == 200
@@ -393,11 +396,11 @@ def test_a_rep_who_did_one_of_two_planned_visits_is_under_plan_compliance(client
 
 
 def test_two_visits_111_km_apart_35_minutes_apart_are_impossible_travel(clients, admin, token, world):
-    here = outlet(clients, admin, world, world["east_office"])
     north = {**OUTLET_POSITION, "latitude": OUTLET_POSITION["latitude"] + 1.0}  # 1° of latitude = 111.2 km
-    there = outlet(clients, admin, world, world["east_office"], position=north)
     hasty, steady = rep(token, world["east_office"]), rep(token, world["east_office"])
     for who, second_at in ((hasty, "10:00"), (steady, "11:00")):
+        here = outlet(clients, admin, world, world["east_office"], who)
+        there = outlet(clients, admin, world, world["east_office"], who, position=north)
         visit(clients, who, here, day="2026-03-23")  # 09:00-09:25 (UTC+8)
         # 09:25 -> 10:00 is 35 min: 111.2 km / 0.583 h = 190.6 km/h > 120; 09:25 -> 11:00 is 95 min: 70.2 km/h
         last = visit(clients, who, there, position=north, day="2026-03-23", start=second_at)
