@@ -1,0 +1,316 @@
+"""Mutation testing of the pure domain modules (`./salesops mutants [SERVICE|MODULE]`): a report, not part of CI.
+
+Each mutant flips one operator or integer of one `services/<svc>/domain/*.py` module (the simple mutants of issue
+16: + and -, * and /, < and <=, > and >=, == and !=, in and not in, is and is not, and and or, n to n + 1) and runs
+only the fixture-free domain tests that import that module, directly or through another domain module. A mutant
+the tests fail on (or that makes them hang past a timeout) is killed; one they pass with survives: a rule the
+tests do not pin down. See docs/mutants.md for why this tool rather than mutmut.
+
+Nothing is written to disk: the mutated source is compiled in memory and installed in sys.modules by a forked
+child that then runs pytest, so the checkout never holds a mutated file and the parent's imports (pydantic,
+hypothesis, ortools) are paid for once.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import signal
+import sys
+import time
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES_DIR = ROOT / "services"
+TESTS_DIR = ROOT / "tests"
+
+SWAPS: dict[type[ast.AST], type[ast.AST]] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.And: ast.Or,
+    ast.Or: ast.And,
+}
+SYMBOLS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.And: "and",
+    ast.Or: "or",
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    node: int  # position of the mutated node in ast.walk order of a fresh parse
+    slot: int  # which operator of a chained comparison; 0 otherwise
+    line: int
+    change: str  # e.g. "< -> <=" or "1 -> 2"
+
+
+@dataclass(frozen=True)
+class Module:
+    service: str
+    name: str  # e.g. rounding
+    path: Path
+
+    @property
+    def dotted(self) -> str:
+        return f"services.{self.service}.domain.{self.name}"
+
+
+def domain_modules() -> list[Module]:
+    return [
+        Module(path.parent.parent.name, path.stem, path)
+        for path in sorted(SERVICES_DIR.glob("*/domain/*.py"))
+        if path.stem != "__init__"
+    ]
+
+
+def select(selector: str | None) -> list[Module]:
+    """All modules, one service's (`targets`), or one module (`rounding`, `targets.rounding` or its path)."""
+    modules = domain_modules()
+    if not selector:
+        return modules
+    chosen = [
+        m
+        for m in modules
+        if selector in (m.service, m.name, f"{m.service}.{m.name}", m.dotted, str(m.path.relative_to(ROOT)))
+    ]
+    if not chosen:
+        raise SystemExit(f"no domain module or service is named {selector!r}")
+    return chosen
+
+
+def _annotation_nodes(tree: ast.AST) -> set[int]:
+    """Nodes inside type annotations: flipping them changes no behaviour, so they are not mutated."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        annotations: list[ast.expr | None] = []
+        if isinstance(node, ast.arg | ast.AnnAssign):
+            annotations.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            annotations.append(node.returns)
+        for annotation in annotations:
+            if annotation is not None:
+                inside.update(id(sub) for sub in ast.walk(annotation))
+    return inside
+
+
+def mutants(source: str) -> list[Mutant]:
+    tree = ast.parse(source)
+    skip = _annotation_nodes(tree)
+    found: list[Mutant] = []
+    for index, node in enumerate(ast.walk(tree)):
+        if id(node) in skip:
+            continue
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.BinOp | ast.AugAssign | ast.BoolOp) and type(node.op) in SWAPS:
+            op = type(node.op)
+            found.append(Mutant(index, 0, line, f"{SYMBOLS[op]} -> {SYMBOLS[SWAPS[op]]}"))
+        elif isinstance(node, ast.Compare):
+            for slot, cmp in enumerate(node.ops):
+                if type(cmp) in SWAPS:
+                    found.append(Mutant(index, slot, line, f"{SYMBOLS[type(cmp)]} -> {SYMBOLS[SWAPS[type(cmp)]]}"))
+        elif isinstance(node, ast.Constant) and type(node.value) is int:
+            found.append(Mutant(index, 0, line, f"{node.value} -> {node.value + 1}"))
+    return found
+
+
+def mutate(source: str, mutant: Mutant) -> ast.Module:
+    tree = ast.parse(source)
+    node = next(n for i, n in enumerate(ast.walk(tree)) if i == mutant.node)
+    if isinstance(node, ast.Compare):
+        node.ops[mutant.slot] = SWAPS[type(node.ops[mutant.slot])]()  # type: ignore[assignment]
+    elif isinstance(node, ast.Constant):
+        node.value += 1
+    elif isinstance(node, ast.BinOp | ast.AugAssign | ast.BoolOp):
+        node.op = SWAPS[type(node.op)]()  # type: ignore[assignment]
+    return tree
+
+
+def _imported(path: Path) -> set[str]:
+    """The `services.*` modules a file imports (`from services.x.domain import y` names services.x.domain.y too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 1:  # `from .rounding import x` inside domain/
+            package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+            base = f"{package}.{node.module}" if node.module else package
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return {n for n in names if n.startswith("services.")}
+
+
+def tests_for(module: Module) -> list[Path]:
+    """The service's domain tests that reach the module, those importing it directly first (they fail soonest)."""
+    by_name = {m.dotted: m for m in domain_modules()}
+    reached: dict[str, set[str]] = {}
+
+    def closure(dotted: str) -> set[str]:
+        if dotted not in reached:
+            reached[dotted] = {dotted}
+            for name in _imported(by_name[dotted].path):
+                if name in by_name:
+                    reached[dotted] |= closure(name)
+        return reached[dotted]
+
+    chosen = []
+    for test in sorted((TESTS_DIR / module.service).glob("test_domain_*.py")):
+        if any(module.dotted in closure(name) for name in _imported(test) if name in by_name):
+            chosen.append(test)
+    return sorted(chosen, key=lambda t: (module.dotted not in _imported(t), t.name))
+
+
+def _run_tests(tests: list[Path], basetemp: str) -> int:
+    import hypothesis
+    import pytest
+
+    # Same examples for every mutant (a survivor is then reproducible), no deadline (the machine is shared and
+    # slow), and no example database (a mutant's failing examples must not be replayed by the real suite).
+    hypothesis.settings.register_profile("mutants", derandomize=True, deadline=None, database=None)
+    hypothesis.settings.load_profile("mutants")
+    args = ["-x", "-q", "--noconftest", "-p", "no:timeout", "-p", "no:randomly", f"--basetemp={basetemp}"]
+    return int(pytest.main([*args, *map(str, tests)]))
+
+
+def _child(module: Module, tree: ast.Module | None, tests: list[Path], basetemp: str, timeout: int) -> None:
+    """In a fresh fork: install the (mutated) module, run the tests, exit with pytest's code."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    signal.alarm(timeout)  # a mutant that loops forever is killed by the default SIGALRM action
+    code = 3
+    try:
+        if tree is not None:
+            package = importlib.import_module(f"services.{module.service}.domain")
+            mutated = types.ModuleType(module.dotted)
+            mutated.__file__ = str(module.path)
+            mutated.__package__ = package.__name__
+            sys.modules[module.dotted] = mutated
+            setattr(package, module.name, mutated)
+            exec(compile(tree, str(module.path), "exec"), mutated.__dict__)
+        code = _run_tests(tests, basetemp)
+    except BaseException:  # a mutant that breaks the import is killed like one that fails a test
+        code = 4
+    finally:
+        os._exit(code)
+
+
+def _forget_project_modules() -> None:
+    for name in [n for n in sys.modules if n.split(".")[0] in ("services", "tests")]:
+        del sys.modules[name]
+
+
+def _warm(modules: list[Module]) -> None:
+    """Import what the tests import once, then forget the project's own modules: children import those afresh."""
+    for module in modules:
+        importlib.import_module(module.dotted)
+        for test in tests_for(module):
+            importlib.import_module(".".join(test.relative_to(ROOT).with_suffix("").parts))
+    _forget_project_modules()
+
+
+@dataclass
+class Score:
+    module: Module
+    killed: int
+    total: int
+    survivors: list[Mutant]
+    seconds: float
+
+
+def _run(jobs: Iterator[tuple[Mutant | None, ast.Module | None]], module: Module, tests: list[Path], *,
+         processes: int, basetemp: str, timeout: int) -> dict[Mutant | None, int]:  # fmt: skip
+    running: dict[int, Mutant | None] = {}
+    codes: dict[Mutant | None, int] = {}
+
+    def reap() -> None:
+        pid, status = os.wait()
+        codes[running.pop(pid)] = os.waitstatus_to_exitcode(status)
+
+    for slot, (mutant, tree) in enumerate(jobs):
+        while len(running) >= processes:
+            reap()
+        pid = os.fork()
+        if pid == 0:
+            _child(module, tree, tests, f"{basetemp}/{module.name}-{slot}", timeout)
+        running[pid] = mutant
+    while running:
+        reap()
+    return codes
+
+
+def score(module: Module, *, processes: int, basetemp: str) -> Score:
+    source = module.path.read_text()
+    tests = tests_for(module)
+    started = time.monotonic()
+    baseline = _run(iter([(None, None)]), module, tests, processes=1, basetemp=basetemp, timeout=600)[None]
+    if not tests or baseline != 0:
+        raise SystemExit(f"{module.dotted}: its domain tests {[t.name for t in tests]} do not pass unmutated")
+    timeout = int(10 * (time.monotonic() - started)) + 10
+    found = mutants(source)
+    codes = _run(
+        ((m, mutate(source, m)) for m in found),
+        module,
+        tests,
+        processes=processes,
+        basetemp=basetemp,
+        timeout=timeout,
+    )
+    survivors = [m for m in found if codes[m] == 0]
+    return Score(module, len(found) - len(survivors), len(found), survivors, time.monotonic() - started)
+
+
+def report(selector: str | None, *, processes: int, basetemp: str) -> list[Score]:
+    modules = select(selector)
+    _warm(modules)
+    scores = []
+    for module in modules:
+        result = score(module, processes=processes, basetemp=basetemp)
+        scores.append(result)
+        lines = module.path.read_text().splitlines()
+        rate = result.killed / result.total if result.total else 1.0
+        print(
+            f"{module.service}.{module.name}: {result.killed}/{result.total} killed, score {rate:.2f}"
+            f" ({result.seconds:.0f} s)",
+            flush=True,
+        )
+        for m in result.survivors:
+            print(f"    survived line {m.line}: {m.change:<14} | {lines[m.line - 1].strip()}", flush=True)
+    killed, total = sum(s.killed for s in scores), sum(s.total for s in scores)
+    below = [f"{s.module.service}.{s.module.name}" for s in scores if s.total and s.killed / s.total < 0.85]
+    print(f"all: {killed}/{total} killed; below 0.85: {', '.join(below) or 'none'}")
+    return scores
