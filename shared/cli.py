@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--ttl", type=int, default=12 * 3600)
     sub.add_parser("lint", help="ruff (lint and format), mypy and the import contracts; fails if any does")
     p = sub.add_parser("mutants", help="mutation scores of the domain modules against their domain tests (slow)")
-    p.add_argument("target", nargs="?", help="a service (targets) or one module (rounding, targets.rounding)")
+    p.add_argument("target", nargs="*", help="services (targets) or modules (rounding, targets.rounding); default: all")
     p.add_argument("--jobs", type=int, choices=(1, 2), default=1, help="mutants tested at once (the machine is shared)")
     p.add_argument("--basetemp", help="pytest's scratch folder for the runs (default: a fresh temporary one)")
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")

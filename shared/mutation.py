@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import signal
 import sys
 import time
+import traceback
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest  # a development tool: the command imports this module only when it runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = ROOT / "services"
@@ -74,6 +79,9 @@ class Mutant:
     slot: int  # which operator of a chained comparison; 0 otherwise
     line: int
     change: str  # e.g. "< -> <=" or "1 -> 2"
+    # Lines of the innermost function-body statement holding the mutant: a test that runs none of them cannot see
+    # it. None outside function bodies (constants, defaults), which every test may depend on through the import.
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,23 +133,43 @@ def _annotation_nodes(tree: ast.AST) -> set[int]:
     return inside
 
 
+def _body_statements(tree: ast.AST) -> list[tuple[int, int]]:
+    """Line spans of the statements inside function bodies."""
+    spans = set()
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            for statement in function.body:
+                spans.update(
+                    (s.lineno, s.end_lineno or s.lineno) for s in ast.walk(statement) if isinstance(s, ast.stmt)
+                )
+    return sorted(spans)
+
+
+def _span(statements: list[tuple[int, int]], node: ast.AST) -> tuple[int, int] | None:
+    first, last = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
+    holding = [(a, b) for a, b in statements if a <= first and last <= b]
+    return min(holding, key=lambda span: span[1] - span[0]) if holding else None
+
+
 def mutants(source: str) -> list[Mutant]:
     tree = ast.parse(source)
     skip = _annotation_nodes(tree)
+    statements = _body_statements(tree)
     found: list[Mutant] = []
     for index, node in enumerate(ast.walk(tree)):
         if id(node) in skip:
             continue
-        line = getattr(node, "lineno", 0)
+        line, span = getattr(node, "lineno", 0), _span(statements, node)
         if isinstance(node, ast.BinOp | ast.AugAssign | ast.BoolOp) and type(node.op) in SWAPS:
             op = type(node.op)
-            found.append(Mutant(index, 0, line, f"{SYMBOLS[op]} -> {SYMBOLS[SWAPS[op]]}"))
+            found.append(Mutant(index, 0, line, f"{SYMBOLS[op]} -> {SYMBOLS[SWAPS[op]]}", span))
         elif isinstance(node, ast.Compare):
             for slot, cmp in enumerate(node.ops):
                 if type(cmp) in SWAPS:
-                    found.append(Mutant(index, slot, line, f"{SYMBOLS[type(cmp)]} -> {SYMBOLS[SWAPS[type(cmp)]]}"))
+                    change = f"{SYMBOLS[type(cmp)]} -> {SYMBOLS[SWAPS[type(cmp)]]}"
+                    found.append(Mutant(index, slot, line, change, span))
         elif isinstance(node, ast.Constant) and type(node.value) is int:
-            found.append(Mutant(index, 0, line, f"{node.value} -> {node.value + 1}"))
+            found.append(Mutant(index, 0, line, f"{node.value} -> {node.value + 1}", span))
     return found
 
 
@@ -194,24 +222,53 @@ def tests_for(module: Module) -> list[Path]:
     return sorted(chosen, key=lambda t: (module.dotted not in _imported(t), t.name))
 
 
-def _run_tests(tests: list[Path], basetemp: str) -> int:
+class _LineRecorder:
+    """A pytest plugin noting, per test, which lines of one file it runs (the baseline run's coverage)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.lines: dict[str, list[int]] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        ran: set[int] = set()
+
+        def local(frame: types.FrameType, event: str, arg: object) -> Any:
+            ran.add(frame.f_lineno)
+            return local
+
+        def calls(frame: types.FrameType, event: str, arg: object) -> Any:
+            return local if frame.f_code.co_filename == self.filename else None
+
+        sys.settrace(calls)
+        try:
+            yield
+        finally:
+            sys.settrace(None)
+            self.lines[item.nodeid] = sorted(ran)
+
+
+def _run_tests(tests: list[str], basetemp: str, plugins: list[object] | None = None) -> int:
     import hypothesis
-    import pytest
 
     # Same examples for every mutant (a survivor is then reproducible), no deadline (the machine is shared and
     # slow), and no example database (a mutant's failing examples must not be replayed by the real suite).
     hypothesis.settings.register_profile("mutants", derandomize=True, deadline=None, database=None)
     hypothesis.settings.load_profile("mutants")
-    args = ["-x", "-q", "--noconftest", "-p", "no:timeout", "-p", "no:randomly", f"--basetemp={basetemp}"]
-    return int(pytest.main([*args, *map(str, tests)]))
+    # The domain tests need no plugin; loading the installed ones (schemathesis above all) costs a second a mutant.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    args = ["-x", "-q", "--noconftest", f"--basetemp={basetemp}"]
+    return int(pytest.main([*args, *tests], plugins=plugins or []))
 
 
-def _child(module: Module, tree: ast.Module | None, tests: list[Path], basetemp: str, timeout: int) -> None:
-    """In a fresh fork: install the (mutated) module, run the tests, exit with pytest's code."""
+def _child(module: Module, tree: ast.Module | None, tests: list[str], basetemp: str, timeout: int) -> None:
+    """In a fresh fork: install the (mutated) module, run the tests, exit with pytest's code. The unmutated run
+    (tree None) also writes which lines each test ran to basetemp/lines.json."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     signal.alarm(timeout)  # a mutant that loops forever is killed by the default SIGALRM action
+    os.makedirs(basetemp, exist_ok=True)
     code = 3
     try:
         if tree is not None:
@@ -222,9 +279,15 @@ def _child(module: Module, tree: ast.Module | None, tests: list[Path], basetemp:
             sys.modules[module.dotted] = mutated
             setattr(package, module.name, mutated)
             exec(compile(tree, str(module.path), "exec"), mutated.__dict__)
-        code = _run_tests(tests, basetemp)
+        if tree is None:
+            recorder = _LineRecorder(str(module.path))
+            code = _run_tests(tests, basetemp, [recorder])
+            Path(basetemp, "lines.json").write_text(json.dumps(recorder.lines))
+        else:
+            code = _run_tests(tests, basetemp)
     except BaseException:  # a mutant that breaks the import is killed like one that fails a test
         code = 4
+        Path(f"{basetemp}.error").write_text(traceback.format_exc())
     finally:
         os._exit(code)
 
@@ -249,11 +312,14 @@ class Score:
     killed: int
     total: int
     survivors: list[Mutant]
+    unrun: set[Mutant]  # survivors no test runs the line of
     seconds: float
 
 
-def _run(jobs: Iterator[tuple[Mutant | None, ast.Module | None]], module: Module, tests: list[Path], *,
-         processes: int, basetemp: str, timeout: int) -> dict[Mutant | None, int]:  # fmt: skip
+Job = tuple[Mutant | None, ast.Module | None, list[str]]
+
+
+def _run(jobs: Iterator[Job], module: Module, *, processes: int, basetemp: str, timeout: int) -> dict[Mutant | None, int]:
     running: dict[int, Mutant | None] = {}
     codes: dict[Mutant | None, int] = {}
 
@@ -261,7 +327,7 @@ def _run(jobs: Iterator[tuple[Mutant | None, ast.Module | None]], module: Module
         pid, status = os.wait()
         codes[running.pop(pid)] = os.waitstatus_to_exitcode(status)
 
-    for slot, (mutant, tree) in enumerate(jobs):
+    for slot, (mutant, tree, tests) in enumerate(jobs):
         while len(running) >= processes:
             reap()
         pid = os.fork()
@@ -273,29 +339,39 @@ def _run(jobs: Iterator[tuple[Mutant | None, ast.Module | None]], module: Module
     return codes
 
 
+def _covering(mutant: Mutant, files: list[str], lines: dict[str, list[int]]) -> list[str]:
+    """The tests that run a line of the mutant's statement (all of them for a mutant outside function bodies)."""
+    if mutant.span is None:
+        return files
+    first, last = mutant.span
+    return [test for test, ran in lines.items() if any(first <= line <= last for line in ran)]
+
+
 def score(module: Module, *, processes: int, basetemp: str) -> Score:
     source = module.path.read_text()
-    tests = tests_for(module)
+    files = [str(t) for t in tests_for(module)]
     started = time.monotonic()
-    baseline = _run(iter([(None, None)]), module, tests, processes=1, basetemp=basetemp, timeout=600)[None]
-    if not tests or baseline != 0:
-        raise SystemExit(f"{module.dotted}: its domain tests {[t.name for t in tests]} do not pass unmutated")
+    baseline = _run(iter([(None, None, files)]), module, processes=1, basetemp=basetemp, timeout=600)[None]
+    if not files or baseline != 0:
+        raise SystemExit(f"{module.dotted}: its domain tests {files} do not pass unmutated (exit {baseline})")
     timeout = int(10 * (time.monotonic() - started)) + 10
+    lines: dict[str, list[int]] = json.loads(Path(basetemp, f"{module.name}-0", "lines.json").read_text())
     found = mutants(source)
+    chosen = {m: _covering(m, files, lines) for m in found}
+    unrun = {m for m, tests in chosen.items() if not tests}
     codes = _run(
-        ((m, mutate(source, m)) for m in found),
+        ((m, mutate(source, m), tests) for m, tests in chosen.items() if tests),
         module,
-        tests,
         processes=processes,
         basetemp=basetemp,
         timeout=timeout,
     )
-    survivors = [m for m in found if codes[m] == 0]
-    return Score(module, len(found) - len(survivors), len(found), survivors, time.monotonic() - started)
+    survivors = [m for m in found if m in unrun or codes[m] == 0]
+    return Score(module, len(found) - len(survivors), len(found), survivors, unrun, time.monotonic() - started)
 
 
-def report(selector: str | None, *, processes: int, basetemp: str) -> list[Score]:
-    modules = select(selector)
+def report(selectors: list[str], *, processes: int, basetemp: str) -> list[Score]:
+    modules = [m for selector in selectors or [""] for m in select(selector)]
     _warm(modules)
     scores = []
     for module in modules:
@@ -309,7 +385,8 @@ def report(selector: str | None, *, processes: int, basetemp: str) -> list[Score
             flush=True,
         )
         for m in result.survivors:
-            print(f"    survived line {m.line}: {m.change:<14} | {lines[m.line - 1].strip()}", flush=True)
+            untested = " (no test runs it)" if m in result.unrun else ""
+            print(f"    survived line {m.line}: {m.change:<14} | {lines[m.line - 1].strip()}{untested}", flush=True)
     killed, total = sum(s.killed for s in scores), sum(s.total for s in scores)
     below = [f"{s.module.service}.{s.module.name}" for s in scores if s.total and s.killed / s.total < 0.85]
     print(f"all: {killed}/{total} killed; below 0.85: {', '.join(below) or 'none'}")
