@@ -319,7 +319,9 @@ class Score:
 Job = tuple[Mutant | None, ast.Module | None, list[str]]
 
 
-def _run(jobs: Iterator[Job], module: Module, *, processes: int, basetemp: str, timeout: int) -> dict[Mutant | None, int]:
+def _run(
+    jobs: Iterator[Job], module: Module, *, processes: int, basetemp: str, timeout: int
+) -> dict[Mutant | None, int]:
     running: dict[int, Mutant | None] = {}
     codes: dict[Mutant | None, int] = {}
 
