@@ -25,7 +25,7 @@ import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest  # a development tool: the command imports this module only when it runs
 
@@ -135,7 +135,7 @@ def _annotation_nodes(tree: ast.AST) -> set[int]:
 
 def _body_statements(tree: ast.AST) -> list[tuple[int, int]]:
     """Line spans of the statements inside function bodies."""
-    spans = set()
+    spans: set[tuple[int, int]] = set()
     for function in ast.walk(tree):
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             for statement in function.body:
@@ -146,7 +146,8 @@ def _body_statements(tree: ast.AST) -> list[tuple[int, int]]:
 
 
 def _span(statements: list[tuple[int, int]], node: ast.AST) -> tuple[int, int] | None:
-    first, last = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
+    first: int = getattr(node, "lineno", 0)
+    last: int = getattr(node, "end_lineno", None) or first
     holding = [(a, b) for a, b in statements if a <= first and last <= b]
     return min(holding, key=lambda span: span[1] - span[0]) if holding else None
 
@@ -177,11 +178,13 @@ def mutate(source: str, mutant: Mutant) -> ast.Module:
     tree = ast.parse(source)
     node = next(n for i, n in enumerate(ast.walk(tree)) if i == mutant.node)
     if isinstance(node, ast.Compare):
-        node.ops[mutant.slot] = SWAPS[type(node.ops[mutant.slot])]()  # type: ignore[assignment]
-    elif isinstance(node, ast.Constant):
-        node.value += 1
-    elif isinstance(node, ast.BinOp | ast.AugAssign | ast.BoolOp):
-        node.op = SWAPS[type(node.op)]()  # type: ignore[assignment]
+        node.ops[mutant.slot] = cast(ast.cmpop, SWAPS[type(node.ops[mutant.slot])]())
+    elif isinstance(node, ast.Constant) and type(node.value) is int:
+        node.value = node.value + 1
+    elif isinstance(node, ast.BinOp | ast.AugAssign):
+        node.op = cast(ast.operator, SWAPS[type(node.op)]())
+    elif isinstance(node, ast.BoolOp):
+        node.op = cast(ast.boolop, SWAPS[type(node.op)]())
     return tree
 
 
