@@ -231,6 +231,7 @@ class _LineRecorder:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.lines: dict[str, list[int]] = {}
+        self.seconds: dict[str, float] = {}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
@@ -243,12 +244,14 @@ class _LineRecorder:
         def calls(frame: types.FrameType, event: str, arg: object) -> Any:
             return local if frame.f_code.co_filename == self.filename else None
 
+        started = time.perf_counter()
         sys.settrace(calls)
         try:
             yield
         finally:
             sys.settrace(None)
             self.lines[item.nodeid] = sorted(ran)
+            self.seconds[item.nodeid] = time.perf_counter() - started
 
 
 def _run_tests(tests: list[str], basetemp: str, plugins: list[object] | None = None) -> int:
@@ -285,7 +288,9 @@ def _child(module: Module, tree: ast.Module | None, tests: list[str], basetemp: 
         if tree is None:
             recorder = _LineRecorder(str(module.path))
             code = _run_tests(tests, basetemp, [recorder])
-            Path(basetemp, "lines.json").write_text(json.dumps(recorder.lines))
+            # Fastest first: most mutants are killed by a quick example test before a slow property test runs.
+            fastest = sorted(recorder.lines, key=recorder.seconds.__getitem__)
+            Path(basetemp, "lines.json").write_text(json.dumps({test: recorder.lines[test] for test in fastest}))
         else:
             code = _run_tests(tests, basetemp)
     except BaseException:  # a mutant that breaks the import is killed like one that fails a test
