@@ -163,7 +163,7 @@ def cmd_mutants(args: argparse.Namespace) -> None:
     os.nice(10)
     basetemp = args.basetemp or tempfile.mkdtemp(prefix="salesops-mutants-")
     try:
-        report(args.target, processes=args.jobs, basetemp=basetemp)
+        report(args.target, processes=args.jobs, basetemp=basetemp, survivors_of=args.survivors_of)
     finally:
         if not args.basetemp:
             shutil.rmtree(basetemp, ignore_errors=True)
@@ -211,6 +211,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("target", nargs="*", help="services (targets) or modules (rounding, targets.rounding); default: all")
     p.add_argument("--jobs", type=int, choices=(1, 2), default=1, help="mutants tested at once (the machine is shared)")
     p.add_argument("--basetemp", help="pytest's scratch folder for the runs (default: a fresh temporary one)")
+    p.add_argument(
+        "--survivors-of", type=Path, help="an earlier report: run only its survivors (after adding tests; faster)"
+    )
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
     sub.add_parser(
         "test", help="run the full test suite (starts its own PostgreSQL and broker); further arguments go to pytest"

@@ -17,11 +17,13 @@ import ast
 import importlib
 import json
 import os
+import re
 import signal
 import sys
 import time
 import traceback
 import types
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -357,7 +359,21 @@ def _covering(mutant: Mutant, files: list[str], lines: dict[str, list[int]]) -> 
     return [test for test, ran in lines.items() if any(first <= line <= last for line in ran)]
 
 
-def score(module: Module, *, processes: int, basetemp: str) -> Score:
+def previous_survivors(report_text: str) -> dict[str, Counter[tuple[int, str]]]:
+    """(line, change) of each module's survivors in an earlier report of this command."""
+    found: dict[str, Counter[tuple[int, str]]] = {}
+    current: Counter[tuple[int, str]] | None = None
+    for text in report_text.splitlines():
+        if heading := re.match(r"^(\w+\.\w+): \d+/\d+ killed", text):
+            current = found.setdefault(heading[1], Counter())
+        elif (survivor := re.match(r"^\s+survived line (\d+): (.+?)\s*\|", text)) and current is not None:
+            current[(int(survivor[1]), survivor[2].strip())] += 1
+    return found
+
+
+def score(module: Module, *, processes: int, basetemp: str, only: Counter[tuple[int, str]] | None = None) -> Score:
+    """Kill what can be killed; with `only` (an earlier run's survivors) run just those mutants and count the
+    others as killed, which holds while the module is unchanged and tests were only added since."""
     source = module.path.read_text()
     files = [str(t) for t in tests_for(module)]
     started = time.monotonic()
@@ -367,7 +383,14 @@ def score(module: Module, *, processes: int, basetemp: str) -> Score:
     timeout = int(10 * (time.monotonic() - started)) + 10
     lines: dict[str, list[int]] = json.loads(Path(basetemp, f"{module.name}-0", "lines.json").read_text())
     found = mutants(source)
-    chosen = {m: _covering(m, files, lines) for m in found}
+    rerun = found
+    if only is not None:
+        left, rerun = Counter(only), []
+        for m in found:
+            if left[(m.line, m.change)] > 0:
+                left[(m.line, m.change)] -= 1
+                rerun.append(m)
+    chosen = {m: _covering(m, files, lines) for m in rerun}
     unrun = {m for m, tests in chosen.items() if not tests}
     codes = _run(
         ((m, mutate(source, m), tests) for m, tests in chosen.items() if tests),
@@ -376,22 +399,26 @@ def score(module: Module, *, processes: int, basetemp: str) -> Score:
         basetemp=basetemp,
         timeout=timeout,
     )
-    survivors = [m for m in found if m in unrun or codes[m] == 0]
+    survivors = [m for m in rerun if m in unrun or codes[m] == 0]
     return Score(module, len(found) - len(survivors), len(found), survivors, unrun, time.monotonic() - started)
 
 
-def report(selectors: list[str], *, processes: int, basetemp: str) -> list[Score]:
+def report(selectors: list[str], *, processes: int, basetemp: str, survivors_of: Path | None = None) -> list[Score]:
     modules = [m for selector in selectors or [""] for m in select(selector)]
+    earlier = previous_survivors(survivors_of.read_text()) if survivors_of else {}
     _warm(modules)
     scores = []
     for module in modules:
-        result = score(module, processes=processes, basetemp=basetemp)
+        only = earlier.get(f"{module.service}.{module.name}") if survivors_of else None
+        if survivors_of and only is None:
+            print(f"{module.service}.{module.name}: not in {survivors_of}, every mutant is run", flush=True)
+        result = score(module, processes=processes, basetemp=basetemp, only=only)
         scores.append(result)
         lines = module.path.read_text().splitlines()
         rate = result.killed / result.total if result.total else 1.0
         print(
             f"{module.service}.{module.name}: {result.killed}/{result.total} killed, score {rate:.2f}"
-            f" ({result.seconds:.0f} s)",
+            f" ({result.seconds:.0f} s{'; only the earlier survivors were run' if only is not None else ''})",
             flush=True,
         )
         for m in result.survivors:
