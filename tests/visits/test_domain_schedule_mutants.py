@@ -15,7 +15,7 @@ MONDAY_ROUTE = [
     RouteStop(REP, 1, 2, C, "C"),
     RouteStop(REP, 1, 3, B3, "B"),
 ]
-MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+MARCH_START, MARCH_END = date(2026, 3, 1), date(2026, 3, 31)
 
 
 def days(planned, outlet):
@@ -36,14 +36,14 @@ def test_grade_d_comes_every_eight_weeks():
 
 def test_a_visit_due_on_a_holiday_may_move_to_the_periods_last_day():
     tuesdays = [RouteStop(REP, 2, 0, T, "A")]
-    planned, missed = generate(MONDAY_ROUTE + tuesdays, **MARCH, holidays=[date(2026, 3, 30)])
+    planned, missed = generate(MONDAY_ROUTE + tuesdays, start=MARCH_START, end=MARCH_END, holidays=[date(2026, 3, 30)])
     assert days(planned, A)[-1] == date(2026, 3, 31)
     assert missed == []
 
 
 def test_a_weekly_visit_cannot_move_onto_its_next_due_day():
     # Mondays only: after the holiday on 16 March the next working day is Monday 23, when A is due again
-    planned, missed = generate(MONDAY_ROUTE, **MARCH, holidays=[date(2026, 3, 16)])
+    planned, missed = generate(MONDAY_ROUTE, start=MARCH_START, end=MARCH_END, holidays=[date(2026, 3, 16)])
     assert days(planned, A) == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 23), date(2026, 3, 30)]
     assert [(m.outlet_id, m.reason) for m in missed if m.outlet_id == A] == [
         (A, "holiday, no working day before next due")
@@ -52,7 +52,7 @@ def test_a_weekly_visit_cannot_move_onto_its_next_due_day():
 
 def test_moved_visits_come_after_the_days_own_visits():
     tuesdays = [RouteStop(REP, 2, 0, T, "A")]
-    planned, _ = generate(MONDAY_ROUTE + tuesdays, **MARCH, holidays=[date(2026, 3, 16)])
+    planned, _ = generate(MONDAY_ROUTE + tuesdays, start=MARCH_START, end=MARCH_END, holidays=[date(2026, 3, 16)])
     on_17th = [(v.outlet_id, v.moved_from) for v in planned if v.planned_on == date(2026, 3, 17)]
     moved = date(2026, 3, 16)
     assert on_17th == [(T, None), (A, moved), (B1, moved), (B3, moved)]
