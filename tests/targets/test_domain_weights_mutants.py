@@ -47,3 +47,8 @@ def test_indicator_shares_combine_by_their_weights():
     weighting = weigh_children(request)
     assert weighting.shares == [Fraction(9, 16), Fraction(7, 16)]
     assert weighting.basis == "population 25 %, outlet_count 75 %"
+
+
+def test_an_equal_split_weighs_every_child_one():
+    weighting = weigh_children(SplitRequest(parent=D(10), children=[Child("a"), Child("b")]))
+    assert (weighting.weights, weighting.shares) == ([D(1), D(1)], [Fraction(1, 2)] * 2)

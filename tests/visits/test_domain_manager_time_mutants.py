@@ -30,3 +30,9 @@ def standing(administration, coaching, customer_relationships):
 def test_band_edges(minutes, expected):
     found = standing(*minutes)
     assert (found["administration"], found["coaching"], found["customer_relationships"]) == expected
+
+
+def test_a_category_left_out_counts_no_minutes():
+    shares = {s.category: (s.minutes, s.percent) for s in split({"coaching": 300, "personal_selling": 700})}
+    assert shares["administration"] == (0, 0) and shares["customer_relationships"] == (0, 0)
+    assert shares["coaching"][1] == 30
