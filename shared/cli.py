@@ -158,6 +158,23 @@ def cmd_lint(args: argparse.Namespace) -> None:
     sys.exit(1 if failed else 0)
 
 
+def cmd_mutants(args: argparse.Namespace) -> None:
+    """Mutation scores of the domain modules, run at low priority: the machine is shared and the run is long."""
+    import shutil
+    import tempfile
+
+    from shared.mutation import report
+
+    os.chdir(ROOT)
+    os.nice(10)
+    basetemp = args.basetemp or tempfile.mkdtemp(prefix="salesops-mutants-")
+    try:
+        report(args.target, processes=args.jobs, basetemp=basetemp, survivors_of=args.survivors_of)
+    finally:
+        if not args.basetemp:
+            shutil.rmtree(basetemp, ignore_errors=True)
+
+
 def cmd_up(args: argparse.Namespace) -> None:
     from shared.runtime.stack import LocalStack
 
@@ -208,6 +225,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--person-id")
     p.add_argument("--ttl", type=int, default=12 * 3600)
     sub.add_parser("lint", help="ruff (lint and format), mypy and the import contracts; fails if any does")
+    p = sub.add_parser("mutants", help="mutation scores of the domain modules against their domain tests (slow)")
+    p.add_argument("target", nargs="*", help="services (targets) or modules (rounding, targets.rounding); default: all")
+    p.add_argument("--jobs", type=int, choices=(1, 2), default=1, help="mutants tested at once (the machine is shared)")
+    p.add_argument("--basetemp", help="pytest's scratch folder for the runs (default: a fresh temporary one)")
+    p.add_argument(
+        "--survivors-of", type=Path, help="an earlier report: run only its survivors (after adding tests; faster)"
+    )
     sub.add_parser("docs", help="regenerate event JSON schemas and the AsyncAPI document under docs/")
     sub.add_parser(
         "test", help="run the full test suite (starts its own PostgreSQL and broker); further arguments go to pytest"
@@ -215,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     commands = {"up": cmd_up, "migrate": cmd_migrate, "api": cmd_api, "worker": cmd_worker, "token": cmd_token}
-    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job, lint=cmd_lint, demo=cmd_demo)
+    commands.update(docs=cmd_docs, redrive=cmd_redrive, job=cmd_job, lint=cmd_lint, demo=cmd_demo, mutants=cmd_mutants)
     commands[args.command](args)
 
 

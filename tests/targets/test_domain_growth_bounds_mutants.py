@@ -1,0 +1,57 @@
+"""Growth bounds at their exact edges: -100 %, a floor equal to the ceiling, a parent equal to the sum of the
+floors or of the ceilings."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from services.targets.domain.decomposition import Child, GrowthBounds, Method, SplitRequest, decompose
+from shared.errors import InvalidInput
+
+
+def values(allocations):
+    return {a.key: a.value for a in allocations}
+
+
+def split(parent, children, bounds, step=D(1), method=Method.EQUAL):
+    return decompose(SplitRequest(parent=D(parent), children=children, method=method, step=step, growth_bounds=bounds))
+
+
+def test_minus_100_percent_is_allowed_as_a_floor_and_as_a_ceiling():
+    # min -100 %: a's floor is 0, so a parent of 0 is reachable
+    assert values(split(0, [Child("a", last_year=D(100)), Child("b")], GrowthBounds(min_growth=D(-1)))) == {
+        "a": D(0),
+        "b": D(0),
+    }
+    # max -100 %: a may have nothing, b (no last year) takes all
+    assert values(split(100, [Child("a", last_year=D(100)), Child("b")], GrowthBounds(max_growth=D(-1)))) == {
+        "a": D(0),
+        "b": D(100),
+    }
+
+
+@pytest.mark.parametrize("bounds", [GrowthBounds(min_growth=D("-1.01")), GrowthBounds(max_growth=D("-1.01"))])
+def test_just_below_minus_100_percent_is_refused(bounds):
+    with pytest.raises(InvalidInput):
+        split(100, [Child("a", last_year=D(100)), Child("b")], bounds)
+
+
+def test_a_floor_equal_to_the_ceiling_pins_the_child():
+    # +10 % exactly on 100: 110..110
+    result = split(500, [Child("a", last_year=D(100)), Child("b")], GrowthBounds(D("0.1"), D("0.1")))
+    assert values(result) == {"a": D(110), "b": D(390)}
+
+
+def test_a_parent_equal_to_the_floors_or_the_ceilings_is_reachable():
+    twins = [Child("a", last_year=D(100)), Child("b", last_year=D(300))]
+    # floors 100 + 300 at 0 % growth; ceilings 150 + 450 at +50 %
+    assert values(split(400, twins, GrowthBounds(min_growth=D(0)))) == {"a": D(100), "b": D(300)}
+    assert values(split(600, twins, GrowthBounds(max_growth=D("0.5")))) == {"a": D(150), "b": D(450)}
+
+
+def test_a_child_on_its_floor_lets_the_other_take_the_rest_exactly():
+    # equal split of 500 would give 250 each; a's floor is 300 (0 % on 300), so b gets 200
+    twins = [Child("a", last_year=D(300)), Child("b", last_year=D(100))]
+    result = split(500, twins, GrowthBounds(min_growth=D(0)))
+    assert values(result) == {"a": D(300), "b": D(200)}
+    assert (result[0].explanation.clamp, result[1].explanation.clamp) == ("floor", None)
