@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("write_off_id", name=op.f("pk_fact_write_offs")),
         schema="audit",
     )
-    op.create_index(op.f("ix_fact_write_offs_invoice_id"), "fact_write_offs", ["invoice_id"], schema="audit")
+    op.create_index(op.f("ix_audit_fact_write_offs_invoice_id"), "fact_write_offs", ["invoice_id"], schema="audit")
     op.create_table(
         "fact_schedule_outcomes",
         sa.Column("schedule_entry_id", sa.UUID(), nullable=False),
