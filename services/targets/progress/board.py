@@ -26,7 +26,7 @@ from services.targets.domain.progress import (
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
 from services.targets.plans.access import load_plan as visible_plan
-from services.targets.plans.access import path_lineage
+from services.targets.plans.access import path_lineage, viewer_of
 from services.targets.progress.figures import (
     PlanView,
     Rep,
@@ -39,6 +39,7 @@ from services.targets.progress.figures import (
 )
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
 from services.targets.progress.tree import placements_under, units_on
+from shared.errors import NotFound
 from shared.identity import Principal
 
 
@@ -250,6 +251,25 @@ def board_for(
     visible_plan(conn, principal, plan_id)
     plan = load_plan(conn, plan_id)
     return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
+
+
+def unit_board(
+    conn: Connection,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    org_unit_id: uuid.UUID,
+    *,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> tuple[Board, Unit, Viewer]:
+    """The plan's board and one of its units the caller may see (else 404, like a unit that is not there)."""
+    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
+    unit, viewer = board.unit(org_unit_id), viewer_of(conn, principal)
+    if unit is None or not sees_unit(viewer, unit):
+        raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
+    return board, unit, viewer
 
 
 def figures(progress: Progress) -> Figures:

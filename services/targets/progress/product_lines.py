@@ -20,12 +20,11 @@ from services.targets.actuals.tables import order_actual_lines, order_actuals, s
 from services.targets.domain.attribution import Measure, Source
 from services.targets.domain.placements import Stay, stays
 from services.targets.domain.product_lines import LineCell, line_targets
-from services.targets.plans.access import viewer_of
 from services.targets.plans.tables import target_cells
-from services.targets.progress.board import Board, board_for, figures, sees_unit, unit_ref
+from services.targets.progress.board import Board, figures, unit_board, unit_ref
 from services.targets.progress.schemas import LineProgress, ProductLinesOut, UnregisteredSku
 from services.targets.progress.tree import placements_under
-from shared.errors import InvalidInput, NotFound
+from shared.errors import InvalidInput
 from shared.identity import Principal
 
 
@@ -88,10 +87,9 @@ def product_line_progress(
     as_of: date,
 ) -> ProductLinesOut:
     """An org unit's figures per product line, and order lines of SKUs nobody registered, listed apart."""
-    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    unit = board.unit(org_unit_id)
-    if unit is None or not sees_unit(viewer_of(conn, principal), unit):
-        raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
+    board, unit, _ = unit_board(
+        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
+    )
     if board.source is not Source.order:
         raise InvalidInput(
             f"progress by product line is measured from order lines; a {board.plan.metric} plan has none",

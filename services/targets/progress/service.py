@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from services.targets.plans.access import viewer_of
-from services.targets.progress.board import Board, board_for, rep_ref, sees_rep, sees_unit, sees_unit_total, unit_ref
+from services.targets.progress.board import Board, board_for, rep_ref, sees_rep, sees_unit_total, unit_board, unit_ref
 from services.targets.progress.figures import Rep, rep_of, reps_in
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.errors import NotFound
@@ -32,10 +32,9 @@ def unit_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """An org unit's figures for a period, its rank among its siblings and every ancestor's figures."""
-    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    unit, viewer = board.unit(org_unit_id), viewer_of(conn, principal)
-    if unit is None or not sees_unit(viewer, unit):
-        raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
+    board, unit, viewer = unit_board(
+        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
+    )
     me = board.unit_ranked(unit)
     ancestors = [board.unit_ranked(a) for a in board.ancestors(unit) if sees_unit_total(viewer, a)]
     return NodeProgressOut(
@@ -88,10 +87,9 @@ def unit_ranking(
     as_of: date,
 ) -> RankingOut:
     """A unit's child units and its own reps, each ranked among themselves by achievement rate (004 销售排名)."""
-    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    unit = board.unit(org_unit_id)
-    if unit is None or not sees_unit(viewer_of(conn, principal), unit):
-        raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
+    board, unit, _ = unit_board(
+        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
+    )
     children = board.children.get(unit.id, [])
     org_units = board.ranked([(unit_ref(c), *board.unit_figures(c.id)) for c in children])
     reps = reps_in(conn, [unit.id], board.ref_day)
