@@ -32,6 +32,7 @@ class Planted:
     problem: str
     rule: str
     subjects: tuple[str, ...]
+    also: tuple[str, ...] = ()  # rules that may find the same subjects too (never required, never elsewhere)
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,9 @@ def visits(company: Company, h: History, dumping: Dealer, faker: Person, leak: t
                 else:
                     lat, lon = lat + rng.uniform(-0.0001, 0.0001), lon + rng.uniform(-0.0001, 0.0001)
                 made.append(_visit(company, h, outlet, visit_id, start, lat, lon, late, dumping, leak, rng))
-    h.planted.append(Planted("a rep faking check-ins", "checkin_far_from_outlet", tuple(far)))
+    # A check-in 1.5 km from the outlet also costs the visit authenticity points; whether the score falls under the
+    # threshold depends on the rep's previous visit as visits knew it when this one arrived.
+    h.planted.append(Planted("a rep faking check-ins", "checkin_far_from_outlet", tuple(far), ("low_authenticity",)))
     dumped = sorted(f"outlet:{o.id}/sku:{s.code}" for o in company.outlets if o.dealer.id == dumping.id
                     for s in core_skus(company, dumping))  # fmt: skip
     h.planted.append(Planted("a dealer dumping prices (砸价)", "price_below_floor", tuple(dumped)))
