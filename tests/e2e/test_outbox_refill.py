@@ -48,6 +48,8 @@ def dealer_code(clients, admin, workers) -> str:
 @pytest.fixture
 def own_broker(settings, workers, engines, dealer_code):
     """A broker of the test's own, with these services' workers on it (the session's workers paused)."""
+    # Every published row is re-driven to the new broker and back again: waits grow with what the session published.
+    scale = max(SCALE, (ORDERS + _outbox_rows(engines)) / 2000)
     broker = LocalBroker(free_port()).start()
     own = settings.model_copy(
         update={"kafka_bootstrap_servers": broker.bootstrap_servers, "relay_loss_check_seconds": 5}
@@ -63,7 +65,7 @@ def own_broker(settings, workers, engines, dealer_code):
     ]
     for t in threads:
         t.start()
-    yield broker, own
+    yield broker, scale
     stop.set()
     for t in threads:
         t.join(20)
@@ -72,7 +74,7 @@ def own_broker(settings, workers, engines, dealer_code):
     workers.start(*SERVICES)
     # Back on the session's broker, the relays find the rows acknowledged by this test's broker missing and publish
     # them again; let that settle so the tests after this one start from a drained pipeline.
-    wait_until(lambda: _pending(engines) == 0, timeout=180 * SCALE, message="outboxes drained on the session's broker")
+    wait_until(lambda: _pending(engines) == 0, timeout=180 * scale, message="outboxes drained on the session's broker")
 
 
 def _pending(engines, *services: str) -> int:
@@ -82,6 +84,14 @@ def _pending(engines, *services: str) -> int:
             total += conn.scalar(
                 text(f"SELECT count(*) FROM {service}.outbox WHERE published_at IS NULL AND parked_at IS NULL")
             )
+    return total
+
+
+def _outbox_rows(engines) -> int:
+    total = 0
+    for service in SERVICES:
+        with engines[service].connect() as conn:
+            total += conn.scalar(text(f"SELECT count(*) FROM {service}.outbox"))
     return total
 
 
@@ -104,7 +114,7 @@ def count(engines, service: str, sql: str, batch: str) -> int:
 
 @pytest.mark.timeout(int(900 * SCALE))
 def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engines, dealer_code):
-    broker, _ = own_broker
+    broker, scale = own_broker
     batch = unique("LOSS")
 
     def recorded() -> int:
@@ -132,8 +142,8 @@ def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engine
             producer.send("erp.orders.v1", key=message["order_id"].encode(), value=json.dumps(message).encode())
         producer.flush()
         producer.close()
-        wait_until(lambda: recorded() == ORDERS, timeout=60 * SCALE, message="inventory recorded every order")
-        wait_until(lambda: _pending(engines, "inventory") == 0, timeout=60 * SCALE, message="order events published")
+        wait_until(lambda: recorded() == ORDERS, timeout=60 * scale, message="inventory recorded every order")
+        wait_until(lambda: _pending(engines, "inventory") == 0, timeout=60 * scale, message="order events published")
         wait_until(lambda: _waiting_on_lock(engines), timeout=30, message="targets' consumer holding a poll")
         assert actuals()[0] == 0  # targets read from the old broker but applied nothing yet: mid-stream
         broker.stop()  # its log is in memory: gone
@@ -142,13 +152,13 @@ def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engine
         hold.rollback()
         held.close()
     expected = sum(3 * (i % 5 + 1) for i in range(ORDERS))
-    wait_until(lambda: actuals() == (ORDERS, expected), timeout=180 * SCALE, message="every order in targets' actuals")
+    wait_until(lambda: actuals() == (ORDERS, expected), timeout=180 * scale, message="every order in targets' actuals")
     archived = (
         "SELECT count(*) FROM audit.event_archive "
         "WHERE type = 'inventory.order.recorded' AND data->>'erp_order_id' LIKE :p"
     )
     wait_until(
-        lambda: count(engines, "audit", archived, batch) == ORDERS, timeout=180 * SCALE, message="archived once each"
+        lambda: count(engines, "audit", archived, batch) == ORDERS, timeout=180 * scale, message="archived once each"
     )
     assert recorded() == ORDERS
 
