@@ -1,21 +1,11 @@
 """The chain starts from a genesis of 64 zeros (as long as a SHA-256 hex digest), which other archives recompute."""
 
 import hashlib
-from datetime import UTC, datetime
 
 from services.audit.domain.chain import Link, canonical, first_broken, link_hash
+from tests.audit.test_domain_chain_sampling_risk import event
 
-EVENT = {
-    "event_id": "e1",
-    "topic": "t.x.v1",
-    "type": "t.x",
-    "version": 1,
-    "source": "/s",
-    "subject": "k",
-    "correlation_id": None,
-    "occurred_at": datetime(2026, 3, 1, tzinfo=UTC),
-    "data": {"amount": "10"},
-}
+EVENT = event(1)
 
 
 def test_the_first_link_hashes_sixty_four_zeros_and_the_event():

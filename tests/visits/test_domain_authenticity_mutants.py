@@ -2,25 +2,8 @@
 
 from dataclasses import replace
 
-from services.visits.domain.authenticity import VisitEvidence, score, signals
-
-HONEST = VisitEvidence(
-    distance_m=40,
-    accuracy_m=20,
-    radius_m=100,
-    duration_minutes=25,
-    minimum_minutes=15,
-    previous_distance_m=3000,
-    previous_gap_s=900,
-    reused_photos=0,
-    near_duplicate_photos=0,
-    clock_skew_s=12,
-    mock_location=False,
-)
-
-
-def by_name(evidence):
-    return {s.name: s for s in signals(evidence)}
+from services.visits.domain.authenticity import score, signals
+from tests.visits.test_domain_authenticity import HONEST, by_name
 
 
 def test_a_third_of_the_way_up_each_ramp_is_shown_to_four_decimals():

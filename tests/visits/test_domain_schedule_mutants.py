@@ -2,19 +2,11 @@
 next due day, and moved visits after the day's regular ones. Weeks as in test_domain_schedule: Monday 2 March
 2026 is week 113."""
 
-import uuid
 from datetime import date
 
 from services.visits.domain.schedule import RouteStop, generate
+from tests.visits.test_domain_schedule import B1, B3, MONDAY_ROUTE, REP, A, T
 
-REP = uuid.UUID(int=1)
-A, B1, C, B3, T = (uuid.UUID(int=i) for i in (10, 11, 12, 13, 14))
-MONDAY_ROUTE = [
-    RouteStop(REP, 1, 0, A, "A"),
-    RouteStop(REP, 1, 1, B1, "B"),
-    RouteStop(REP, 1, 2, C, "C"),
-    RouteStop(REP, 1, 3, B3, "B"),
-]
 MARCH_START, MARCH_END = date(2026, 3, 1), date(2026, 3, 31)
 
 
