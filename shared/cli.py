@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shared.identity import Role
 from shared.settings import SERVICE_PORTS, SERVICES, STATE_DIR, get_settings
 
 if TYPE_CHECKING:  # the commands import what they use when they run
@@ -219,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("name")
     p.add_argument("--service", choices=[*SERVICES, "all"], default="all", help="whose job (default: every service)")
     p = sub.add_parser("token", help="issue a development token from the local issuer")
-    p.add_argument("--role", required=True)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--org-unit", help="org unit id the token is scoped to")
     p.add_argument("--subject")
     p.add_argument("--person-id")
