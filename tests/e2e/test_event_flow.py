@@ -102,6 +102,7 @@ def test_each_recorded_order_carries_the_correlation_id_of_its_erp_message(
     of the message it came from (its X-Correlation-ID header), and an unusable or missing one gives none."""
     sent = {unique("SO"): unique("erp-trace"), unique("SO"): unique("erp-trace"), unique("SO"): None}
     sent[unique("SO")] = "not a correlation id"  # spaces: never copied into events
+    before = actual_amount(clients, admin, territory["region"]["id"])
     for order_id, correlation in sent.items():
         headers = [("X-Correlation-ID", correlation.encode())] if correlation else []
         value = json.dumps(erp_order(order_id, territory["dealer"]["code"])).encode()
@@ -130,6 +131,11 @@ def test_each_recorded_order_carries_the_correlation_id_of_its_erp_message(
         message="audit to archive the traced order's event",
     )
     assert [e["data"]["erp_order_id"] for e in archived] == [traced_order]
+    # and targets counts the four (125.00 each) before the next test reads the region's actuals
+    wait_until(
+        lambda: actual_amount(clients, admin, territory["region"]["id"]) == before + 4 * Decimal("125.00"),
+        message="targets to count the four orders",
+    )
 
 
 def test_same_erp_message_twice_and_older_version_late_have_one_effect(clients, admin, producer, territory, engines):
