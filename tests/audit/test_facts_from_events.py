@@ -232,6 +232,25 @@ def test_received_not_matching_shipped_and_near_expiry_stock(clients, admin, tok
     assert f"dealer:{dealer['id']}/sku:{a}" not in findings(clients, world, "near_expiry_stock")
 
 
+def test_a_shipment_published_after_the_stock_report_withdraws_its_receipt_mismatch(clients, admin, token, world):
+    dealer = make_dealer(clients["inventory"], admin, world["east_office"])
+    a, b = world["sku_a"], world["sku_b"]
+    lines = [{"sku": sku, "opening": 0, "received": 40, "closing": 30} for sku in (a, b)]
+    body = {"dealer_id": dealer["id"], "period_end": SUNDAY.isoformat(), "lines": lines}
+    answer = clients["inventory"].post("/stock-reports", headers=token("rep", org_unit=world["east_office"]), json=body)
+    assert answer.status_code == 201, answer.text
+    # Received 40 of nothing shipped yet: both SKUs mismatch.
+    first = wait_finding(clients, world, "receipt_mismatch", f"dealer:{dealer['id']}/sku:{a}")
+    other = wait_finding(clients, world, "receipt_mismatch", f"dealer:{dealer['id']}/sku:{b}")
+    ship(clients, token, world, dealer, {a: 40}, unique("B"))  # the ERP's shipment of a arrives late: 40 = 40
+    withdrawn = wait_until(
+        lambda: (f := findings(clients, world, "receipt_mismatch")[first["subject"]])["status"] == "withdrawn" and f,
+        message="the shipped SKU's finding withdrawn",
+    )
+    assert withdrawn["id"] == first["id"]
+    assert findings(clients, world, "receipt_mismatch")[other["subject"]]["status"] == "open"  # b: still 40 vs 0
+
+
 def test_month_end_orders_returned_early_next_month_are_channel_stuffing(clients, admin, token, world):
     api, erp = clients["inventory"], token("erp")
     # Returns are dated the day they are published (today): give this subtree 40 return days, whatever today is.

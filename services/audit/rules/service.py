@@ -54,14 +54,23 @@ def _params(rule: str, first: date, last: date, key, as_of: date) -> dict:
     return {"rule": rule, "from": first, "to": last, "key": key, "as_of": as_of}
 
 
-# Rules whose finding subject is made of the streaming key alone, so a keyed re-run knows every finding it could
-# have produced and can withdraw the ones it no longer does (an invoice paid late, a schedule caught up).
+# Rules whose finding subject starts with the streaming key, so a keyed re-run knows every finding it could have
+# produced and can withdraw the ones it no longer does (an invoice paid late, a schedule caught up, a stock report
+# corrected). The subject is the key's part alone, or that part then "/" and a detail (a SKU, a batch, a material).
 KEYED_SUBJECT = {
     "receivable_overdue": "'invoice:' || k",
     "channel_stuffing": "'dealer:' || k",
     "low_plan_compliance": "'rep:' || k",
     "impossible_travel": "'rep:' || k",
     "photo_reused": "'photo:' || k",
+}
+KEYED_PREFIX = {
+    "negative_sold": "'dealer:' || k",
+    "receipt_mismatch": "'dealer:' || k",
+    "near_expiry_stock": "'dealer:' || k",
+    "stock_days_out_of_band": "'dealer:' || k",
+    "cross_region_goods": "'outlet:' || k",
+    "price_below_floor": "k",
 }
 _WITHDRAWABLE = ", ".join(f"'{s.value}'" for s in WITHDRAWABLE)
 _REFIRED = "('verified', 'withdrawn')"
@@ -126,7 +135,7 @@ def run_rule(conn: Connection, rule: str, first: date, last: date, *, as_of: dat
         ),
         params,
     ).one()
-    if keys is not None and rule in KEYED_SUBJECT:
+    if keys is not None and (rule in KEYED_SUBJECT or rule in KEYED_PREFIX):
         _withdraw(conn, head, rule, params, periods(rule, first, last))
     return RunResult(rule, row.fired, row.opened, reopened)
 
@@ -134,13 +143,17 @@ def run_rule(conn: Connection, rule: str, first: date, last: date, *, as_of: dat
 def _withdraw(conn: Connection, head: str, rule: str, params: dict, labels: list[str] | None) -> None:
     """Withdraw the key's unfinished findings in the window that the re-run no longer produced."""
     in_window = "" if labels is None else "AND f.period = ANY(CAST(:periods AS text[]))"
+    if rule in KEYED_SUBJECT:
+        of_keys = f"f.subject IN (SELECT {KEYED_SUBJECT[rule]} FROM unnest(CAST(:key AS text[])) k)"
+    else:  # split at the first "/" only: the detail after it may itself hold one
+        of_keys = f"split_part(f.subject, '/', 1) IN (SELECT {KEYED_PREFIX[rule]} FROM unnest(CAST(:key AS text[])) k)"
     conn.execute(
         text(
             head
             + f""", gone AS (
               SELECT f.id, f.status FROM audit.findings f
               WHERE f.rule = :rule AND f.status IN ({_WITHDRAWABLE}) {in_window}
-                AND f.subject IN (SELECT {KEYED_SUBJECT[rule]} FROM unnest(CAST(:key AS text[])) k)
+                AND {of_keys}
                 AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.subject = f.subject AND h.period = f.period)
               FOR UPDATE OF f),
             withdrawn AS (
