@@ -102,7 +102,17 @@ def rep(token, unit: str) -> dict:
 
 
 def visit(
-    clients, who, at_outlet, *, position=None, minutes=25, day="2026-03-16", start="09:00", steps=(), entry=None
+    clients,
+    who,
+    at_outlet,
+    *,
+    position=None,
+    minutes=25,
+    day="2026-03-16",
+    start="09:00",
+    steps=(),
+    entry=None,
+    mock_location=False,
 ) -> dict:
     begin = datetime.fromisoformat(f"{day}T{start}:00+08:00")
     end = (begin + timedelta(minutes=minutes)).isoformat()
@@ -112,6 +122,7 @@ def visit(
         "check_in": {
             "position": {**(position or OUTLET_POSITION), "datum": "wgs84", "accuracy_m": 5},
             "client_at": begin.isoformat(),
+            "mock_location": mock_location,
         },
         "steps": list(steps),
         "check_out": {"client_at": end},
@@ -140,6 +151,22 @@ def test_check_in_far_from_the_outlet_and_a_short_visit(clients, admin, token, w
     assert f"visit:{near_visit['id']}" not in findings(clients, world, "visit_too_short")
     detail = clients["audit"].get(f"/findings/{distance['id']}", headers=world["auditor"]).json()
     assert [e["type"] for e in detail["evidence_chain"]] == ["visits.visit.completed"]
+
+
+def test_a_far_check_in_from_a_mock_location_scores_low_authenticity(clients, admin, token, world):
+    faker, honest = rep(token, world["east_office"]), rep(token, world["east_office"])
+    faker_shop, honest_shop = (outlet(clients, admin, world, world["east_office"], owner) for owner in (faker, honest))
+    # 0.006° north = 667 m, beyond twice the 205 m allowed (200 m radius + 5 m accuracy): distance takes all 30;
+    # the test's device clock is months off: clock skew takes all 10; a mock location takes 10 more.
+    # The faker scores 100 - 30 - 10 - 10 = 50 < 60; the honest rep, no mock location, 60: not under 60.
+    far = {**OUTLET_POSITION, "latitude": OUTLET_POSITION["latitude"] + 0.006}
+    faked = visit(clients, faker, faker_shop, position=far, mock_location=True)
+    near_miss = visit(clients, honest, honest_shop, position=far)
+    assert (faked["authenticity_score"], near_miss["authenticity_score"]) == (50.0, 60.0)
+    found = wait_finding(clients, world, "low_authenticity", f"visit:{faked['id']}")
+    assert found["evidence"] == {"score": "0.5000", "min_score": "0.6"}
+    wait_until(lambda: archived(clients, world, "visits.visit.completed", near_miss["id"]), message="near miss")
+    assert f"visit:{near_miss['id']}" not in findings(clients, world, "low_authenticity")
 
 
 def test_price_below_the_sku_floor_seen_on_a_visit(clients, admin, token, world):
@@ -249,6 +276,27 @@ def test_a_shipment_published_after_the_stock_report_withdraws_its_receipt_misma
     )
     assert withdrawn["id"] == first["id"]
     assert findings(clients, world, "receipt_mismatch")[other["subject"]]["status"] == "open"  # b: still 40 vs 0
+
+
+def test_stock_days_out_of_band_three_weeks_running_and_two_weeks_then_back(clients, admin, token, world):
+    dealer = make_dealer(clients["inventory"], admin, world["east_office"])
+    a, b, rep_headers = world["sku_a"], world["sku_b"], token("rep", org_unit=world["east_office"])
+    # stock days = closing x 7 / sold, band 20-25 days, out of band 3 weeks running fires.
+    # a: 100 -> 90 (63 days), 90 -> 81 (63), 81 -> 72 (56): out three weeks.
+    # b: 100 -> 90 (63), 90 -> 81 (63), 81 -> 62 (62 x 7 / 19 = 22.8, in band): a run of two only.
+    weeks = [(SUNDAY - timedelta(days=14), (100, 90), (100, 90)), (SUNDAY - timedelta(days=7), (90, 81), (90, 81)),
+             (SUNDAY, (81, 72), (81, 62))]  # fmt: skip
+    for sunday, (open_a, close_a), (open_b, close_b) in weeks:
+        lines = [{"sku": a, "opening": open_a, "received": 0, "closing": close_a},
+                 {"sku": b, "opening": open_b, "received": 0, "closing": close_b}]  # fmt: skip
+        body = {"id": str(uuid.uuid4()), "dealer_id": dealer["id"], "period_end": sunday.isoformat(), "lines": lines}
+        answer = clients["inventory"].post("/stock-reports", headers=rep_headers, json=body)
+        assert answer.status_code == 201, answer.text
+    week = f"{MONDAY.isocalendar().year}-W{MONDAY.isocalendar().week:02d}"
+    found = wait_finding(clients, world, "stock_days_out_of_band", f"dealer:{dealer['id']}/sku:{a}")
+    assert found["period"] == week and found["evidence"] == {"weeks": 3}
+    # a's finding in the third week means that week's report, which holds b's line too, has been judged
+    assert f"dealer:{dealer['id']}/sku:{b}" not in findings(clients, world, "stock_days_out_of_band")
 
 
 def test_month_end_orders_returned_early_next_month_are_channel_stuffing(clients, admin, token, world):
