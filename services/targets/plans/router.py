@@ -1,73 +1,39 @@
-"""Endpoints for target plans: lifecycle, decomposition, cells and explanations, versions, adjustments,
-bottom-up proposals and spreadsheets. Thin: parse, call the use case, answer."""
+"""Endpoints for target plans: lifecycle, versions, decomposition, cells and their explanations. Thin: parse, call
+the use case, answer. Adjustments and proposals are in `requests_router`, spreadsheets in `files_router`."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from services.targets import db
 from services.targets.domain.plan_lifecycle import PlanAction
-from services.targets.plans import adjustments, proposals, service, spreadsheets
+from services.targets.plans import adjustments, service
 from services.targets.plans import cells as plan_cells
 from services.targets.plans import decomposition as plan_decomposition
 from services.targets.plans import explanations as plan_explanations
-from services.targets.plans import imports as plan_imports
+from services.targets.plans.params import Limit, Offset, Version, managers
 from services.targets.plans.schemas import (
-    AdjustmentIn,
-    AdjustmentOut,
     CellExplanationOut,
     CellOut,
-    DecisionIn,
     DecompositionIn,
     DecompositionOut,
     DiffOut,
-    ImportOut,
     Metric,
     PlanCreate,
     PlanOut,
     ProductLine,
-    ProposalIn,
-    ProposalOut,
-    RebalanceIn,
     SplitOut,
     Status,
     StatusChangeOut,
     TransitionIn,
     VersionOut,
 )
-from shared.auth import PrincipalDep, require_role
+from shared.auth import PrincipalDep
 from shared.http.app import ConnDep, idempotent_create
 from shared.http.idempotency import IdempotencyKey
-from shared.identity import Role
 
 router = APIRouter(prefix="/plans", tags=["plans"])
-managers = require_role(Role.region_manager, Role.director)
-requesters = require_role(Role.supervisor, Role.region_manager, Role.director)
-Version = Annotated[int | None, Query(ge=1, le=100_000, description="Default: the published version, else the draft")]
-Limit = Annotated[int, Query(ge=1, le=10_000)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-ImportReason = Annotated[
-    str | None,
-    Query(min_length=1, max_length=500, description="Required for a published plan: the adjustment's reason"),
-]
-SPREADSHEET_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            spreadsheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        },
-    }
-}
-
-
-async def file_body(request: Request) -> bytes:
-    """The uploaded spreadsheet, sent as the raw request body (.xlsx or UTF-8 CSV)."""
-    return await request.body()
-
-
-FileBody = Annotated[bytes, Depends(file_body)]
 
 
 @router.post(
@@ -233,199 +199,3 @@ def explain_cell(
         month=month,
         version=version,
     )
-
-
-@router.post(
-    "/{plan_id}/adjustments",
-    status_code=201,
-    response_model=AdjustmentOut,
-    dependencies=[requesters],
-    summary="Ask for a change to a published plan, with a reason",
-)
-def request_adjustment(
-    plan_id: uuid.UUID,
-    body: AdjustmentIn,
-    request: Request,
-    conn: ConnDep,
-    principal: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
-):
-    return idempotent_create(
-        conn,
-        request,
-        db.idempotency_keys,
-        principal,
-        idempotency_key,
-        body,
-        lambda: adjustments.request_adjustment(conn, principal, plan_id, body),
-    )
-
-
-@router.get("/{plan_id}/adjustments", response_model=list[AdjustmentOut], summary="Adjustment requests")
-def list_adjustments(
-    plan_id: uuid.UUID,
-    conn: ConnDep,
-    principal: PrincipalDep,
-    status: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Offset = 0,
-):
-    return adjustments.list_adjustments(conn, principal, plan_id, status=status, limit=limit, offset=offset)
-
-
-@router.get("/{plan_id}/adjustments/{adjustment_id}", response_model=AdjustmentOut, summary="One adjustment")
-def get_adjustment(plan_id: uuid.UUID, adjustment_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep):
-    return adjustments.get_adjustment(conn, principal, plan_id, adjustment_id)
-
-
-@router.post(
-    "/{plan_id}/adjustments/{adjustment_id}/approve",
-    response_model=AdjustmentOut,
-    dependencies=[managers],
-    summary="Approve: a new version with the changes is put in force",
-)
-def approve_adjustment(
-    plan_id: uuid.UUID, adjustment_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, body: DecisionIn | None = None
-):
-    return adjustments.approve_adjustment(conn, principal, plan_id, adjustment_id, body or DecisionIn())
-
-
-@router.post(
-    "/{plan_id}/adjustments/{adjustment_id}/reject",
-    response_model=AdjustmentOut,
-    dependencies=[managers],
-    summary="Reject an adjustment request",
-)
-def reject_adjustment(
-    plan_id: uuid.UUID, adjustment_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, body: DecisionIn | None = None
-):
-    return adjustments.reject_adjustment(conn, principal, plan_id, adjustment_id, body or DecisionIn())
-
-
-@router.post(
-    "/{plan_id}/proposals",
-    status_code=201,
-    response_model=ProposalOut,
-    dependencies=[requesters],
-    summary="Propose a different yearly number for a child unit, with a reason (before approval)",
-)
-def propose(
-    plan_id: uuid.UUID,
-    body: ProposalIn,
-    request: Request,
-    conn: ConnDep,
-    principal: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
-):
-    return idempotent_create(
-        conn,
-        request,
-        db.idempotency_keys,
-        principal,
-        idempotency_key,
-        body,
-        lambda: proposals.propose(conn, principal, plan_id, body),
-    )
-
-
-@router.get("/{plan_id}/proposals", response_model=list[ProposalOut], summary="Bottom-up proposals")
-def list_proposals(
-    plan_id: uuid.UUID,
-    conn: ConnDep,
-    principal: PrincipalDep,
-    status: Annotated[str | None, Query(pattern="^(pending|accepted|rejected|rebalanced)$")] = None,
-    parent_id: Annotated[uuid.UUID | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Offset = 0,
-):
-    return proposals.list_proposals(
-        conn, principal, plan_id, status=status, parent_id=parent_id, limit=limit, offset=offset
-    )
-
-
-@router.post(
-    "/{plan_id}/proposals/{proposal_id}/accept",
-    response_model=ProposalOut,
-    dependencies=[managers],
-    summary="Accept: the proposal replaces the split value, siblings absorb the difference",
-)
-def accept_proposal(
-    plan_id: uuid.UUID, proposal_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, body: DecisionIn | None = None
-):
-    return proposals.accept(conn, principal, plan_id, proposal_id, body or DecisionIn())
-
-
-@router.post(
-    "/{plan_id}/proposals/{proposal_id}/reject",
-    response_model=ProposalOut,
-    dependencies=[managers],
-    summary="Reject: the top-down number stays",
-)
-def reject_proposal(
-    plan_id: uuid.UUID, proposal_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, body: DecisionIn | None = None
-):
-    return proposals.reject(conn, principal, plan_id, proposal_id, body or DecisionIn())
-
-
-@router.post(
-    "/{plan_id}/proposals/{proposal_id}/rebalance",
-    response_model=ProposalOut,
-    dependencies=[managers],
-    summary="Rebalance: the parent settles on its own value for the child; siblings absorb the rest",
-)
-def rebalance_proposal(
-    plan_id: uuid.UUID, proposal_id: uuid.UUID, body: RebalanceIn, conn: ConnDep, principal: PrincipalDep
-):
-    return proposals.rebalance(conn, principal, plan_id, proposal_id, body)
-
-
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-
-
-@router.get(
-    "/{plan_id}/export.xlsx",
-    response_class=Response,
-    summary="The plan's targets as an Excel workbook",
-    responses={200: {"content": {spreadsheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
-)
-def export_xlsx(plan_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, version: Version = None):
-    table = spreadsheets.export_table(conn, principal, plan_id, version)
-    return _file(spreadsheets.to_xlsx(table), spreadsheets.XLSX_MEDIA_TYPE, f"{table.filename}.xlsx")
-
-
-@router.get(
-    "/{plan_id}/export.csv",
-    response_class=Response,
-    summary="The plan's targets as CSV (UTF-8)",
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
-)
-def export_csv(plan_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, version: Version = None):
-    table = spreadsheets.export_table(conn, principal, plan_id, version)
-    return _file(spreadsheets.to_csv(table), "text/csv; charset=utf-8", f"{table.filename}.csv")
-
-
-@router.post(
-    "/{plan_id}/imports/targets",
-    response_model=ImportOut,
-    openapi_extra=SPREADSHEET_BODY,
-    dependencies=[requesters],
-    summary="Import manual targets (.xlsx or CSV in the export's layout); all rows or none",
-)
-def import_targets(
-    plan_id: uuid.UUID, content: FileBody, conn: ConnDep, principal: PrincipalDep, reason: ImportReason = None
-):
-    return plan_imports.import_targets(conn, principal, plan_id, content, reason)
-
-
-@router.post(
-    "/{plan_id}/imports/weights",
-    response_model=ImportOut,
-    openapi_extra=SPREADSHEET_BODY,
-    dependencies=[managers],
-    summary="Import manual weights per org unit or rep (columns org_unit_code or person_id, weight)",
-)
-def import_weights(plan_id: uuid.UUID, content: FileBody, conn: ConnDep, principal: PrincipalDep):
-    return plan_imports.import_weights(conn, principal, plan_id, content)
