@@ -16,10 +16,10 @@ from services.targets.domain.plan_versions import RequestStatus, check_decider, 
 from services.targets.domain.rounding import as_decimal, check_step, to_units
 from services.targets.plans import tables as plan_tables
 from services.targets.plans.access import covers, load_plan
-from services.targets.plans.adjustments import copy_version
 from services.targets.plans.decomposition import resplit_with_lock
 from services.targets.plans.integrity import ensure_whole
 from services.targets.plans.schemas import DecisionIn, ProposalIn, ProposalOut, RebalanceIn
+from services.targets.plans.versions import copy_version
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.identity import Principal, Role

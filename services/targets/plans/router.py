@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Request
 
 from services.targets import db
 from services.targets.domain.plan_lifecycle import PlanAction
-from services.targets.plans import adjustments, service
 from services.targets.plans import cells as plan_cells
 from services.targets.plans import decomposition as plan_decomposition
 from services.targets.plans import explanations as plan_explanations
+from services.targets.plans import service, versions
 from services.targets.plans.params import Limit, Offset, Version, managers
 from services.targets.plans.schemas import (
     CellExplanationOut,
@@ -119,7 +119,7 @@ def diff_versions(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Offset = 0,
 ):
-    return adjustments.diff_versions(conn, principal, plan_id, from_version, to_version, limit=limit, offset=offset)
+    return versions.diff_versions(conn, principal, plan_id, from_version, to_version, limit=limit, offset=offset)
 
 
 @router.post(

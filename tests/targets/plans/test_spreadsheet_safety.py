@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from services.targets.plans.imports import MAX_COLUMNS, MAX_ROWS, read_rows
+from services.targets.plans.sheet_reader import MAX_COLUMNS, MAX_ROWS, read_rows
 from services.targets.plans.spreadsheets import XLSX_MEDIA_TYPE
 from shared.errors import InvalidInput
 from tests.targets.plans.support import TARGETS, cells, decomposed_plan, standard_decomposition
