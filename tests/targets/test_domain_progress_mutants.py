@@ -17,8 +17,8 @@ from services.targets.domain.progress import (
     month_weight,
     periods_containing,
     resolve_period,
-    rounded,
     roll_up,
+    rounded,
     status_of,
 )
 from shared.errors import InvalidInput

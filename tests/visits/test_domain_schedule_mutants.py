@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from services.visits.domain.schedule import RouteStop, generate
-from tests.visits.test_domain_schedule import B1, B3, C, MONDAY_ROUTE, REP, A, T
+from tests.visits.test_domain_schedule import B1, B3, MONDAY_ROUTE, REP, A, C, T
 
 MARCH_START, MARCH_END = date(2026, 3, 1), date(2026, 3, 31)
 
