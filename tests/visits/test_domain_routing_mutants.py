@@ -1,5 +1,7 @@
 """Route evaluation worked by hand: legs, arrivals after service and waiting, lateness against closing time
-(midnight by default), the fallback's nearest-neighbour order with ties by closing time."""
+(midnight by default), the fallback's nearest-neighbour order with ties by closing time, its 2-opt moves (a late
+minute against a detour, a swap of the last two stops, only strictly better orders), minute rounding, the
+defaults, service time in the solver's clock, and the solver's two-day clock beyond which the fallback plans."""
 
 import time
 
