@@ -164,7 +164,7 @@ def cmd_mutants(args: argparse.Namespace) -> None:
     import shutil
     import tempfile
 
-    from shared.mutation import report
+    from shared.mutation_runner import report
 
     os.chdir(ROOT)
     os.nice(10)

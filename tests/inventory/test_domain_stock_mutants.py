@@ -3,6 +3,7 @@ third of shelf life to the day, and the explanation's stock-days and gap steps."
 
 from datetime import date, timedelta
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
@@ -113,3 +114,12 @@ def test_the_explanation_shows_stock_days_and_the_gap_net_of_closing_and_open_or
     steps = explain(line, derive_line(line, AS_OF, POLICY), POLICY)
     assert "stock days = closing 40 ÷ daily sales = 20.0; band 20–25 days → normal" in steps
     assert "gap = needed 45 − closing 40 − open orders 4 = 1" in steps
+
+
+@pytest.mark.parametrize(("age_days", "near"), [(60, 0), (61, 7)])
+def test_a_configured_near_expiry_fraction_of_two_fifths(age_days, near):
+    # shelf life 100, near expiry below 2/5 of it = 40 days left: at 60 days old 40 are left (not less),
+    # at 61 days old 39 are left
+    batch = Batch("B", AS_OF - timedelta(days=age_days), 7)
+    line = StockLine("C", opening=7, received=0, closing=7, batches=(batch,), shelf_life_days=100)
+    assert derive_line(line, AS_OF, StockPolicy(near_expiry_fraction=Fraction(2, 5))).near_expiry == near

@@ -92,3 +92,39 @@ def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_exact():
         assert sum(line_units) == total
         assert [sum(months) for months in per_line] == line_units
     assert sum(result.leaf_units) == sum(int(v) for v in leaves.values())
+
+
+def test_a_cell_in_cents_explains_each_step_in_money():
+    # step 0.01: r1's 100.00 is 10 000 cents. tea : juice = 1 : 2 -> tea 3333.33 cents, rounded to 3333
+    # (juice has the larger remainder, 0.67, and takes 6667). tea's profile: Jan and Feb weigh 4, the rest 1 (sum 18).
+    # 3333 = 185 x 18 + 3: every month gets 185 x weight, the 3 spare cents go by largest remainder
+    # (3 x 4 / 18 = 0.67 for Jan and Feb, 3 / 18 = 0.17 for the rest, ties to the earlier month): Jan, Feb, Mar.
+    spring = [4, 4] + [1] * 10
+    result = cross_split(
+        {"r1": D("100.00")}, {"tea": D(1), "juice": D(2)}, FLAT, step=D("0.01"), product_month_profiles={"tea": spring}
+    )
+    assert [result.value("r1", "tea", m) for m in (1, 2, 3, 4)] == [D("7.41"), D("7.41"), D("1.86"), D("1.85")]
+    why = result.explain("r1", "tea", 3)
+    cents = D("0.000001")
+    assert why.product_raw_value.quantize(cents) == D("33.333333")  # 10 000 / 3 cents
+    assert why.product_value == D("33.33")
+    assert why.product_rounding_adjustment.quantize(cents) == D("-0.003333")  # (3333 - 3333.33) cents
+    assert why.month_share.quantize(cents) == D("0.055556")  # March weighs 1 of 18
+    assert why.month_raw_value.quantize(cents) == D("1.851667")  # 3333 / 18 = 185.17 cents
+    assert why.value == D("1.86")
+    assert why.month_rounding_adjustment.quantize(cents) == D("0.008333")  # (186 - 185.17) cents
+
+
+def test_every_line_on_the_same_own_profile_uses_that_profile():
+    # Both lines override the flat base with the same spring profile (Jan, Feb 4; the rest 1; sum 18), so one
+    # splitter serves both and it is the spring one: 1800 / 2 = 900 per line, 900 x 4 / 18 = 200 in Jan.
+    spring = [4, 4] + [1] * 10
+    result = cross_split(
+        {"r1": D(1800)},
+        {"tea": D(1), "juice": D(1)},
+        FLAT,
+        step=1,
+        product_month_profiles={"tea": spring, "juice": spring},
+    )
+    assert [result.value("r1", line, 1) for line in ("tea", "juice")] == [D(200), D(200)]
+    assert result.value("r1", "juice", 12) == D(50)

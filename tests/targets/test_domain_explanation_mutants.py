@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from services.targets.domain.explanation import Explanation, describe, grouped, narrate, percent, show
+from services.targets.domain.explanation import Explanation, describe, grouped, narrate, percent, share_text, show
 from services.targets.domain.model import Method
 
 
@@ -120,3 +120,24 @@ def test_grouped(amount, step, unit, extra, text):
 
 def test_percent_has_two_decimals():
     assert percent(D("0.125")) == "12.50 %"
+
+
+def test_an_amount_is_grouped_to_the_steps_decimals_by_default():
+    # step 1: no decimals, 1234.56 shows as 1,235
+    assert grouped(D("1234.56"), D(1)) == "1,235"
+
+
+def test_narration_shows_the_raw_value_with_two_more_decimals_and_last_year_to_the_step():
+    # 1000 / 3 = 333.3333 shown as 333.33 (the step's 0 decimals + 2)
+    assert "= 333.33, rounded up to 334;" in narrate(explanation(), "East", "North")
+    # a ceiling of 130 on last year's 100.40: 130 / 100.4 - 1 = +29.48 %; last year shown to the step: 100
+    e = explanation(clamp="ceiling", value=D(130), last_year=D("100.40"), unclamped_value=D(500), raw_value=D(130),
+                    rounding_adjustment=D(0))  # fmt: skip
+    assert "(+29.48 % on last year's 100);" in narrate(e, "East", "North")
+
+
+def test_the_answer_gives_shares_with_six_decimals_and_weights_as_given():
+    assert share_text(D("0.1234565")) == "0.123457"  # half up
+    assert share_text(None) is None
+    assert explanation(weight=D("2.5")).as_dict()["weight"] == "2.5"
+    assert explanation(weight=None).as_dict()["weight"] is None

@@ -55,3 +55,32 @@ def test_a_child_on_its_floor_lets_the_other_take_the_rest_exactly():
     result = split(500, twins, GrowthBounds(min_growth=D(0)))
     assert values(result) == {"a": D(300), "b": D(200)}
     assert (result[0].explanation.clamp, result[1].explanation.clamp) == ("floor", None)
+
+
+def test_a_split_landing_exactly_on_a_bound_is_not_clamped():
+    # -20 % .. +25 %: a (last year 400) may have 320..500, b (last year 625) 500..781. The equal split, 500 each,
+    # is a's ceiling and b's floor exactly: nothing was moved, so neither is explained as clamped.
+    children = [Child("a", last_year=D(400)), Child("b", last_year=D(625))]
+    result = split(1000, children, GrowthBounds(min_growth=D("-0.2"), max_growth=D("0.25")))
+    assert values(result) == {"a": D(500), "b": D(500)}
+    assert [r.explanation.clamp for r in result] == [None, None]
+
+
+def test_an_excess_equal_to_the_shortfall_fixes_both_bounds_at_once():
+    # -50 % .. +25 %: a (last year 32) may have 16..40, b (last year 120) 60..150. The equal split, 50 each,
+    # is 10 over a's ceiling and 10 under b's floor: moving 10 from a to b meets both, and both are clamped.
+    children = [Child("a", last_year=D(32)), Child("b", last_year=D(120))]
+    result = split(100, children, GrowthBounds(min_growth=D("-0.5"), max_growth=D("0.25")))
+    assert values(result) == {"a": D(40), "b": D(60)}
+    assert [r.explanation.clamp for r in result] == ["ceiling", "floor"]
+
+
+def test_a_small_excess_against_a_large_shortfall_fixes_only_the_floor():
+    # 0 % .. +50 %: a (last year 66) may have 66..99, b (last year 150) 150..225, c has no last year (free).
+    # Equal split: 100 each, 1 over a's ceiling, 50 under b's floor. The shortfall is larger, so the true
+    # scale is lower: b is fixed at 150 and the 150 left is spread again, 75 to a and 75 to c, which puts a
+    # back inside its band (a capped at 99 would have been wrong).
+    children = [Child("a", last_year=D(66)), Child("b", last_year=D(150)), Child("c")]
+    result = split(300, children, GrowthBounds(min_growth=D(0), max_growth=D("0.5")))
+    assert values(result) == {"a": D(75), "b": D(150), "c": D(75)}
+    assert [r.explanation.clamp for r in result] == [None, "floor", None]

@@ -38,3 +38,17 @@ def test_a_unit_back_under_the_node_counts_both_stays():
         SH: [Stay(SH, "a", date(2026, 3, 2), date(2026, 3, 6)), Stay(SH, "b", date(2026, 3, 23), date(2026, 3, 31))]
     }
     assert line_targets(cells, stays, SellingCalendar(), 2026) == {"": D("1200.00")}
+
+
+def test_a_one_day_stay_counts_that_selling_day():
+    # Monday 2 March 2026 only: 1 of March's 22 weekdays -> 2,200 x 1/22 = 100.
+    cells = [LineCell(SH, "BEER", 3, D("2200.00"))]
+    stays = {SH: [Stay(SH, "a", date(2026, 3, 2), date(2026, 3, 2))]}
+    assert line_targets(cells, stays, SellingCalendar(), 2026) == {"BEER": D("100.00")}
+
+
+def test_a_stay_outside_the_cells_month_counts_nothing():
+    # the unit stood under the node in June only; its July cell is not the node's
+    cells = [LineCell(SH, "BEER", 7, D("2200.00"))]
+    stays = {SH: [Stay(SH, "a", date(2026, 6, 1), date(2026, 6, 30))]}
+    assert line_targets(cells, stays, SellingCalendar(), 2026) == {}

@@ -10,10 +10,15 @@ from services.targets.domain.calendar import SellingCalendar
 from services.targets.domain.progress import (
     Period,
     Status,
+    achievement,
+    competition_ranks,
+    elapsed_until,
     measure,
     month_weight,
     periods_containing,
     resolve_period,
+    roll_up,
+    rounded,
     status_of,
 )
 from shared.errors import InvalidInput
@@ -114,3 +119,43 @@ def test_exactly_on_the_margin_is_on_track_both_ways():
     assert status_of(Fraction(45, 100), Fraction(1, 2), D("0.05"), D(1)) is Status.on_track
     assert status_of(Fraction(55, 100), Fraction(1, 2), D("0.05"), D(1)) is Status.on_track
     assert status_of(Fraction(56, 100), Fraction(1, 2), D("0.05"), D(1)) is Status.ahead
+
+
+def test_the_first_day_of_a_period_counts_as_elapsed():
+    # figures are "as of the end of that day": on 1 March, 1 March's actuals count; on 28 February nothing does
+    march = resolve_period(2026, "2026-03", None, None)
+    assert elapsed_until(march, date(2026, 3, 1)) == date(2026, 3, 1)
+    assert elapsed_until(march, date(2026, 2, 28)) is None
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), [(date(2026, 3, 1), None), (None, date(2026, 3, 31))])
+def test_a_period_with_either_date_is_refused_as_both(date_from, date_to):
+    with pytest.raises(InvalidInput) as caught:
+        resolve_period(2026, "2026-03", date_from, date_to)
+    assert caught.value.field == "period"
+
+
+def test_a_target_of_one_has_a_rate():
+    # 0.5 sold of a target of 1 is 50 %
+    assert achievement(D(1), D("0.5")) == Fraction(1, 2)
+
+
+def test_without_a_target_one_sale_is_ahead():
+    assert status_of(None, Fraction(1, 2), D("0.05"), D(1)) is Status.ahead
+    assert status_of(None, Fraction(1, 2), D("0.05"), D(0)) is Status.on_track
+
+
+def test_half_a_cent_rounds_up_to_a_cent():
+    # half away from zero: 0.005 -> 0.01, -0.005 -> -0.01
+    assert rounded(Fraction(1, 200), D("0.01")) == D("0.01")
+    assert rounded(Fraction(-1, 200), D("0.01")) == D("-0.01")
+
+
+def test_a_zero_rate_ranks_below_every_positive_rate():
+    # a sold nothing of its target (0 %), b half of its (50 %), c has no target: b 1, a 2, c last
+    assert competition_ranks({"a": Fraction(0), "b": Fraction(1, 2), "c": None}) == {"b": 1, "a": 2, "c": 3}
+
+
+def test_roll_up_reaches_the_last_listed_node():
+    # a chain root(0) <- a(1) <- b(2) <- c(3), own 1, 10, 100, 1000: each node holds itself and all below it
+    assert roll_up([-1, 0, 1, 2], [D(1), D(10), D(100), D(1000)]) == [D(1111), D(1110), D(1100), D(1000)]

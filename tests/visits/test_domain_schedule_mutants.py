@@ -2,10 +2,11 @@
 next due day, and moved visits after the day's regular ones. Weeks as in test_domain_schedule: Monday 2 March
 2026 is week 113."""
 
+import uuid
 from datetime import date
 
 from services.visits.domain.schedule import RouteStop, generate
-from tests.visits.test_domain_schedule import B1, B3, MONDAY_ROUTE, REP, A, T
+from tests.visits.test_domain_schedule import B1, B3, MONDAY_ROUTE, REP, A, C, T
 
 MARCH_START, MARCH_END = date(2026, 3, 1), date(2026, 3, 31)
 
@@ -48,3 +49,24 @@ def test_moved_visits_come_after_the_days_own_visits():
     on_17th = [(v.outlet_id, v.moved_from) for v in planned if v.planned_on == date(2026, 3, 17)]
     moved = date(2026, 3, 16)
     assert on_17th == [(T, None), (A, moved), (B1, moved), (B3, moved)]
+
+
+def test_a_visit_moves_forward_to_the_next_route_day_and_nothing_is_planned_after_the_period():
+    # One week, Monday 2 to Sunday 8 March, weekly outlets on Monday (A), Tuesday (T) and Thursday (U).
+    # Tuesday 3 is a holiday: T moves forward (never back to Monday 2), past Wednesday 4 (no route that day) to
+    # Thursday 5, after U's own visit. Monday 9, A's next due day, lies outside the period.
+    u = uuid.UUID(int=15)
+    stops = [RouteStop(REP, 1, 0, A, "A"), RouteStop(REP, 2, 0, T, "A"), RouteStop(REP, 4, 0, u, "A")]
+    planned, missed = generate(stops, start=date(2026, 3, 2), end=date(2026, 3, 8), holidays=[date(2026, 3, 3)])
+    assert [(v.outlet_id, v.planned_on, v.moved_from) for v in planned] == [
+        (A, date(2026, 3, 2), None),
+        (u, date(2026, 3, 5), None),
+        (T, date(2026, 3, 5), date(2026, 3, 3)),
+    ]
+    assert missed == []
+
+
+def test_a_monthly_outlet_at_position_one_is_due_when_week_plus_one_divides_by_four():
+    # March 2026's Mondays are weeks 113-117; (w + 1) % 4 == 0 only for week 115: Monday 16 March.
+    planned, _ = generate([RouteStop(REP, 1, 1, C, "C")], start=MARCH_START, end=MARCH_END)
+    assert days(planned, C) == [date(2026, 3, 16)]
