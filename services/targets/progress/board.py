@@ -25,7 +25,6 @@ from services.targets.domain.progress import (
     roll_up,
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
-from services.targets.plans.access import load_plan as visible_plan
 from services.targets.plans.access import path_lineage, viewer_of
 from services.targets.progress.figures import (
     PlanView,
@@ -248,8 +247,7 @@ def board_for(
     as_of: date,
 ) -> Board:
     """The plan's board, read only once the caller may see the plan: scope answers before any rule about periods."""
-    visible_plan(conn, principal, plan_id)
-    plan = load_plan(conn, plan_id)
+    plan = load_plan(conn, plan_id, principal)
     return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
 
 

@@ -23,8 +23,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import Connection, Table, cast, func, literal, or_, select, text, union_all
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import Connection, FromClause, Table, and_, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import array, insert
+from sqlalchemy.orm import aliased
 
 from services.targets import db
 from services.targets.actuals.tables import actual_days, actual_months
@@ -32,10 +33,12 @@ from services.targets.domain.attribution import Measure, Source
 from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalendar, month_blocks
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
 from services.targets.people.tables import people, person_assignments
+from services.targets.plans.access import plan_visible
 from services.targets.plans.tables import target_cells, target_plans
 from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
 from shared.db import Ltree
 from shared.errors import InvalidInput, NotFound
+from shared.identity import Principal
 
 ou = db.org_units
 
@@ -49,6 +52,7 @@ class PlanView:
     root_org_unit_id: uuid.UUID
     root_path: str
     name: str = ""
+    targets_built: bool = False  # progress_targets holds this version's sums (ensure_targets_cached)
 
     @property
     def company_id(self) -> uuid.UUID:
@@ -71,20 +75,39 @@ class Rep:
     org_unit_id: uuid.UUID
 
 
-def load_plan(conn: Connection, plan_id: uuid.UUID) -> PlanView:
-    """The plan and the version progress is measured against: 404 when unknown, 422 before publication."""
-    p = target_plans
+def load_plan(conn: Connection, plan_id: uuid.UUID, principal: Principal) -> PlanView:
+    """The plan and the version progress is measured against, if the caller may see the plan: 404 when unknown or
+    out of scope (scope answers first), 422 before publication. One statement, with whether the version's targets
+    are summed yet (a read's round trips are its latency under load)."""
+    p, b = target_plans, progress_target_builds
+    built = exists().where(b.c.plan_id == p.c.id, b.c.version == p.c.published_version)
     row = conn.execute(
-        select(p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path, p.c.name)
+        select(
+            p.c.id,
+            p.c.metric,
+            p.c.fiscal_year,
+            p.c.published_version,
+            p.c.root_org_unit_id,
+            ou.c.path,
+            p.c.name,
+            built.label("targets_built"),
+        )
         .join(ou, ou.c.id == p.c.root_org_unit_id)
-        .where(p.c.id == plan_id)
+        .where(p.c.id == plan_id, plan_visible(principal))
     ).first()
     if row is None:
         raise NotFound(f"plan {plan_id} not found", field="plan_id")
     if row.published_version is None:
         raise InvalidInput(f"plan {plan_id} has no published version to measure progress against", field="plan_id")
     return PlanView(
-        row.id, row.metric, row.fiscal_year, row.published_version, row.root_org_unit_id, row.path, row.name
+        row.id,
+        row.metric,
+        row.fiscal_year,
+        row.published_version,
+        row.root_org_unit_id,
+        row.path,
+        row.name,
+        row.targets_built,
     )
 
 
@@ -100,33 +123,29 @@ def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:
 
 def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
     """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
-    settings = conn.execute(
-        select(progress_settings.c.weekend_days, progress_settings.c.behind_margin).where(
-            progress_settings.c.company_id == company_id
-        )
-    ).first()
-    c = calendar_days
-    rows = conn.execute(
-        select(c.c.day, c.c.selling).where(
-            c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31)
-        )
+    c, s = calendar_days, progress_settings
+    year_days = (
+        select(func.array_agg(c.c.day).label("days"), func.array_agg(c.c.selling).label("selling"))
+        .where(c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31))
+        .subquery()
     )
-    exceptions: dict[date, bool] = {row.day: row.selling for row in rows}
-    weekend = frozenset(settings.weekend_days) if settings else DEFAULT_WEEKEND_DAYS
-    return SellingCalendar(weekend, exceptions), settings.behind_margin if settings else DEFAULT_MARGIN
+    row = conn.execute(  # one statement: the settings (if any) beside the year's exceptions
+        select(s.c.weekend_days, s.c.behind_margin, year_days.c.days, year_days.c.selling).select_from(
+            year_days.outerjoin(s, s.c.company_id == company_id)
+        )
+    ).one()
+    exceptions: dict[date, bool] = dict(zip(row.days or [], row.selling or [], strict=True))
+    weekend = frozenset(row.weekend_days) if row.weekend_days is not None else DEFAULT_WEEKEND_DAYS
+    return SellingCalendar(weekend, exceptions), row.behind_margin if row.behind_margin is not None else DEFAULT_MARGIN
 
 
 def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
-    """Sum the published version's cells per unit and per person into running monthly totals, once per version."""
-    b = progress_target_builds
-    built = select(b.c.plan_id).where(b.c.plan_id == plan.id, b.c.version == plan.version)
-    if conn.scalar(built) is not None:
-        return
-    conn.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-        {"key": f"progress-targets:{plan.id}:{plan.version}"},
-    )
-    if conn.scalar(built) is not None:  # another request built it while this one waited
+    """Sum the published version's cells per unit and per person into running monthly totals, once per version.
+
+    The first read of a version builds them, in ONE statement: a read runs in autocommit (shared.http.calls), so
+    the rows and the build mark commit together or not at all. Two first reads at once compute the same rows; the
+    second one's conflict on the primary keys leaves the first's (ON CONFLICT DO NOTHING)."""
+    if plan.targets_built:
         return
     c = target_cells
     mine = [c.c.plan_id == plan.id, c.c.version == plan.version]
@@ -141,10 +160,11 @@ def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
         .where(*mine, c.c.person_id.is_not(None))
         .group_by(c.c.plan_id, c.c.version, c.c.person_id)
     )
-    t = progress_targets
+    t, b = progress_targets, progress_target_builds
     columns = [t.c.plan_id, t.c.version, t.c.holder_kind, t.c.holder_id, t.c.through_month]
-    conn.execute(t.insert().from_select(columns, union_all(per_unit, per_person)))
-    conn.execute(b.insert().values(plan_id=plan.id, version=plan.version))
+    sums = insert(t).from_select(columns, union_all(per_unit, per_person)).on_conflict_do_nothing().cte("sums")
+    mark = insert(b).values(plan_id=plan.id, version=plan.version).on_conflict_do_nothing()
+    conn.execute(mark.add_cte(sums))
 
 
 def _weight_as_decimal(weight: Fraction) -> Decimal:
@@ -221,20 +241,34 @@ def own_actuals(
     return dict(rows.all())
 
 
-def _assigned_on(day: date):
-    a = person_assignments
+def _assigned_on(day: date, a: FromClause = person_assignments):
     return [a.c.valid_from <= day, or_(a.c.valid_to.is_(None), a.c.valid_to > day)]
 
 
-def rep_of(conn: Connection, person_id: uuid.UUID, day: date) -> Rep | None:
-    """A person and the org unit they belonged to on a day."""
-    a = person_assignments
-    row = conn.execute(
+def rep_and_peers(conn: Connection, person_id: uuid.UUID, day: date) -> tuple[Rep | None, list[Rep]]:
+    """A person and the org unit they belonged to on a day, and the reps (role rep) of that unit then by name, the
+    person among them even when not a rep: whom the person is ranked among. One statement."""
+    a, mine = person_assignments, aliased(person_assignments)
+    their_unit = (
+        select(mine.c.org_unit_id)
+        .where(mine.c.person_id == person_id, *_assigned_on(day, mine))
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
         select(people.c.id, people.c.name, a.c.org_unit_id)
         .join(a, a.c.person_id == people.c.id)
-        .where(people.c.id == person_id, *_assigned_on(day))
-    ).first()
-    return Rep(row.id, row.name, row.org_unit_id) if row else None
+        .where(
+            *_assigned_on(day),
+            or_(people.c.id == person_id, and_(a.c.org_unit_id == their_unit, people.c.role == "rep")),
+        )
+        .order_by(people.c.name, people.c.id)
+    ).all()
+    reps = [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+    me = next((r for r in reps if r.id == person_id), None)
+    if me is None:
+        return None, []
+    return me, reps
 
 
 def reps_in(conn: Connection, unit_ids: list[uuid.UUID], day: date) -> list[Rep]:
