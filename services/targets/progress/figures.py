@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 
 from services.targets import db
 from services.targets.actuals.tables import actual_days, actual_months
-from services.targets.domain.attribution import Measure, Source
+from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalendar, month_blocks
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
 from services.targets.people.tables import people, person_assignments
@@ -177,6 +177,56 @@ def _months(first: int, last: int):
     return through[last] - through[first - 1] if first > 1 else through[last]
 
 
+def _targets(plan: PlanView, kind: str, period: Period, calendar: SellingCalendar, holder_ids: list[uuid.UUID] | None):
+    """The select of each holder's month sums for the period (as an array), and the function making them a target:
+    months cut by a date range count by their selling days."""
+    months, ranges = month_blocks(period.start, period.end)
+    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
+    t = progress_targets
+    whole = [_months(months[0].month, months[-1].month)] if months else []
+    sums = [*whole, *(_months(start.month, start.month) for start, _ in ranges)]
+    query = select(t.c.holder_id, array(sums).label("sums")).where(
+        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
+    )
+    if holder_ids is not None:
+        query = query.where(t.c.holder_id.in_(holder_ids))
+
+    def target(values: list[Decimal]) -> Decimal:
+        total = values[0] if months else Decimal(0)
+        if ranges:
+            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
+            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
+            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
+        return total
+
+    return query, target
+
+
+def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
+    query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
+        table.c.source == source.value, table.c.holder_kind == kind
+    )
+    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+
+
+def _actuals(source: Source, measure: Measure, kind: str, start: date, end: date, holder_ids: list[uuid.UUID] | None):
+    """The select of each holder's actuals from start to end (inclusive), as a one-element array: whole months plus
+    the odd days; None for no day at all."""
+    months, ranges = month_blocks(start, end)
+    parts = [
+        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
+        for a, b in ranges
+    ]
+    if months:
+        parts.append(
+            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
+        )
+    if not parts:
+        return None
+    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
+    return select(both.c.holder_id, array([func.sum(both.c.value)]).label("sums")).group_by(both.c.holder_id)
+
+
 def own_targets(
     conn: Connection,
     plan: PlanView,
@@ -185,34 +235,9 @@ def own_targets(
     calendar: SellingCalendar,
     holder_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, Decimal]:
-    """Each holder's own target for the period; months cut by a date range count by their selling days."""
-    months, ranges = month_blocks(period.start, period.end)
-    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
-    t = progress_targets
-    whole = [_months(months[0].month, months[-1].month)] if months else []
-    query = select(t.c.holder_id, *whole, *(_months(start.month, start.month) for start, _ in ranges)).where(
-        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
-    )
-    if holder_ids is not None:
-        query = query.where(t.c.holder_id.in_(holder_ids))
-    totals: dict[uuid.UUID, Decimal] = {}
-    for row in conn.execute(query).all():
-        holder: uuid.UUID = row[0]
-        values: list[Decimal] = list(row[1:])
-        total = values[0] if months else Decimal(0)
-        if ranges:
-            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
-            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
-            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
-        totals[holder] = total
-    return totals
-
-
-def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
-    query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
-        table.c.source == source.value, table.c.holder_kind == kind
-    )
-    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+    """Each holder's own target for the period."""
+    query, target = _targets(plan, kind, period, calendar, holder_ids)
+    return {row.holder_id: target(row.sums) for row in conn.execute(query)}
 
 
 def own_actuals(
@@ -224,21 +249,39 @@ def own_actuals(
     end: date,
     holder_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, Decimal]:
-    """Each holder's attributed actuals from start to end (inclusive): whole months plus the odd days."""
-    months, ranges = month_blocks(start, end)
-    parts = [
-        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
-        for a, b in ranges
-    ]
-    if months:
-        parts.append(
-            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
-        )
-    if not parts:
-        return {}
-    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
-    rows = conn.execute(select(both.c.holder_id, func.sum(both.c.value)).group_by(both.c.holder_id))
-    return dict(rows.all())
+    """Each holder's attributed actuals from start to end (inclusive)."""
+    query = _actuals(source, measure, kind, start, end, holder_ids)
+    return {} if query is None else {row.holder_id: row.sums[0] for row in conn.execute(query)}
+
+
+def own_figures(
+    conn: Connection,
+    plan: PlanView,
+    kind: str,
+    period: Period,
+    calendar: SellingCalendar,
+    last_day: date | None,
+    holder_ids: list[uuid.UUID] | None = None,
+) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
+    """Each holder's own target for the period and actuals up to last_day (none before the period began), in ONE
+    statement: a read's round trips are most of its latency on a busy machine."""
+    source, measure = measure_of(plan.metric)
+    targets_query, target = _targets(plan, kind, period, calendar, holder_ids)
+    actuals_query = _actuals(source, measure, kind, period.start, last_day, holder_ids) if last_day else None
+    if actuals_query is None:
+        return {row.holder_id: target(row.sums) for row in conn.execute(targets_query)}, {}
+    both = union_all(
+        targets_query.add_columns(literal(True).label("is_target")),
+        actuals_query.add_columns(literal(False).label("is_target")),
+    )
+    targets: dict[uuid.UUID, Decimal] = {}
+    actuals: dict[uuid.UUID, Decimal] = {}
+    for row in conn.execute(both):
+        if row.is_target:
+            targets[row.holder_id] = target(row.sums)
+        else:
+            actuals[row.holder_id] = row.sums[0]
+    return targets, actuals
 
 
 def _assigned_on(day: date, a: FromClause = person_assignments):
