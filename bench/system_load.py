@@ -163,8 +163,8 @@ def main() -> None:
         processes += [spawn.Process(target=callers, args=(script, i, 2, ready, stop, done), daemon=True)
                       for i in range(n_processes - 1)]  # fmt: skip
         lag = stack.enter_context(LagMonitor(bootstrap))
-        for p in processes:
-            p.start()
+        for process in processes:
+            process.start()
         ready.wait(120)
         started = time.monotonic()
         killed = restarted = False
@@ -191,8 +191,8 @@ def main() -> None:
         for _ in processes[1:]:
             latency, errors, visits, reports = done.get(timeout=120)
             calls.add(Calls(latency, errors, visits, reports))
-        for p in processes:
-            p.join(90)
+        for process in processes:
+            process.join(90)
         orders = [erp_order(n, dealer_codes, sku.code, str(sku.list_price)) for n in range(1, sent.value + 1)]
 
         deadline = time.monotonic() + 300
