@@ -23,7 +23,8 @@ from services.targets.domain.progress import Progress, Status, periods_containin
 from services.targets.domain.visibility import Viewer
 from services.targets.plans.access import viewer_of
 from services.targets.progress.board import Board, read_board, sees_unit
-from services.targets.progress.figures import load_plan, reps_in
+from services.targets.progress.figures import load_plan
+from services.targets.progress.reps import reps_in
 from services.targets.progress.schemas import AlertEvaluationOut
 from services.targets.progress.tables import progress_alert_states, progress_alerts
 from shared.errors import InvalidInput

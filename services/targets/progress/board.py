@@ -28,7 +28,6 @@ from services.targets.domain.visibility import Viewer, sees_figures, sees_total
 from services.targets.plans.access import path_lineage, viewer_of
 from services.targets.progress.figures import (
     PlanView,
-    Rep,
     Unit,
     ensure_targets_cached,
     load_plan,
@@ -37,6 +36,7 @@ from services.targets.progress.figures import (
     own_targets,
     selling_calendar,
 )
+from services.targets.progress.reps import Rep
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
 from services.targets.progress.tree import placements_under, units_on
 from shared.errors import NotFound

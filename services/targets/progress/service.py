@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from services.targets.plans.access import viewer_of
 from services.targets.progress.board import board_for, rep_ref, sees_rep, sees_unit_total, unit_board, unit_ref
-from services.targets.progress.figures import rep_and_peers, reps_in
+from services.targets.progress.reps import rep_and_peers, reps_in
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.errors import NotFound
 from shared.identity import Principal
