@@ -203,8 +203,9 @@ def main() -> None:
             if exact or time.monotonic() > deadline:
                 break
             if not resent and time.monotonic() > deadline - 240:
+                # Lost with the broker's log, or still in a consumer's lag: applied once either way.
                 resent = resend_lost(infra.settings.database_url, orders, bootstrap)
-                print(f"ERP resent {resent} orders the restarted broker had lost", flush=True)
+                print(f"ERP resent {resent} orders inventory had not received after 60 s", flush=True)
             time.sleep(3)
         for k, (f, want) in found.items():
             print(f"  {k:<20} {f:>8} of {want:>8} {'ok' if f == want else 'MISMATCH'}", flush=True)
