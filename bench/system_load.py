@@ -14,25 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
-import random
 import signal
 import subprocess
 import sys
-import threading
 import time
-import uuid
-from collections import defaultdict
 from contextlib import ExitStack
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 from kafka import KafkaProducer
 from sqlalchemy import create_engine, text
 
+from bench.load_clients import Calls, Script, callers, erp_order, erp_stream
 from bench.servers import benchmark_servers, figures, percentile
-from bench.system_lag import lag_by_group
+from bench.system_lag import LagMonitor
 from shared.demo import business, company, history, master
 from shared.demo.client import Api, kafka_publisher
 from shared.runtime.broker import LocalBroker, free_port
@@ -40,97 +37,6 @@ from shared.runtime.stack import wait_ready
 from shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = (("sync", 40), ("stock", 10), ("progress", 35), ("findings", 15))
-
-
-class Load:
-    """Closed-loop callers plus the ERP stream; latencies per kind; what was sent, to check the counts."""
-
-    def __init__(self, api: Api, c: company.Company, plan_id: str, bootstrap: str, erp_rate: int):
-        self.api, self.c, self.plan_id, self.erp_rate = api, c, plan_id, erp_rate
-        self.bootstrap = bootstrap
-        self.latency: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, int] = defaultdict(int)
-        self.orders_sent: list[dict] = []
-        self.visits: list[str] = []
-        self.reports = 0
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.weeks: dict[str, date] = {d.code: date(2020, 1, 5) for d in c.dealers}
-
-    def erp_stream(self) -> None:
-        producer = KafkaProducer(bootstrap_servers=self.bootstrap, linger_ms=5, acks=1, retries=20)
-        dealers, sku = self.c.dealers, self.c.skus[0]
-        n, started = 0, time.monotonic()
-        while not self.stop.is_set():
-            due = int((time.monotonic() - started) * self.erp_rate)
-            if due - n > self.erp_rate:  # more than a second behind (the broker was away): the ERP does not catch up
-                started += (due - n) / self.erp_rate
-                due = n
-            while n < due:
-                n += 1
-                order_id = f"LOAD-{n:08d}"
-                order = {"order_id": order_id, "version": 1, "dealer_code": dealers[n % len(dealers)].code,
-                         "ordered_on": "2026-11-16", "lines": [{"sku": sku.code, "quantity": "1",
-                                                                "unit_price": str(sku.list_price)}]}  # fmt: skip
-                try:
-                    producer.send("erp.orders.v1", key=order_id.encode(), value=json.dumps(order).encode())
-                except Exception:  # noqa: BLE001 - the broker is restarting; the ERP resends lost orders later
-                    self.errors["erp_send"] += 1
-                self.orders_sent.append(order)
-            time.sleep(0.005)
-        try:
-            producer.flush(30)
-            producer.close(5)
-        except Exception:  # noqa: BLE001 - what did not go out is resent after the run (the ERP's reconciliation)
-            self.errors["erp_send"] += 1
-
-    def caller(self, rng: random.Random) -> None:
-        names = [k for k, w in KINDS for _ in range(w)]
-        while not self.stop.is_set():
-            kind = rng.choice(names)
-            started = time.perf_counter()
-            try:
-                getattr(self, kind)(rng)
-                with self.lock:
-                    self.latency[kind].append((time.perf_counter() - started) * 1000)
-            except Exception:  # noqa: BLE001 - counted, and the run goes on
-                self.errors[kind] += 1
-
-    def sync(self, rng: random.Random) -> None:
-        outlet = rng.choice(self.c.outlets)
-        team = outlet.team.id
-        visit = str(uuid.uuid4())
-        day = date(2026, 11, 2) + timedelta(days=rng.randrange(25))
-        op = {"op_id": str(uuid.uuid4()), "kind": "submit_visit", "visit": {
-            "id": visit, "outlet_id": str(outlet.id),
-            "check_in": {"position": {"latitude": outlet.latitude, "longitude": outlet.longitude, "datum": "wgs84",
-                                      "accuracy_m": 10}, "client_at": f"{day}T10:00:00+08:00"},
-            "steps": [{"step": "stock_check", "items": [{"sku": self.c.skus[1].code, "quantity": "5"}]}],
-            "check_out": {"client_at": f"{day}T10:20:00+08:00"}, "sent_at": f"{day}T18:00:00+08:00"}}  # fmt: skip
-        answer = self.api.call("visits", "POST", "/sync", headers=self.api.headers("rep", team, outlet.rep),
-                               body={"device_id": "load", "operations": [op]})  # fmt: skip
-        if answer.json()["results"][0]["outcome"] != "applied":
-            raise RuntimeError(answer.text)
-        with self.lock:
-            self.visits.append(visit)
-
-    def stock(self, rng: random.Random) -> None:
-        dealer = rng.choice(self.c.dealers)
-        with self.lock:
-            week = self.weeks[dealer.code] = self.weeks[dealer.code] + timedelta(days=7)
-        body = {"dealer_id": str(dealer.id), "period_end": week.isoformat(),
-                "lines": [{"sku": self.c.skus[2].code, "opening": 100, "received": 0, "closing": 80}]}  # fmt: skip
-        self.api.call("inventory", "POST", "/stock-reports", body=body)
-        with self.lock:
-            self.reports += 1
-
-    def progress(self, rng: random.Random) -> None:
-        rep = rng.choice(self.c.with_role("rep"))
-        self.api.call("targets", "GET", f"/plans/{self.plan_id}/progress/people/{rep.id}?period=2026-11")
-
-    def findings(self, rng: random.Random) -> None:
-        self.api.call("audit", "GET", f"/findings?org_unit_id={self.c.root.id}&limit=20")
 
 
 def start(name: str, args: list[str], logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -138,9 +44,9 @@ def start(name: str, args: list[str], logs: Path, env: dict[str, str]) -> subpro
         return subprocess.Popen([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
-def counts(admin_url: str, load: Load, dealers: list[str]) -> dict[str, tuple[int, int]]:
+def counts(admin_url: str, orders: int, calls: Calls, dealers: list[str]) -> dict[str, tuple[int, int]]:
     """(found, expected) per service and kind, read straight from each service's tables."""
-    orders, visits, reports = len(load.orders_sent), load.visits, load.reports
+    visits, reports = calls.visits, calls.reports
     queries = {
         "inventory_orders": ("SELECT count(*) FROM inventory.orders WHERE erp_order_id LIKE 'LOAD-%'", orders),
         "targets_actuals": ("SELECT count(*) FROM targets.order_actuals WHERE erp_order_id LIKE 'LOAD-%'", orders),
@@ -165,15 +71,20 @@ def counts(admin_url: str, load: Load, dealers: list[str]) -> dict[str, tuple[in
         engine.dispose()
 
 
-def resend_lost(admin_url: str, load: Load, bootstrap: str) -> int:
-    """The ERP's reconciliation: send again every order inventory never received (lost with the broker's log)."""
+def orders_received(admin_url: str) -> set[str]:
     engine = create_engine(admin_url)
-    with engine.connect() as conn:
-        known: set[str] = set(
-            conn.execute(text("SELECT erp_order_id FROM inventory.orders WHERE erp_order_id LIKE 'LOAD-%'")).scalars()
-        )
-    engine.dispose()
-    lost = [o for o in load.orders_sent if o["order_id"] not in known]
+    try:
+        with engine.connect() as conn:
+            sql = "SELECT erp_order_id FROM inventory.orders WHERE erp_order_id LIKE 'LOAD-%'"
+            return set(conn.execute(text(sql)).scalars())
+    finally:
+        engine.dispose()
+
+
+def resend_lost(admin_url: str, sent: list[dict], bootstrap: str) -> int:
+    """The ERP's reconciliation: send again every order inventory never received (lost with the broker's log)."""
+    known = orders_received(admin_url)
+    lost = [o for o in sent if o["order_id"] not in known]
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
     for o in lost:
         producer.send("erp.orders.v1", key=o["order_id"].encode(), value=json.dumps(o).encode())
@@ -191,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = args.seconds or (30 if args.quick else 180)
     erp_rate = args.erp_rate or (100 if args.quick else 1000)
-    callers = args.callers or (4 if args.quick else 8)
+    n_callers = args.callers or (4 if args.quick else 8)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(__import__("tempfile").TemporaryDirectory(prefix="salesops-load-")))
         broker_port = free_port()
@@ -229,14 +140,33 @@ def main() -> None:
         master.outlets_and_routes(api, c)
         plan_id = business.plan(api, c, history.build(c))
         print(f"system up: 4 APIs, 4 workers; tiny demo company set up; load for {seconds} s, ERP {erp_rate}/s, "
-              f"{callers} callers", flush=True)  # fmt: skip
+              f"{n_callers} callers", flush=True)  # fmt: skip
 
-        load = Load(api, c, plan_id, bootstrap, erp_rate)
-        threads = [threading.Thread(target=load.erp_stream, daemon=True)]
-        threads += [threading.Thread(target=load.caller, args=(random.Random(i),), daemon=True) for i in range(callers)]
+        # The clients, each in its own process (bench/load_clients.py): the ERP, and callers of two threads each.
+        script = Script(
+            ports=ports,
+            admin=api.admin,
+            outlets=[(str(o.id), o.latitude, o.longitude, api.headers("rep", o.team.id, o.rep)) for o in c.outlets],
+            skus=(c.skus[1].code, c.skus[2].code),
+            dealers=[str(d.id) for d in c.dealers],
+            reps=[str(r.id) for r in c.with_role("rep")],
+            plan_id=plan_id,
+            root_id=str(c.root.id),
+        )
+        spawn = multiprocessing.get_context("spawn")
+        stop, sent, acked, done = spawn.Event(), spawn.Value("q", 0), spawn.Value("q", 0), spawn.Queue()
+        n_processes = 1 + max(1, n_callers // 2)
+        ready = spawn.Barrier(n_processes + 1)  # the clock starts when every client is set up
+        dealer_codes, sku = [d.code for d in c.dealers], c.skus[0]
+        erp_args = (bootstrap, erp_rate, dealer_codes, sku.code, str(sku.list_price), ready, stop, sent, acked)
+        processes = [spawn.Process(target=erp_stream, args=erp_args, daemon=True)]
+        processes += [spawn.Process(target=callers, args=(script, i, 2, ready, stop, done), daemon=True)
+                      for i in range(n_processes - 1)]  # fmt: skip
+        lag = stack.enter_context(LagMonitor(bootstrap))
+        for process in processes:
+            process.start()
+        ready.wait(120)
         started = time.monotonic()
-        for t in threads:
-            t.start()
         killed = restarted = False
         while (elapsed := time.monotonic() - started) < seconds:
             if not killed and elapsed > seconds / 3:
@@ -251,41 +181,46 @@ def main() -> None:
                 infra.migrate()  # topics again: the broker came back without its log
                 restarted = True
                 print(f"t={elapsed:.0f}s broker restarted (empty log)", flush=True)
-            try:
-                lag = lag_by_group(bootstrap)
-            except Exception as exc:  # noqa: BLE001 - during the broker restart
-                lag = {f"unavailable ({type(exc).__name__})": -1}
-            done = {k: len(v) for k, v in load.latency.items()}
-            print(f"t={elapsed:.0f}s orders_sent={len(load.orders_sent)} requests={done} lag={lag}", flush=True)
+            print(f"t={elapsed:.0f}s orders_sent={sent.value} acked={acked.value} lag={lag.read()}", flush=True)
             time.sleep(5)
-        load.stop.set()
-        for t in threads:
-            t.join(60)
+        stop.set()
         run_seconds = time.monotonic() - started
+        in_window = len(orders_received(infra.settings.database_url))  # consumed while the ERP streamed
+        delivered = acked.value
+        calls = Calls()
+        for _ in processes[1:]:
+            latency, errors, visits, reports = done.get(timeout=120)
+            calls.add(Calls(latency, errors, visits, reports))
+        for process in processes:
+            process.join(90)
+        orders = [erp_order(n, dealer_codes, sku.code, str(sku.list_price)) for n in range(1, sent.value + 1)]
 
         deadline = time.monotonic() + 300
         resent = 0
         while True:
-            found = counts(infra.settings.database_url, load, [str(d.id) for d in c.dealers])
+            found = counts(infra.settings.database_url, len(orders), calls, [str(d.id) for d in c.dealers])
             exact = all(f == want for f, want in found.values())
             if exact or time.monotonic() > deadline:
                 break
             if not resent and time.monotonic() > deadline - 240:
-                resent = resend_lost(infra.settings.database_url, load, bootstrap)
-                print(f"ERP resent {resent} orders the restarted broker had lost", flush=True)
+                # Lost with the broker's log, or still in a consumer's lag: applied once either way.
+                resent = resend_lost(infra.settings.database_url, orders, bootstrap)
+                print(f"ERP resent {resent} orders inventory had not received after 60 s", flush=True)
             time.sleep(3)
         for k, (f, want) in found.items():
             print(f"  {k:<20} {f:>8} of {want:>8} {'ok' if f == want else 'MISMATCH'}", flush=True)
-        for kind, samples in sorted(load.latency.items()):
+        for kind, samples in sorted(calls.latency.items()):
             p50, p95, p99 = (percentile(samples, q) for q in (50, 95, 99))
             print(f"  {kind:<10} n={len(samples):>6} {len(samples) / run_seconds:7.1f}/s p50={p50:.1f}ms "
-                  f"p95={p95:.1f}ms p99={p99:.1f}ms errors={load.errors[kind]}")  # fmt: skip
-        requests = sum(len(v) for v in load.latency.values())
-        print(f"erp_send_errors={load.errors['erp_send']} resent={resent} load={os.getloadavg()}", flush=True)
-        print(figures(seconds=round(run_seconds), requests=requests, errors=sum(load.errors.values()),
-                      progress_p95_ms=round(percentile(load.latency["progress"], 95), 1),
-                      sync_p99_ms=round(percentile(load.latency["sync"], 99), 1),
-                      erp_orders_per_s=round(len(load.orders_sent) / run_seconds), exact=int(exact)))  # fmt: skip
+                  f"p95={p95:.1f}ms p99={p99:.1f}ms errors={calls.errors.get(kind, 0)}")  # fmt: skip
+        requests = sum(len(v) for v in calls.latency.values())
+        print(f"ERP: {len(orders)} orders sent in {run_seconds:.0f} s, {delivered} acknowledged by the broker; "
+              f"{in_window} in inventory as the load stopped ({in_window / run_seconds:.0f}/s); resent={resent} "
+              f"load={os.getloadavg()}", flush=True)  # fmt: skip
+        print(figures(seconds=round(run_seconds), requests=requests, errors=sum(calls.errors.values()),
+                      progress_p95_ms=round(percentile(calls.latency["progress"], 95), 1),
+                      sync_p99_ms=round(percentile(calls.latency["sync"], 99), 1),
+                      erp_orders_per_s=round(delivered / run_seconds), exact=int(exact)))  # fmt: skip
 
 
 if __name__ == "__main__":

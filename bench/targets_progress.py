@@ -305,7 +305,7 @@ def main() -> None:
 
         started = time.perf_counter()
         with engine.begin() as conn:
-            ensure_targets_cached(conn, load_plan(conn, plan_id))
+            ensure_targets_cached(conn, load_plan(conn, plan_id, ADMIN))
         print(f"target cache for the published version built once in {time.perf_counter() - started:.2f} s", flush=True)
         with engine.begin() as conn:
             top = progress_service.unit_progress(

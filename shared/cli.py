@@ -49,6 +49,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from shared.worker import run_workers
 
     settings = get_settings()
+    os.nice(settings.worker_nice)  # throughput work: a request waiting for a core gets it first (settings.py)
     services = _chosen(args.service)
     configure_logging(settings.log_level, args.service if len(services) == 1 else None)
     specs = [importlib.import_module(f"services.{s}.worker").SPEC for s in services]

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     dead_letter_retention_days: float = Field(30, description="Dead letters not seen again for this long go.")
     jobs_first_delay_seconds: float = Field(60, description="Periodic jobs start this long after the worker.")
     worker_metrics_port: int | None = Field(None, description="Serve the worker's Prometheus metrics on this port.")
+    # Workers (relays, consumers, jobs) are throughput work; the APIs answer people waiting. Where both share cores,
+    # a worker at a lower CPU priority yields a core to a request at once and catches up in the gaps (README "Run").
+    worker_nice: int = Field(
+        10, ge=0, le=19, description="Niceness a worker process adds to itself at start (0: the APIs' priority)."
+    )
     # HTTP limits (README "Limits"): generous defaults, so that tests and benchmarks never meet them.
     http_max_body_bytes: int = Field(4 * 2**20, description="Largest request body, unless the endpoint says more.")
     http_max_upload_bytes: int = Field(20 * 2**20, description="Largest file upload (spreadsheet imports).")

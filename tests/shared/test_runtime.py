@@ -92,6 +92,24 @@ def test_sigint_to_the_process_group_stops_workers_and_apis_within_10_s(infra, t
     assert workers.returncode == 0 and api.returncode == 0
 
 
+def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "worker", "visits"],
+        cwd=ROOT,
+        env={**os.environ, "WORKER_NICE": "7"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: "worker running" in (tmp_path / "worker.log").read_text(), timeout=60, message="running")
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+    finally:
+        worker.terminate()
+        worker.wait(15)
+        log.close()
+
+
 def _ready(port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200

@@ -21,10 +21,10 @@ from sqlalchemy.dialects.postgresql import insert
 from services.targets import db
 from services.targets.domain.progress import Progress, Status, periods_containing
 from services.targets.domain.visibility import Viewer
-from services.targets.plans.access import load_plan as visible_plan
 from services.targets.plans.access import viewer_of
 from services.targets.progress.board import Board, read_board, sees_unit
-from services.targets.progress.figures import load_plan, reps_in
+from services.targets.progress.figures import load_plan
+from services.targets.progress.reps import reps_in
 from services.targets.progress.schemas import AlertEvaluationOut
 from services.targets.progress.tables import progress_alert_states, progress_alerts
 from shared.errors import InvalidInput
@@ -86,8 +86,7 @@ def _record(conn: Connection, rows: list[dict]) -> None:
 
 def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUID, as_of: date) -> AlertEvaluationOut:
     """Alert each node of the caller's subtree that fell behind (or is due its weekly reminder); reruns add nothing."""
-    visible_plan(conn, principal, plan_id)  # scope first: nothing about the plan is said to a caller outside it
-    plan = load_plan(conn, plan_id)
+    plan = load_plan(conn, plan_id, principal)  # scope first: nothing about the plan is said to a caller outside it
     viewer = viewer_of(conn, principal)
     if as_of.year != plan.fiscal_year:
         raise InvalidInput(f"as_of must lie in the plan's fiscal year {plan.fiscal_year}", field="as_of")

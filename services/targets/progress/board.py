@@ -25,18 +25,18 @@ from services.targets.domain.progress import (
     roll_up,
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
-from services.targets.plans.access import load_plan as visible_plan
 from services.targets.plans.access import path_lineage, viewer_of
 from services.targets.progress.figures import (
     PlanView,
-    Rep,
     Unit,
     ensure_targets_cached,
     load_plan,
     own_actuals,
+    own_figures,
     own_targets,
     selling_calendar,
 )
+from services.targets.progress.reps import Rep
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
 from services.targets.progress.tree import placements_under, units_on
 from shared.errors import NotFound
@@ -93,12 +93,7 @@ class Board:
 
     def person_figures(self, conn: Connection, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
         """(target, actual) of each person for the period as of the board's day."""
-        targets = own_targets(conn, self.plan, "person", self.period, self.calendar, person_ids)
-        actuals = (
-            own_actuals(conn, self.source, self.measure, "person", self.period.start, self.last_day, person_ids)
-            if self.last_day
-            else {}
-        )
+        targets, actuals = own_figures(conn, self.plan, "person", self.period, self.calendar, self.last_day, person_ids)
         return {p: (targets.get(p, Decimal(0)), actuals.get(p, Decimal(0))) for p in person_ids}
 
     def siblings(self, unit: Unit) -> list[Unit]:
@@ -205,8 +200,7 @@ def _own_by_stay(
     """Own targets and actuals of the units that stood where the board shows them all period (by unit id), and
     (lineage, target, actual) of each stay of the others: a moved unit counts each part for the tree of its stay."""
     shown = {u.id: u.path for u in units}
-    whole_targets = own_targets(conn, plan, "org_unit", period, calendar)
-    whole_actuals = own_actuals(conn, source, measure_, "org_unit", period.start, last_day) if last_day else {}
+    whole_targets, whole_actuals = own_figures(conn, plan, "org_unit", period, calendar, last_day)
     root = plan.root_org_unit_id
     moved: Contributions = []
     by_stay: dict[tuple[date, date], list[Stay]] = defaultdict(list)
@@ -248,8 +242,7 @@ def board_for(
     as_of: date,
 ) -> Board:
     """The plan's board, read only once the caller may see the plan: scope answers before any rule about periods."""
-    visible_plan(conn, principal, plan_id)
-    plan = load_plan(conn, plan_id)
+    plan = load_plan(conn, plan_id, principal)
     return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
 
 

@@ -23,19 +23,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import Connection, Table, cast, func, literal, or_, select, text, union_all
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import Connection, Table, cast, exists, func, literal, select, union_all
+from sqlalchemy.dialects.postgresql import array, insert
 
 from services.targets import db
 from services.targets.actuals.tables import actual_days, actual_months
-from services.targets.domain.attribution import Measure, Source
+from services.targets.domain.attribution import Measure, Source, measure_of
 from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalendar, month_blocks
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
-from services.targets.people.tables import people, person_assignments
+from services.targets.plans.access import plan_visible
 from services.targets.plans.tables import target_cells, target_plans
 from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
 from shared.db import Ltree
 from shared.errors import InvalidInput, NotFound
+from shared.identity import Principal
 
 ou = db.org_units
 
@@ -49,6 +50,7 @@ class PlanView:
     root_org_unit_id: uuid.UUID
     root_path: str
     name: str = ""
+    targets_built: bool = False  # progress_targets holds this version's sums (ensure_targets_cached)
 
     @property
     def company_id(self) -> uuid.UUID:
@@ -64,27 +66,39 @@ class Unit:
     path: str
 
 
-@dataclass(frozen=True)
-class Rep:
-    id: uuid.UUID
-    name: str
-    org_unit_id: uuid.UUID
-
-
-def load_plan(conn: Connection, plan_id: uuid.UUID) -> PlanView:
-    """The plan and the version progress is measured against: 404 when unknown, 422 before publication."""
-    p = target_plans
+def load_plan(conn: Connection, plan_id: uuid.UUID, principal: Principal) -> PlanView:
+    """The plan and the version progress is measured against, if the caller may see the plan: 404 when unknown or
+    out of scope (scope answers first), 422 before publication. One statement, with whether the version's targets
+    are summed yet (a read's round trips are its latency under load)."""
+    p, b = target_plans, progress_target_builds
+    built = exists().where(b.c.plan_id == p.c.id, b.c.version == p.c.published_version)
     row = conn.execute(
-        select(p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path, p.c.name)
+        select(
+            p.c.id,
+            p.c.metric,
+            p.c.fiscal_year,
+            p.c.published_version,
+            p.c.root_org_unit_id,
+            ou.c.path,
+            p.c.name,
+            built.label("targets_built"),
+        )
         .join(ou, ou.c.id == p.c.root_org_unit_id)
-        .where(p.c.id == plan_id)
+        .where(p.c.id == plan_id, plan_visible(principal))
     ).first()
     if row is None:
         raise NotFound(f"plan {plan_id} not found", field="plan_id")
     if row.published_version is None:
         raise InvalidInput(f"plan {plan_id} has no published version to measure progress against", field="plan_id")
     return PlanView(
-        row.id, row.metric, row.fiscal_year, row.published_version, row.root_org_unit_id, row.path, row.name
+        row.id,
+        row.metric,
+        row.fiscal_year,
+        row.published_version,
+        row.root_org_unit_id,
+        row.path,
+        row.name,
+        row.targets_built,
     )
 
 
@@ -100,33 +114,29 @@ def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:
 
 def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
     """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
-    settings = conn.execute(
-        select(progress_settings.c.weekend_days, progress_settings.c.behind_margin).where(
-            progress_settings.c.company_id == company_id
-        )
-    ).first()
-    c = calendar_days
-    rows = conn.execute(
-        select(c.c.day, c.c.selling).where(
-            c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31)
-        )
+    c, s = calendar_days, progress_settings
+    year_days = (
+        select(func.array_agg(c.c.day).label("days"), func.array_agg(c.c.selling).label("selling"))
+        .where(c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31))
+        .subquery()
     )
-    exceptions: dict[date, bool] = {row.day: row.selling for row in rows}
-    weekend = frozenset(settings.weekend_days) if settings else DEFAULT_WEEKEND_DAYS
-    return SellingCalendar(weekend, exceptions), settings.behind_margin if settings else DEFAULT_MARGIN
+    row = conn.execute(  # one statement: the settings (if any) beside the year's exceptions
+        select(s.c.weekend_days, s.c.behind_margin, year_days.c.days, year_days.c.selling).select_from(
+            year_days.outerjoin(s, s.c.company_id == company_id)
+        )
+    ).one()
+    exceptions: dict[date, bool] = dict(zip(row.days or [], row.selling or [], strict=True))
+    weekend = frozenset(row.weekend_days) if row.weekend_days is not None else DEFAULT_WEEKEND_DAYS
+    return SellingCalendar(weekend, exceptions), row.behind_margin if row.behind_margin is not None else DEFAULT_MARGIN
 
 
 def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
-    """Sum the published version's cells per unit and per person into running monthly totals, once per version."""
-    b = progress_target_builds
-    built = select(b.c.plan_id).where(b.c.plan_id == plan.id, b.c.version == plan.version)
-    if conn.scalar(built) is not None:
-        return
-    conn.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-        {"key": f"progress-targets:{plan.id}:{plan.version}"},
-    )
-    if conn.scalar(built) is not None:  # another request built it while this one waited
+    """Sum the published version's cells per unit and per person into running monthly totals, once per version.
+
+    The first read of a version builds them, in ONE statement: a read runs in autocommit (shared.http.calls), so
+    the rows and the build mark commit together or not at all. Two first reads at once compute the same rows; the
+    second one's conflict on the primary keys leaves the first's (ON CONFLICT DO NOTHING)."""
+    if plan.targets_built:
         return
     c = target_cells
     mine = [c.c.plan_id == plan.id, c.c.version == plan.version]
@@ -141,10 +151,11 @@ def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
         .where(*mine, c.c.person_id.is_not(None))
         .group_by(c.c.plan_id, c.c.version, c.c.person_id)
     )
-    t = progress_targets
+    t, b = progress_targets, progress_target_builds
     columns = [t.c.plan_id, t.c.version, t.c.holder_kind, t.c.holder_id, t.c.through_month]
-    conn.execute(t.insert().from_select(columns, union_all(per_unit, per_person)))
-    conn.execute(b.insert().values(plan_id=plan.id, version=plan.version))
+    sums = insert(t).from_select(columns, union_all(per_unit, per_person)).on_conflict_do_nothing().cte("sums")
+    mark = insert(b).values(plan_id=plan.id, version=plan.version).on_conflict_do_nothing()
+    conn.execute(mark.add_cte(sums))
 
 
 def _weight_as_decimal(weight: Fraction) -> Decimal:
@@ -157,6 +168,56 @@ def _months(first: int, last: int):
     return through[last] - through[first - 1] if first > 1 else through[last]
 
 
+def _targets(plan: PlanView, kind: str, period: Period, calendar: SellingCalendar, holder_ids: list[uuid.UUID] | None):
+    """The select of each holder's month sums for the period (as an array), and the function making them a target:
+    months cut by a date range count by their selling days."""
+    months, ranges = month_blocks(period.start, period.end)
+    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
+    t = progress_targets
+    whole = [_months(months[0].month, months[-1].month)] if months else []
+    sums = [*whole, *(_months(start.month, start.month) for start, _ in ranges)]
+    query = select(t.c.holder_id, array(sums).label("sums")).where(
+        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
+    )
+    if holder_ids is not None:
+        query = query.where(t.c.holder_id.in_(holder_ids))
+
+    def target(values: list[Decimal]) -> Decimal:
+        total = values[0] if months else Decimal(0)
+        if ranges:
+            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
+            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
+            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
+        return total
+
+    return query, target
+
+
+def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
+    query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
+        table.c.source == source.value, table.c.holder_kind == kind
+    )
+    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+
+
+def _actuals(source: Source, measure: Measure, kind: str, start: date, end: date, holder_ids: list[uuid.UUID] | None):
+    """The select of each holder's actuals from start to end (inclusive), as a one-element array: whole months plus
+    the odd days; None for no day at all."""
+    months, ranges = month_blocks(start, end)
+    parts = [
+        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
+        for a, b in ranges
+    ]
+    if months:
+        parts.append(
+            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
+        )
+    if not parts:
+        return None
+    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
+    return select(both.c.holder_id, array([func.sum(both.c.value)]).label("sums")).group_by(both.c.holder_id)
+
+
 def own_targets(
     conn: Connection,
     plan: PlanView,
@@ -165,34 +226,9 @@ def own_targets(
     calendar: SellingCalendar,
     holder_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, Decimal]:
-    """Each holder's own target for the period; months cut by a date range count by their selling days."""
-    months, ranges = month_blocks(period.start, period.end)
-    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
-    t = progress_targets
-    whole = [_months(months[0].month, months[-1].month)] if months else []
-    query = select(t.c.holder_id, *whole, *(_months(start.month, start.month) for start, _ in ranges)).where(
-        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
-    )
-    if holder_ids is not None:
-        query = query.where(t.c.holder_id.in_(holder_ids))
-    totals: dict[uuid.UUID, Decimal] = {}
-    for row in conn.execute(query).all():
-        holder: uuid.UUID = row[0]
-        values: list[Decimal] = list(row[1:])
-        total = values[0] if months else Decimal(0)
-        if ranges:
-            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
-            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
-            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
-        totals[holder] = total
-    return totals
-
-
-def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
-    query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
-        table.c.source == source.value, table.c.holder_kind == kind
-    )
-    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+    """Each holder's own target for the period."""
+    query, target = _targets(plan, kind, period, calendar, holder_ids)
+    return {row.holder_id: target(row.sums) for row in conn.execute(query)}
 
 
 def own_actuals(
@@ -204,46 +240,36 @@ def own_actuals(
     end: date,
     holder_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, Decimal]:
-    """Each holder's attributed actuals from start to end (inclusive): whole months plus the odd days."""
-    months, ranges = month_blocks(start, end)
-    parts = [
-        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
-        for a, b in ranges
-    ]
-    if months:
-        parts.append(
-            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
-        )
-    if not parts:
-        return {}
-    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
-    rows = conn.execute(select(both.c.holder_id, func.sum(both.c.value)).group_by(both.c.holder_id))
-    return dict(rows.all())
+    """Each holder's attributed actuals from start to end (inclusive)."""
+    query = _actuals(source, measure, kind, start, end, holder_ids)
+    return {} if query is None else {row.holder_id: row.sums[0] for row in conn.execute(query)}
 
 
-def _assigned_on(day: date):
-    a = person_assignments
-    return [a.c.valid_from <= day, or_(a.c.valid_to.is_(None), a.c.valid_to > day)]
-
-
-def rep_of(conn: Connection, person_id: uuid.UUID, day: date) -> Rep | None:
-    """A person and the org unit they belonged to on a day."""
-    a = person_assignments
-    row = conn.execute(
-        select(people.c.id, people.c.name, a.c.org_unit_id)
-        .join(a, a.c.person_id == people.c.id)
-        .where(people.c.id == person_id, *_assigned_on(day))
-    ).first()
-    return Rep(row.id, row.name, row.org_unit_id) if row else None
-
-
-def reps_in(conn: Connection, unit_ids: list[uuid.UUID], day: date) -> list[Rep]:
-    """The reps (role rep) who belonged to any of the units on a day."""
-    a = person_assignments
-    rows = conn.execute(
-        select(people.c.id, people.c.name, a.c.org_unit_id)
-        .join(a, a.c.person_id == people.c.id)
-        .where(a.c.org_unit_id.in_(unit_ids), people.c.role == "rep", *_assigned_on(day))
-        .order_by(people.c.name, people.c.id)
+def own_figures(
+    conn: Connection,
+    plan: PlanView,
+    kind: str,
+    period: Period,
+    calendar: SellingCalendar,
+    last_day: date | None,
+    holder_ids: list[uuid.UUID] | None = None,
+) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
+    """Each holder's own target for the period and actuals up to last_day (none before the period began), in ONE
+    statement: a read's round trips are most of its latency on a busy machine."""
+    source, measure = measure_of(plan.metric)
+    targets_query, target = _targets(plan, kind, period, calendar, holder_ids)
+    actuals_query = _actuals(source, measure, kind, period.start, last_day, holder_ids) if last_day else None
+    if actuals_query is None:
+        return {row.holder_id: target(row.sums) for row in conn.execute(targets_query)}, {}
+    both = union_all(
+        targets_query.add_columns(literal(True).label("is_target")),
+        actuals_query.add_columns(literal(False).label("is_target")),
     )
-    return [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+    targets: dict[uuid.UUID, Decimal] = {}
+    actuals: dict[uuid.UUID, Decimal] = {}
+    for row in conn.execute(both):
+        if row.is_target:
+            targets[row.holder_id] = target(row.sums)
+        else:
+            actuals[row.holder_id] = row.sums[0]
+    return targets, actuals

@@ -1,6 +1,7 @@
 """Endpoints for progress against a published plan, rankings, alerts and the selling calendar."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from services.targets.progress.schemas import (
 )
 from shared.auth import PrincipalDep, require_role
 from shared.http.app import ConnDep
+from shared.http.calls import Reading, respond
 from shared.identity import Role
 from shared.types import IsoDate
 
@@ -30,39 +32,43 @@ managers = require_role(Role.director, Role.region_manager, Role.supervisor)
 calendar_keepers = require_role(Role.director)
 
 
+@dataclass(frozen=True, slots=True)
 class PeriodQuery:
     """Which period (a year, quarter, month, or a date range in the fiscal year) and as of which day."""
 
-    def __init__(
-        self,
-        period: Annotated[
-            str | None,
-            Query(
-                pattern=PERIOD_PATTERN,
-                max_length=7,
-                examples=["2026-Q1"],
-                description="2026, 2026-Q1 or 2026-03; default the plan's year",
-            ),
-        ] = None,
-        date_from: Annotated[
-            IsoDate | None, Query(examples=["2026-03-01"], description="A date range instead of period")
-        ] = None,
-        date_to: Annotated[IsoDate | None, Query(examples=["2026-03-20"])] = None,
-        as_of: Annotated[
-            IsoDate | None,
-            Query(examples=["2026-03-13"], description="Figures as of the end of this day; default today"),
-        ] = None,
-    ):
-        self.period = period
-        self.date_from = date_from
-        self.date_to = date_to
-        self.as_of = as_of or date.today()
+    period: str | None
+    date_from: date | None
+    date_to: date | None
+    as_of: date
 
     def args(self) -> dict:
         return dict(period=self.period, date_from=self.date_from, date_to=self.date_to, as_of=self.as_of)
 
 
-PeriodDep = Annotated[PeriodQuery, Depends()]
+async def period_query(
+    period: Annotated[
+        str | None,
+        Query(
+            pattern=PERIOD_PATTERN,
+            max_length=7,
+            examples=["2026-Q1"],
+            description="2026, 2026-Q1 or 2026-03; default the plan's year",
+        ),
+    ] = None,
+    date_from: Annotated[
+        IsoDate | None, Query(examples=["2026-03-01"], description="A date range instead of period")
+    ] = None,
+    date_to: Annotated[IsoDate | None, Query(examples=["2026-03-20"])] = None,
+    as_of: Annotated[
+        IsoDate | None,
+        Query(examples=["2026-03-13"], description="Figures as of the end of this day; default today"),
+    ] = None,
+) -> PeriodQuery:
+    # async: FastAPI runs a sync dependency (or a class's __init__) on a worker thread, the hop the lean path avoids
+    return PeriodQuery(period, date_from, date_to, as_of or date.today())
+
+
+PeriodDep = Annotated[PeriodQuery, Depends(period_query)]
 
 
 @router.get(
@@ -71,8 +77,10 @@ PeriodDep = Annotated[PeriodQuery, Depends()]
     tags=["progress"],
     summary="An org unit's progress, rank among its siblings and roll-up to its ancestors",
 )
-def unit_progress(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep):
-    return service.unit_progress(conn, principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+async def unit_progress(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, call: Reading):
+    return respond(
+        await call.run(service.unit_progress, call.principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+    )
 
 
 @router.get(
@@ -81,10 +89,9 @@ def unit_progress(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, c
     tags=["progress"],
     summary="An org unit's progress per product line (orders' SKUs by category), unregistered SKUs apart",
 )
-def product_line_progress(
-    plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep
-):
-    return product_lines.product_line_progress(conn, principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+async def product_line_progress(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, call: Reading):
+    use_case = product_lines.product_line_progress
+    return respond(await call.run(use_case, call.principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args()))
 
 
 @router.get(
@@ -93,8 +100,10 @@ def product_line_progress(
     tags=["progress"],
     summary="A rep's progress, rank among the reps of their unit and the units above them",
 )
-def person_progress(plan_id: uuid.UUID, person_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep):
-    return service.person_progress(conn, principal, plan_id=plan_id, person_id=person_id, **when.args())
+async def person_progress(plan_id: uuid.UUID, person_id: uuid.UUID, when: PeriodDep, call: Reading):
+    return respond(
+        await call.run(service.person_progress, call.principal, plan_id=plan_id, person_id=person_id, **when.args())
+    )
 
 
 @router.get(
@@ -103,8 +112,10 @@ def person_progress(plan_id: uuid.UUID, person_id: uuid.UUID, when: PeriodDep, c
     tags=["progress"],
     summary="A unit's child units and reps ranked by achievement rate",
 )
-def unit_ranking(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, conn: ConnDep, principal: PrincipalDep):
-    return service.unit_ranking(conn, principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+async def unit_ranking(plan_id: uuid.UUID, org_unit_id: uuid.UUID, when: PeriodDep, call: Reading):
+    return respond(
+        await call.run(service.unit_ranking, call.principal, plan_id=plan_id, org_unit_id=org_unit_id, **when.args())
+    )
 
 
 @router.post(
@@ -134,8 +145,9 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="Which year's e
     tags=["selling calendar"],
     summary="A company's weekend days, behind margin and dated exceptions for a year",
 )
-def get_calendar(company_id: uuid.UUID, conn: ConnDep, principal: PrincipalDep, year: Year = None):
-    return progress_calendar.get_calendar(conn, principal, company_id, year or date.today().year)
+async def get_calendar(company_id: uuid.UUID, call: Reading, year: Year = None):
+    use_case = progress_calendar.get_calendar
+    return respond(await call.run(use_case, call.principal, company_id, year or date.today().year))
 
 
 @router.put(

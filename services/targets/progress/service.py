@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import Connection
 
 from services.targets.plans.access import viewer_of
-from services.targets.progress.board import Board, board_for, rep_ref, sees_rep, sees_unit_total, unit_board, unit_ref
-from services.targets.progress.figures import Rep, rep_of, reps_in
+from services.targets.progress.board import board_for, rep_ref, sees_rep, sees_unit_total, unit_board, unit_ref
+from services.targets.progress.reps import rep_and_peers, reps_in
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.errors import NotFound
 from shared.identity import Principal
@@ -42,11 +42,6 @@ def unit_progress(
     )
 
 
-def _peers(conn: Connection, board: Board, rep: Rep) -> list[Rep]:
-    peers = reps_in(conn, [rep.org_unit_id], board.ref_day)
-    return peers if any(p.id == rep.id for p in peers) else [*peers, rep]
-
-
 def person_progress(
     conn: Connection,
     principal: Principal,
@@ -60,11 +55,10 @@ def person_progress(
 ) -> NodeProgressOut:
     """A rep's figures, their rank among the reps of their unit, and the figures of the units above them."""
     board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    rep = rep_of(conn, person_id, board.ref_day)
+    rep, peers = rep_and_peers(conn, person_id, board.ref_day)
     unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_of(conn, principal)
     if rep is None or unit is None or not sees_rep(viewer, rep, unit):
         raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
-    peers = _peers(conn, board, rep)
     sums = board.person_figures(conn, [p.id for p in peers])
     ranked = board.ranked([(rep_ref(p), *sums[p.id]) for p in peers])
     me = next(r for r in ranked if r.node.id == rep.id)

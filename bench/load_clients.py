@@ -1,0 +1,184 @@
+"""The system load test's clients, each in its own process as in life: the ERP streaming orders, and callers (reps'
+phones syncing, dealers reporting stock, managers reading progress and findings).
+
+Latency is measured where a user would see it, at the caller. A caller process runs a few closed-loop threads on
+one `httpx.Client` per service (kept-alive connections, reused by every request), so its own CPU stays small;
+the ERP's producer and the lag monitor run elsewhere, so neither holds the callers' GIL while an answer waits to
+be timed (one process for everything made the bench measure its own queueing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+KINDS = (("sync", 40), ("stock", 10), ("progress", 35), ("findings", 15))
+
+
+@dataclass(frozen=True)
+class Script:
+    """What a caller process needs, picklable: the services' ports, the tokens, the company's ids."""
+
+    ports: dict[str, int]
+    admin: dict[str, str]
+    outlets: list[tuple[str, float, float, dict[str, str]]]  # id, latitude, longitude, its rep's headers
+    skus: tuple[str, str]  # counted in visits, reported in stock reports
+    dealers: list[str]
+    reps: list[str]
+    plan_id: str
+    root_id: str
+
+
+@dataclass
+class Calls:
+    """What a caller process did: latencies per kind (ms), errors, the visits it synced, the reports it sent."""
+
+    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    visits: list[str] = field(default_factory=list)
+    reports: int = 0
+
+    def add(self, other: Calls) -> None:
+        for kind, samples in other.latency.items():
+            self.latency[kind].extend(samples)
+        for kind, n in other.errors.items():
+            self.errors[kind] += n
+        self.visits.extend(other.visits)
+        self.reports += other.reports
+
+
+def erp_order(n: int, dealers: list[str], sku: str, price: str) -> dict[str, Any]:
+    """The n-th order of the stream (the same every time: the ERP resends lost ones after the run)."""
+    order_id = f"LOAD-{n:08d}"
+    line = {"sku": sku, "quantity": "1", "unit_price": price}
+    return {"order_id": order_id, "version": 1, "dealer_code": dealers[n % len(dealers)], "ordered_on": "2026-11-16",
+            "lines": [line]}  # fmt: skip
+
+
+def erp_stream(
+    bootstrap: str, rate: int, dealers: list[str], sku: str, price: str, ready: Any, stop: Any, sent: Any, acked: Any
+) -> None:
+    """Orders at `rate` per second until stopped. `sent` counts those handed to the producer, `acked` those the
+    broker acknowledged: the rate reported is what arrived. An ERP keeps what it could not send (the broker away)
+    and sends it when it can, so the schedule is kept; a producer that gets no answer for 5 s (kafka-python's stays
+    stuck after the broker came back empty) is replaced, as an ERP reconnects, and what it lost is resent after the
+    run by the reconciliation."""
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaTimeoutError
+
+    def connect() -> KafkaProducer:
+        return KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, acks=1, retries=5)
+
+    answered = time.monotonic()
+
+    def ack(_: Any) -> None:  # on the producer's I/O thread, the only one adding
+        nonlocal answered
+        acked.value += 1
+        answered = time.monotonic()
+
+    producer = connect()
+    ready.wait(120)
+    n, started = 0, time.monotonic()
+    answered = started
+    while not stop.is_set():
+        due = int((time.monotonic() - started) * rate)
+        while n < due and not stop.is_set():
+            order = erp_order(n + 1, dealers, sku, price)
+            future = producer.send("erp.orders.v1", key=order["order_id"].encode(), value=json.dumps(order).encode())
+            future.add_callback(ack)
+            n += 1
+            sent.value = n
+        if n > acked.value and time.monotonic() - answered > 5:
+            producer.close(timeout=0)
+            producer, answered = connect(), time.monotonic()
+        time.sleep(0.005)
+    with contextlib.suppress(KafkaTimeoutError):  # batches the restarted broker never answered: resent after the run
+        producer.flush(30)
+    producer.close(0)
+
+
+class Caller:
+    def __init__(self, script: Script, index: int):
+        import httpx
+
+        self.script, self.calls, self.lock = script, Calls(), threading.Lock()
+        self.clients = {s: httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30) for s, p in script.ports.items()}
+        # Each caller process its own run of weeks, so two never report the same dealer's week.
+        first = date(2000, 1, 2) + timedelta(weeks=520 * index)
+        self.weeks = {d: first for d in script.dealers}
+
+    def get(self, service: str, path: str) -> None:
+        self.clients[service].get(path, headers=self.script.admin).raise_for_status()
+
+    def sync(self, rng: random.Random) -> None:
+        outlet_id, latitude, longitude, headers = rng.choice(self.script.outlets)
+        visit = str(uuid.uuid4())
+        day = date(2026, 11, 2) + timedelta(days=rng.randrange(25))
+        op = {"op_id": str(uuid.uuid4()), "kind": "submit_visit", "visit": {
+            "id": visit, "outlet_id": outlet_id,
+            "check_in": {"position": {"latitude": latitude, "longitude": longitude, "datum": "wgs84",
+                                      "accuracy_m": 10}, "client_at": f"{day}T10:00:00+08:00"},
+            "steps": [{"step": "stock_check", "items": [{"sku": self.script.skus[0], "quantity": "5"}]}],
+            "check_out": {"client_at": f"{day}T10:20:00+08:00"}, "sent_at": f"{day}T18:00:00+08:00"}}  # fmt: skip
+        answer = (
+            self.clients["visits"]
+            .post("/sync", headers=headers, json={"device_id": "load", "operations": [op]})
+            .raise_for_status()
+        )
+        if answer.json()["results"][0]["outcome"] != "applied":
+            raise RuntimeError(answer.text)
+        with self.lock:
+            self.calls.visits.append(visit)
+
+    def stock(self, rng: random.Random) -> None:
+        dealer = rng.choice(self.script.dealers)
+        with self.lock:
+            week = self.weeks[dealer] = self.weeks[dealer] + timedelta(days=7)
+        body = {"dealer_id": dealer, "period_end": week.isoformat(),
+                "lines": [{"sku": self.script.skus[1], "opening": 100, "received": 0, "closing": 80}]}  # fmt: skip
+        self.clients["inventory"].post("/stock-reports", headers=self.script.admin, json=body).raise_for_status()
+        with self.lock:
+            self.calls.reports += 1
+
+    def progress(self, rng: random.Random) -> None:
+        rep = rng.choice(self.script.reps)
+        self.get("targets", f"/plans/{self.script.plan_id}/progress/people/{rep}?period=2026-11")
+
+    def findings(self, rng: random.Random) -> None:
+        self.get("audit", f"/findings?org_unit_id={self.script.root_id}&limit=20")
+
+    def loop(self, rng: random.Random, stop: Any) -> None:
+        names = [k for k, w in KINDS for _ in range(w)]
+        while not stop.is_set():
+            kind = rng.choice(names)
+            started = time.perf_counter()
+            try:
+                getattr(self, kind)(rng)
+                with self.lock:
+                    self.calls.latency[kind].append((time.perf_counter() - started) * 1000)
+            except Exception:  # noqa: BLE001 - counted, and the run goes on
+                with self.lock:
+                    self.calls.errors[kind] += 1
+
+
+def callers(script: Script, index: int, threads: int, ready: Any, stop: Any, done: Any) -> None:
+    """A caller process: `threads` closed-loop callers until stopped; what they did goes to `done`."""
+    caller = Caller(script, index)
+    ready.wait(120)
+    workers = [
+        threading.Thread(target=caller.loop, args=(random.Random(index * 100 + i), stop)) for i in range(threads)
+    ]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    calls = caller.calls
+    done.put((dict(calls.latency), dict(calls.errors), calls.visits, calls.reports))
