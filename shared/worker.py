@@ -21,6 +21,7 @@ from shared.kafka import ensure_topics, make_consumer, make_producer
 from shared.outbox import Relay
 from shared.outbox_recovery import LossRecovery
 from shared.retention import platform_jobs
+from shared.runtime.priority import backends_at_own_priority
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,12 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
     """Run relay and consumer threads until stopped; a crashed thread stops the worker (the supervisor restarts it)."""
     if not topics_ready:
         ensure_topics(settings, REGISTRY.topics())
-    engine = make_engine(settings.service_url(spec.service), pool_size=4)
+    engine = make_engine(
+        settings.service_url(spec.service),
+        pool_size=4,
+        connect_args={"application_name": f"salesops {spec.service} worker"},  # named in pg_stat_activity
+    )
+    backends_at_own_priority(engine)
     producer = make_producer(settings)
     recovery = LossRecovery(
         engine,

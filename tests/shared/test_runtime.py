@@ -12,7 +12,9 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from shared.db import make_engine
 from shared.runtime.broker import BrokerStartError, LocalBroker, free_port
 from shared.runtime.stack import ROOT
 from shared.runtime.supervise import Processes
@@ -103,7 +105,14 @@ def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
     )
     try:
         wait_until(lambda: "worker running" in (tmp_path / "worker.log").read_text(), timeout=60, message="running")
-        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+        expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == expected
+        # ... and so do the PostgreSQL backends serving it (the database runs on this host here)
+        with make_engine(infra.settings.database_url, pool_size=1).connect() as conn:
+            backends = conn.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = 'salesops visits worker'")
+            ).all()
+        assert backends and {os.getpriority(os.PRIO_PROCESS, pid) for pid in backends} == {expected}
     finally:
         worker.terminate()
         worker.wait(15)
