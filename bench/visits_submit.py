@@ -118,6 +118,27 @@ end
 """
 
 
+def database_cpu_seconds(infra) -> float | None:
+    """CPU seconds of the local PostgreSQL so far: the postmaster, its reaped children and its live backends (Linux
+    /proc); None for a server on another machine."""
+    pid_file = infra.state_dir / "pgdata" / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    postmaster = int(pid_file.read_text().split()[0])
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:  # its own time and that of the backends it reaped
+            total += sum(int(f) for f in fields[11:15])
+        elif parent == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def lua_list(values: list) -> str:
     return "{" + ", ".join(lua_list(v) if isinstance(v, list) else json.dumps(v) for v in values) + "}"
 
@@ -257,9 +278,15 @@ def main() -> None:
             # Warm-up (connections, prepared statements, caches) with check-ins in January; measured in March.
             initial = stored(engine)
             before = check_stored(engine, initial, wrk_visits(api, warmup, script, datetime(2026, 1, 5, tzinfo=UTC)))
-            used = cpu_seconds(children["visits"].pid)
+            used, database_used = cpu_seconds(children["visits"].pid), database_cpu_seconds(infra)
             visits = wrk_visits(api, seconds, script, datetime(2026, 3, 2, tzinfo=UTC))
             visits["cpu_us"] = (cpu_seconds(children["visits"].pid) - used) / max(visits["answered"], 1) * 1e6
+            database_now = database_cpu_seconds(infra)
+            visits["db_cpu_us"] = (
+                None
+                if database_used is None or database_now is None
+                else (database_now - database_used) / max(visits["answered"], 1) * 1e6
+            )
             check_stored(engine, before, visits)
             wrk_bare(bare + "/constant", warmup, {}, "")
             used = cpu_seconds(children["bare"].pid)
@@ -277,7 +304,8 @@ def main() -> None:
             engine.dispose()
     print(
         f"visits: {visits['ok']} submissions at {visits['rps']:.0f}/s, p50 {visits['p50_us'] / 1000:.1f} ms, "
-        f"p99 {visits['p99_us'] / 1000:.1f} ms, cpu/visit {visits['cpu_us']:.0f} us"
+        f"p99 {visits['p99_us'] / 1000:.1f} ms, cpu/visit {visits['cpu_us']:.0f} us (API process)"
+        + ("" if visits["db_cpu_us"] is None else f" + {visits['db_cpu_us']:.0f} us (PostgreSQL)")
     )
     print(
         f"bare:   {plain['requests']} requests at {plain['rps']:.0f}/s, p99 {plain['p99_us'] / 1000:.1f} ms, "
