@@ -17,6 +17,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import pydantic_core
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
@@ -168,13 +169,18 @@ def prior_params(visit_id: uuid.UUID, rep_id: uuid.UUID, check_in: datetime, has
     )
 
 
+def _jsonb(value: Any) -> Jsonb:
+    """A jsonb parameter serialised by pydantic's Rust encoder (the standard library's cost ~20 us more a visit)."""
+    return Jsonb(value, dumps=pydantic_core.to_json)
+
+
 def write_visit(
     conn: Connection, visit: dict[str, Any], steps: list[dict[str, Any]], photos: list[dict], outbox_rows: list[dict]
 ) -> bool:
     """Insert the visit with its steps, photo links and events; False when the id was taken meanwhile."""
-    params: dict[str, Any] = {f"v_{c}": Jsonb(visit[c]) if c in JSON_COLUMNS else visit[c] for c in VISIT_COLUMNS}
-    params["steps"] = Jsonb(steps)
-    params["photos"] = Jsonb([{k: p[k] for k in ("content_hash", "phash", "taken_at", "meta")} for p in photos])
+    params: dict[str, Any] = {f"v_{c}": _jsonb(visit[c]) if c in JSON_COLUMNS else visit[c] for c in VISIT_COLUMNS}
+    params["steps"] = _jsonb(steps)
+    params["photos"] = _jsonb([{k: p[k] for k in ("content_hash", "phash", "taken_at", "meta")} for p in photos])
     params["event_ids"] = [r["event_id"] for r in outbox_rows]
     params["topics"] = [r["topic"] for r in outbox_rows]
     params["keys"] = [r["key"] for r in outbox_rows]
