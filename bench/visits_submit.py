@@ -209,7 +209,7 @@ def stored(engine: Engine) -> tuple[int, int, int]:
                FROM visits.visits v""",
             {"steps": len(STEPS)},
         ).one()
-        events = conn.exec_driver_sql("SELECT count(*) FROM visits.outbox").scalar_one()
+        events: int = conn.exec_driver_sql("SELECT count(*) FROM visits.outbox").scalar_one()
     return row[0], row[1], events
 
 
