@@ -40,7 +40,7 @@ from starlette.responses import JSONResponse, Response
 
 from shared.auth import BEARER, authenticate, ensure_role
 from shared.http.idempotency import fingerprint, run_once
-from shared.http.lean_db import LeanConnection, LeanPool, run_command
+from shared.http.lean_db import LeanConnection, LeanPool
 from shared.identity import Principal, Role
 
 P = ParamSpec("P")
@@ -63,11 +63,12 @@ class Call:
         per request: a second is a second transaction."""
         driver = await self.pool.acquire()
         try:
+            conn = LeanConnection(driver)
             if self.write:
-                await run_command(driver, "BEGIN")
-            result: T = await greenlet_spawn(partial(use_case, LeanConnection(driver), *args, **kwargs))
+                await conn.command("BEGIN")
+            result: T = await greenlet_spawn(partial(use_case, conn, *args, **kwargs))
             if self.write:
-                await run_command(driver, "COMMIT")
+                await conn.command("COMMIT")
             return result
         except BaseException:
             if driver.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):

@@ -87,3 +87,35 @@ def test_a_connection_left_in_a_transaction_is_not_reused(settings):
         return fresh
 
     assert asyncio.run(scenario())
+
+
+def savepoints(conn: LeanConnection) -> list[str]:
+    """Sync code as the offline sync writes it: SQL text, and an operation undone alone by its savepoint."""
+    conn.exec_driver_sql("INSERT INTO lean_probe (id, name) VALUES (%(id)s, %(name)s)", {"id": 1, "name": "kept"})
+    undone = conn.begin_nested()
+    conn.execute(insert(probe).values(id=2, name="undone"))
+    undone.rollback()
+    kept = conn.begin_nested()
+    conn.execute(insert(probe).values(id=3, name="released"))
+    kept.commit()
+    return list(conn.exec_driver_sql("SELECT name FROM lean_probe ORDER BY id").scalars())
+
+
+def test_sql_text_and_savepoints_inside_a_transaction(settings):
+    async def scenario() -> tuple[list[str], list[str]]:
+        pool = LeanPool(settings.database_url, size=1)
+        driver = await pool.acquire()
+        try:
+            await driver.execute("CREATE TEMP TABLE lean_probe (id int PRIMARY KEY, name text)")
+            await driver.execute("BEGIN")
+            inside = await greenlet_spawn(savepoints, LeanConnection(driver))
+            await driver.execute("COMMIT")
+            cursor = await driver.execute("SELECT name FROM lean_probe ORDER BY id")
+            return inside, [row[0] for row in await cursor.fetchall()]
+        finally:
+            await pool.release(driver)
+            await pool.close()
+
+    inside, committed = asyncio.run(scenario())
+    assert inside == ["kept", "released"]
+    assert committed == ["kept", "released"]

@@ -12,7 +12,7 @@ from services.visits.policies.service import default_policy
 from services.visits.visits.completion import evaluate, outbox, photo_hashes, prior_from
 from services.visits.visits.schemas import StepOut, VisitOut, VisitStart, VisitSubmission
 from services.visits.visits.service import check_in_values, existing_visit, fingerprint, get_visit, rep_of, start_visit
-from services.visits.visits.statements import SUBMIT_READS, caller_kind, prior_params, write_visit
+from services.visits.visits.statements import prior_params, submit_read, write_visit
 from shared.errors import Conflict, NotFound
 
 
@@ -31,9 +31,10 @@ def submit_visit(conn: Connection, principal, command: VisitSubmission, *, now: 
     rep = rep_of(principal)
     body_fingerprint = fingerprint(command)
     steps = [(s.step, s.model_dump(mode="json", exclude={"step"})) for s in command.steps]
-    params = prior_params(command.id, rep, command.check_in.client_at.astimezone(UTC), photo_hashes(steps), now)
+    hashes = photo_hashes(steps)
+    params = prior_params(command.id, rep, command.check_in.client_at.astimezone(UTC), hashes, now)
     params.update(outlet=command.outlet_id, entry=command.schedule_entry_id, scope=principal.org_unit_id)
-    row = conn.exec_driver_sql(SUBMIT_READS[caller_kind(principal)], params).one()
+    row = conn.exec_driver_sql(submit_read(principal, hashes), params).one()
     if row.used_by is not None:  # the id is taken: a retry of this very submission, or a clash
         if row.used_by != rep or row.used_fingerprint != body_fingerprint:
             raise Conflict(f"visit id {command.id} is already used by another request", field="id")

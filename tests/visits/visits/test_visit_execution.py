@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from shared.http.lean_db import LeanConnection
+
 # Hangzhou is UTC+8; the outlet is open 08:00-21:00 every day.
 CHECK_IN = "2026-03-16T09:00:00+08:00"
 CHECK_OUT = "2026-03-16T09:25:00+08:00"
@@ -164,16 +166,26 @@ def test_a_manager_reads_the_visits_of_their_subtree(clients, rep, outlet, token
 
 @contextmanager
 def statements(engine):
-    """The SQL statements the API sends on the test engine while the block runs."""
+    """The SQL statements the API sends while the block runs: on the test engine (thread-pool routes) and through
+    the lean path's connections (`shared.http.lean_db`), but for the BEGIN and COMMIT around a unit of work."""
     seen: list[str] = []
 
     def record(conn, cursor, statement, *args):
         seen.append(" ".join(statement.split()))
 
+    lean_execute = LeanConnection._execute
+
+    async def record_lean(self, sql, params):
+        if sql not in ("BEGIN", "COMMIT"):  # `Call.run`'s, around the use case
+            record(None, None, sql)
+        return await lean_execute(self, sql, params)
+
     event.listen(engine, "before_cursor_execute", record)
+    LeanConnection._execute = record_lean  # type: ignore[method-assign]
     try:
         yield seen
     finally:
+        LeanConnection._execute = lean_execute  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", record)
 
 
