@@ -87,8 +87,9 @@ def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_exact():
     lines = {f"line-{j:02d}": D(rng.randrange(1, 1000)) / 100 for j in range(50)}
     profile = [D(w) for w in (14, 11, 8, 7, 7, 7, 8, 8, 7, 7, 7, 9)]
     result = cross_split(leaves, lines, profile, step=D(1))  # its speed is measured in bench/, not here
-    assert sum(len(months) for per_line in result.units for months in per_line) == 1_200_000
-    for total, per_line, line_units in zip(result.leaf_units, result.units, result.product_units, strict=False):
-        assert sum(line_units) == total
-        assert [sum(months) for months in per_line] == line_units
-    assert sum(result.leaf_units) == sum(int(v) for v in leaves.values())
+    splits = list(result.leaves())
+    assert sum(len(months) for leaf in splits for months in leaf.months) == 1_200_000
+    for total, leaf, value in zip(result.leaf_units, splits, leaves.values(), strict=True):
+        assert total == int(value)
+        assert sum(leaf.products) == total
+        assert [sum(months) for months in leaf.months] == leaf.products
