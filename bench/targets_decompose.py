@@ -9,7 +9,7 @@ Peak memory is the process's resource.getrusage(RUSAGE_SELF).ru_maxrss, read rig
 service computed (it streams them to COPY leaf by leaf, so the figure barely grows with the number of cells).
 The rows for the bare COPY are fetched into a temporary file on disk and streamed back from it in 1 MB chunks, so
 the comparison itself holds no more than a chunk in memory either. A CHECKPOINT before each timed step starts
-both from a clean buffer cache. The process's CPU during the decomposition is printed next to its wall time:
+both with no dirty pages left to write. The process's CPU during the decomposition is printed next to its wall time:
 PostgreSQL parses and stores the rows alongside, on the other core.
 """
 
