@@ -54,9 +54,13 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def parse_args(description: str) -> argparse.Namespace:
+def parse_args(description: str, **sizes: str) -> argparse.Namespace:
+    """`--quick` for a smoke check, and one flag per further size a benchmark offers (`national="help text"`)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--quick", action="store_true", help="a small run, for a smoke check")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="a small run, for a smoke check")
+    for name, help_text in sizes.items():
+        size.add_argument(f"--{name.replace('_', '-')}", action="store_true", help=help_text)
     return parser.parse_args()
 
 

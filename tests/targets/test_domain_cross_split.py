@@ -1,6 +1,7 @@
 """The bulk path: org leaves × product shares × month profile, exact at every level, and fast."""
 
 import random
+import tracemalloc
 from decimal import Decimal as D
 
 import pytest
@@ -87,11 +88,12 @@ def test_two_thousand_reps_by_fifty_lines_by_twelve_months_is_exact():
     lines = {f"line-{j:02d}": D(rng.randrange(1, 1000)) / 100 for j in range(50)}
     profile = [D(w) for w in (14, 11, 8, 7, 7, 7, 8, 8, 7, 7, 7, 9)]
     result = cross_split(leaves, lines, profile, step=D(1))  # its speed is measured in bench/, not here
-    assert sum(len(months) for per_line in result.units for months in per_line) == 1_200_000
-    for total, per_line, line_units in zip(result.leaf_units, result.units, result.product_units, strict=False):
-        assert sum(line_units) == total
-        assert [sum(months) for months in per_line] == line_units
-    assert sum(result.leaf_units) == sum(int(v) for v in leaves.values())
+    splits = list(result.leaves())
+    assert sum(len(months) for leaf in splits for months in leaf.months) == 1_200_000
+    for total, leaf, value in zip(result.leaf_units, splits, leaves.values(), strict=True):
+        assert total == int(value)
+        assert sum(leaf.products) == total
+        assert [sum(months) for months in leaf.months] == leaf.products
 
 
 def test_a_cell_in_cents_explains_each_step_in_money():
@@ -128,3 +130,21 @@ def test_every_line_on_the_same_own_profile_uses_that_profile():
     )
     assert [result.value("r1", line, 1) for line in ("tea", "juice")] == [D(200), D(200)]
     assert result.value("r1", "juice", 12) == D(50)
+
+
+def test_a_national_split_holds_no_cells_until_they_are_streamed():
+    # 20,000 reps x 50 lines x 12 months = 12 M cells: as lists of ints they would take over 500 MB. The split keeps
+    # only its rules and leaf totals; each leaf's 600 cells are computed when streamed, then dropped.
+    leaves = {f"rep-{i:05d}": D(50_000 + i) for i in range(20_000)}
+    lines = {f"line-{j:02d}": D(j + 1) for j in range(50)}
+    tracemalloc.start()
+    try:
+        result = cross_split(leaves, lines, [D(w) for w in (16, 6, 8, 8, 8, 8, 7, 7, 8, 8, 8, 8)], step=D(1))
+        first = next(result.leaves())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak
+    # rep-00000's 50,000 over weights 1..50 (sum 1,275): line-50 takes 50,000 x 50 / 1,275 = 1,960.78 -> 1,961.
+    assert sum(first.products) == 50_000 and first.products[49] == 1_961
+    assert sum(first.months[49]) == 1_961

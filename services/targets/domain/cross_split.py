@@ -2,8 +2,9 @@
 
 Works in integer units of the step with integer weights. The month split uses that splitting
 v = a·W + b units over weights w (sum W) gives a·w + split(b): the remainders depend only on b,
-so one largest-remainder run per distinct b serves every cell. Explanations are not stored per
-cell; `explain` recomputes one cell's arithmetic on demand.
+so one largest-remainder run per distinct b serves every cell. Nothing is stored per cell: a leaf's
+lines and months are computed when asked for, one leaf at a time, so a national split (20,000 reps x
+50 lines x 12 months) streams out in constant memory; `explain` recomputes one cell's arithmetic.
 """
 
 from __future__ import annotations
@@ -73,59 +74,78 @@ class CellExplanation:
         return view | {"sentence": self.sentence}
 
 
+@dataclass(frozen=True)
+class LeafSplit:
+    """One leaf's units per product line (`products[p]`) and per line and month (`months[p][month - 1]`)."""
+
+    products: list[int]
+    months: list[list[int]]
+
+
 @dataclass(frozen=True, eq=False)
 class CrossSplit:
-    """Units per leaf × product × month (`units[leaf][product][month - 1]`), exact at every level."""
+    """The rules and leaf totals of a split; each leaf's lines and months are computed when asked for."""
 
     step: Decimal
     leaf_keys: tuple[Hashable, ...]
     product_keys: tuple[Hashable, ...]
     leaf_units: tuple[int, ...]
     product_weights: tuple[int, ...]
+    product_order: tuple[int, ...]
     month_weights: tuple[tuple[int, ...], ...]  # per product
-    product_units: list[list[int]]
-    units: list[list[list[int]]]
+    month_splits: tuple[Callable[[int], list[int]], ...]  # per product
     leaf_index: Mapping[Hashable, int]
     product_index: Mapping[Hashable, int]
 
-    def _at(self, leaf: Hashable, product: Hashable) -> tuple[int, int]:
-        return self.leaf_index[leaf], self.product_index[product]
+    def _at(self, leaf: Hashable, product: Hashable) -> tuple[LeafSplit, int]:
+        return self.split_leaf(self.leaf_index[leaf]), self.product_index[product]
+
+    def split_leaf(self, index: int) -> LeafSplit:
+        """Leaf `index` over product lines by share, then each line over months (largest remainder both times)."""
+        products = split_units(self.leaf_units[index], self.product_weights, self.product_order)
+        return LeafSplit(products, [split(u) for split, u in zip(self.month_splits, products, strict=False)])
+
+    def leaves(self) -> Iterator[LeafSplit]:
+        """Every leaf's split in leaf order, one at a time: callers stream them and never hold every cell."""
+        for index in range(len(self.leaf_keys)):
+            yield self.split_leaf(index)
 
     def value(self, leaf: Hashable, product: Hashable, month: int) -> Decimal:
         """Target of one cell."""
-        i, p = self._at(leaf, product)
-        return from_units(self.units[i][p][month - 1], self.step)
+        split, p = self._at(leaf, product)
+        return from_units(split.months[p][month - 1], self.step)
 
     def product_value(self, leaf: Hashable, product: Hashable) -> Decimal:
         """Yearly target of one product line for one leaf (= sum of its months)."""
-        i, p = self._at(leaf, product)
-        return from_units(self.product_units[i][p], self.step)
+        split, p = self._at(leaf, product)
+        return from_units(split.products[p], self.step)
 
     def quarter_value(self, leaf: Hashable, product: Hashable, quarter: int) -> Decimal:
         """Quarter target, rolled up from its three months."""
-        i, p = self._at(leaf, product)
-        months = self.units[i][p]
+        split, p = self._at(leaf, product)
+        months = split.months[p]
         return from_units(sum(months[m - 1] for m in QUARTER_MONTHS[quarter - 1]), self.step)
 
     def cells(self) -> Iterator[tuple[Hashable, Hashable, int, Decimal]]:
-        """Every (leaf, product, month, value), for bulk writes."""
+        """Every (leaf, product, month, value), streamed leaf by leaf."""
         step = self.step
-        for leaf, per_product in zip(self.leaf_keys, self.units, strict=False):
-            for product, months in zip(self.product_keys, per_product, strict=False):
+        for leaf, split in zip(self.leaf_keys, self.leaves(), strict=False):
+            for product, months in zip(self.product_keys, split.months, strict=False):
                 for month, units in zip(MONTH_NUMBERS, months, strict=False):
                     yield leaf, product, month, from_units(units, step)
 
     def explain(self, leaf: Hashable, product: Hashable, month: int) -> CellExplanation:
         """Recompute how one cell was derived."""
-        i, p = self._at(leaf, product)
+        i = self.leaf_index[leaf]
+        split, p = self._at(leaf, product)
         unit = Fraction(self.step)
         product_share = Fraction(self.product_weights[p], sum(self.product_weights))
         product_raw = self.leaf_units[i] * product_share
-        product_units = self.product_units[i][p]
+        product_units = split.products[p]
         weights = self.month_weights[p]
         month_share = Fraction(weights[month - 1], sum(weights))
         month_raw = product_units * month_share
-        month_units = self.units[i][p][month - 1]
+        month_units = split.months[p][month - 1]
         return CellExplanation(
             leaf=leaf,
             product=product,
@@ -202,31 +222,16 @@ def cross_split(
     splitters: dict[tuple[int, ...], Callable[[int], list[int]]] = {}
     for profile in profiles:
         if profile not in splitters:
-            splitters[profile] = month_splitter(profile)
-
-    product_units: list[list[int]] = []
-    units: list[list[list[int]]] = []
-    if len(splitters) == 1:
-        split = splitters[base] if base in splitters else next(iter(splitters.values()))
-        for total in leaf_units:
-            per_product = split_units(total, product_weights, product_order)
-            product_units.append(per_product)
-            units.append([split(u) for u in per_product])
-    else:
-        per_line = [splitters[profile] for profile in profiles]
-        for total in leaf_units:
-            per_product = split_units(total, product_weights, product_order)
-            product_units.append(per_product)
-            units.append([split(u) for split, u in zip(per_line, per_product, strict=False)])
+            splitters[profile] = month_splitter(profile)  # one per distinct profile: its remainder cache is shared
     return CrossSplit(
         step=step,
         leaf_keys=leaf_keys,
         product_keys=product_keys,
         leaf_units=leaf_units,
         product_weights=tuple(product_weights),
+        product_order=tuple(product_order),
         month_weights=tuple(profiles),
-        product_units=product_units,
-        units=units,
+        month_splits=tuple(splitters[profile] for profile in profiles),
         leaf_index={k: i for i, k in enumerate(leaf_keys)},
         product_index={k: i for i, k in enumerate(product_keys)},
     )

@@ -48,15 +48,17 @@ def amount_text(step: Decimal) -> Callable[[int], str]:
 def cross_split_chunks(
     plan_id: uuid.UUID, version: int, owners: Sequence[tuple[str, str | None]], split: CrossSplit
 ) -> Iterator[str]:
-    """COPY text of every leaf x product line x month cell; `owners[i]` is (org unit, person) of leaf i."""
+    """COPY text of every leaf x product line x month cell; `owners[i]` is (org unit, person) of leaf i.
+
+    The split is computed leaf by leaf while the text goes out, so memory holds one chunk, not every cell."""
     text = amount_text(split.step)
     head = f"{plan_id}\t{version}\t"
     lines = [f"{escape(str(p))}\t" for p in split.product_keys]
     months = [f"{m}\t" for m in range(1, 13)]
     buffer: list[str] = []
-    for (org_unit_id, person_id), per_product in zip(owners, split.units, strict=False):
+    for (org_unit_id, person_id), leaf in zip(owners, split.leaves(), strict=False):
         prefix = f"{head}{org_unit_id}\t{person_id or NULL}\t"
-        for line, units in zip(lines, per_product, strict=False):
+        for line, units in zip(lines, leaf.months, strict=False):
             start = prefix + line
             buffer.append("".join([f"{start}{m}{text(u)}\n" for m, u in zip(months, units, strict=False)]))
         if len(buffer) >= CHUNK_ROWS // 12:
