@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Mapping
@@ -77,7 +78,7 @@ def run_worker(spec: WorkerSpec, settings: Settings, stop: threading.Event, *, t
     engine = make_engine(
         settings.service_url(spec.service),
         pool_size=4,
-        connect_args={"application_name": f"salesops {spec.service} worker"},  # named in pg_stat_activity
+        connect_args={"application_name": f"salesops {spec.service} worker {os.getpid()}"},  # in pg_stat_activity
     )
     backends_at_own_priority(engine)
     producer = make_producer(settings)

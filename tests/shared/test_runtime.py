@@ -110,7 +110,8 @@ def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
         # ... and so do the PostgreSQL backends serving it (the database runs on this host here)
         with make_engine(infra.settings.database_url, pool_size=1).connect() as conn:
             backends = conn.scalars(
-                text("SELECT pid FROM pg_stat_activity WHERE application_name = 'salesops visits worker'")
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": f"salesops visits worker {worker.pid}"},
             ).all()
         assert backends and {os.getpriority(os.PRIO_PROCESS, pid) for pid in backends} == {expected}
     finally:
