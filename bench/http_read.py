@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import benchmark_servers, figures, parse_args
+from bench.servers import benchmark_servers, figures, parse_args, stop_processes
 from shared.runtime.broker import free_port
 from shared.runtime.stack import ROOT, wait_ready
 
@@ -177,14 +177,7 @@ def main() -> None:
                     f"  cpu/request {results[name]['cpu_us']:.0f} us"
                 )
         finally:
-            for child in children:
-                child.terminate()
-            for child in children:
-                try:
-                    child.wait(20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+            stop_processes(children)
     bare_rps, read_rps = results["bare"]["rps"], results["read"]["rps"]
     print(
         figures(

@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +38,19 @@ def worker_process(service: str) -> Iterator[subprocess.Popen[bytes]]:
         child.send_signal(signal.SIGTERM)
         try:
             child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def stop_processes(children: Iterable[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM every child first, so they stop side by side, then wait for each; one still up after 20 s is killed."""
+    children = list(children)
+    for child in children:
+        child.terminate()
+    for child in children:
+        try:
+            child.wait(20)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()

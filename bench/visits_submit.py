@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 
 from bench.http_read import cpu_seconds, wait_until_up
 from bench.http_read import wrk as wrk_bare
-from bench.servers import benchmark_servers, figures, parse_args
+from bench.servers import benchmark_servers, figures, parse_args, stop_processes
 from shared.db import make_engine
 from shared.org import path_label
 from shared.runtime.broker import free_port
@@ -293,14 +293,7 @@ def main() -> None:
             plain = wrk_bare(bare + "/constant", seconds, {}, "")
             plain["cpu_us"] = (cpu_seconds(children["bare"].pid) - used) / max(plain["requests"], 1) * 1e6
         finally:
-            for child in children.values():
-                child.terminate()
-            for child in children.values():
-                try:
-                    child.wait(20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+            stop_processes(children.values())
             engine.dispose()
     print(
         f"visits: {visits['ok']} submissions at {visits['rps']:.0f}/s, p50 {visits['p50_us'] / 1000:.1f} ms, "
