@@ -31,9 +31,7 @@ from services.targets.progress.figures import (
     Unit,
     ensure_targets_cached,
     load_plan,
-    own_actuals,
     own_figures,
-    own_targets,
     selling_calendar,
 )
 from services.targets.progress.reps import Rep
@@ -159,7 +157,7 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
         return position[u.parent_id]
 
     parents = [parent_position(u) for u in units]
-    stayed, moved = _own_by_stay(conn, plan, period, calendar, source, measure_, last_day, placements, units)
+    stayed, moved = _own_by_stay(conn, plan, period, calendar, last_day, placements, units)
     # Units that stood where the board shows them all period roll up by position; the others add each stay's
     # part along the lineage of that stay (the roll-up is a sum, so adding afterwards is the same).
     targets = roll_up(parents, [stayed[0].get(u.id, Decimal(0)) for u in units])
@@ -191,8 +189,6 @@ def _own_by_stay(
     plan: PlanView,
     period: Period,
     calendar: SellingCalendar,
-    source: Source,
-    measure_: Measure,
     last_day: date | None,
     placements: Sequence[Placement],
     units: list[Unit],
@@ -217,12 +213,9 @@ def _own_by_stay(
     # Moved units are rare: one read per distinct stay, for those units only.
     for (first, last), group in by_stay.items():
         ids = [s.unit_id for s in group]
-        part_targets = own_targets(conn, plan, "org_unit", Period(period.label, first, last), calendar, ids)
-        part_actuals = (
-            own_actuals(conn, source, measure_, "org_unit", first, min(last, last_day), ids)
-            if last_day and last_day >= first
-            else {}
-        )
+        stay_last_day = min(last, last_day) if last_day and last_day >= first else None
+        stay_period = Period(period.label, first, last)
+        part_targets, part_actuals = own_figures(conn, plan, "org_unit", stay_period, calendar, stay_last_day, ids)
         for stay in group:
             lineage = lineage_below(stay.path, root)
             moved.append(

@@ -218,33 +218,6 @@ def _actuals(source: Source, measure: Measure, kind: str, start: date, end: date
     return select(both.c.holder_id, array([func.sum(both.c.value)]).label("sums")).group_by(both.c.holder_id)
 
 
-def own_targets(
-    conn: Connection,
-    plan: PlanView,
-    kind: str,
-    period: Period,
-    calendar: SellingCalendar,
-    holder_ids: list[uuid.UUID] | None = None,
-) -> dict[uuid.UUID, Decimal]:
-    """Each holder's own target for the period."""
-    query, target = _targets(plan, kind, period, calendar, holder_ids)
-    return {row.holder_id: target(row.sums) for row in conn.execute(query)}
-
-
-def own_actuals(
-    conn: Connection,
-    source: Source,
-    measure: Measure,
-    kind: str,
-    start: date,
-    end: date,
-    holder_ids: list[uuid.UUID] | None = None,
-) -> dict[uuid.UUID, Decimal]:
-    """Each holder's attributed actuals from start to end (inclusive)."""
-    query = _actuals(source, measure, kind, start, end, holder_ids)
-    return {} if query is None else {row.holder_id: row.sums[0] for row in conn.execute(query)}
-
-
 def own_figures(
     conn: Connection,
     plan: PlanView,
