@@ -45,6 +45,15 @@ class Ltree(UserDefinedType[str]):
         return "ltree"
 
 
+class Lquery(UserDefinedType[str]):
+    """PostgreSQL `lquery`: a pattern over ltree paths (`path ~ '*.label.*'`)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "lquery"
+
+
 def make_idempotency_table(metadata: MetaData) -> Table:
     """`idempotency_keys`: the stored first answer of every create sent with an `Idempotency-Key`."""
     return Table(

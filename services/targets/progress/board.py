@@ -118,14 +118,13 @@ class Board:
 
     def unit_ranked(self, unit: Unit) -> RankedNode:
         """A unit's figures and its rank among its siblings."""
-        siblings = self.siblings(unit)
-        ranks = competition_ranks({u.id: achievement(*self.unit_figures(u.id)) for u in siblings})
-        return RankedNode(
-            node=unit_ref(unit),
-            figures=figures(self.progress(*self.unit_figures(unit.id))),
-            rank=ranks[unit.id],
-            rank_of=len(siblings),
-        )
+        return self.ranked_one(unit_ref(unit), {u.id: self.unit_figures(u.id) for u in self.siblings(unit)})
+
+    def ranked_one(self, ref: NodeRef, group: dict[uuid.UUID, tuple[Decimal, Decimal]]) -> RankedNode:
+        """One node's figures and its rank in its group (each member's target and actual)."""
+        ranks = competition_ranks({node_id: achievement(*sums) for node_id, sums in group.items()})
+        progress = self.progress(*group[ref.id])
+        return RankedNode(node=ref, figures=figures(progress), rank=ranks[ref.id], rank_of=len(group))
 
     def ranked(self, entries: list[tuple[NodeRef, Decimal, Decimal]]) -> list[RankedNode]:
         """Figures and ranks of a group of siblings, best first."""

@@ -22,13 +22,29 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache, lru_cache
 
-from sqlalchemy import Connection, Table, cast, exists, func, literal, select, union_all
-from sqlalchemy.dialects.postgresql import array, insert
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, array, insert
 
 from services.targets import db
 from services.targets.actuals.tables import actual_days, actual_months
-from services.targets.domain.attribution import Measure, Source, measure_of
+from services.targets.domain.attribution import Measure, measure_of
 from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalendar, month_blocks
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
 from services.targets.plans.access import plan_visible
@@ -36,7 +52,7 @@ from services.targets.plans.tables import target_cells, target_plans
 from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
 from shared.db import Ltree
 from shared.errors import InvalidInput, NotFound
-from shared.identity import Principal
+from shared.identity import Principal, Role
 
 ou = db.org_units
 
@@ -66,26 +82,27 @@ class Unit:
     path: str
 
 
+@lru_cache(maxsize=1024)
+def _plan_query(everything: bool, rep: bool, org_unit_id: uuid.UUID | None) -> Select:
+    """The plan read for callers who see the same plans (the caller's unit is part of the condition): built and
+    compiled once, run with the plan's id bound (building a statement costs more than running it)."""
+    role = Role.admin if everything else Role.rep if rep else Role.supervisor
+    p, b = target_plans, progress_target_builds
+    built = exists().where(b.c.plan_id == p.c.id, b.c.version == p.c.published_version)
+    columns = (p.c.id, p.c.metric, p.c.fiscal_year, p.c.published_version, p.c.root_org_unit_id, ou.c.path, p.c.name)
+    return (
+        select(*columns, built.label("targets_built"))
+        .join(ou, ou.c.id == p.c.root_org_unit_id)
+        .where(p.c.id == bindparam("plan_id"), plan_visible(Principal("", role, org_unit_id)))
+    )
+
+
 def load_plan(conn: Connection, plan_id: uuid.UUID, principal: Principal) -> PlanView:
     """The plan and the version progress is measured against, if the caller may see the plan: 404 when unknown or
     out of scope (scope answers first), 422 before publication. One statement, with whether the version's targets
     are summed yet (a read's round trips are its latency under load)."""
-    p, b = target_plans, progress_target_builds
-    built = exists().where(b.c.plan_id == p.c.id, b.c.version == p.c.published_version)
-    row = conn.execute(
-        select(
-            p.c.id,
-            p.c.metric,
-            p.c.fiscal_year,
-            p.c.published_version,
-            p.c.root_org_unit_id,
-            ou.c.path,
-            p.c.name,
-            built.label("targets_built"),
-        )
-        .join(ou, ou.c.id == p.c.root_org_unit_id)
-        .where(p.c.id == plan_id, plan_visible(principal))
-    ).first()
+    query = _plan_query(principal.sees_everything, principal.role == Role.rep, principal.org_unit_id)
+    row = conn.execute(query, {"plan_id": plan_id}).first()
     if row is None:
         raise NotFound(f"plan {plan_id} not found", field="plan_id")
     if row.published_version is None:
@@ -112,19 +129,29 @@ def plan_units(conn: Connection, plan: PlanView) -> list[Unit]:
     return sorted((Unit(r.id, r.parent_id, r.kind, r.name, r.path) for r in rows), key=lambda u: u.path)
 
 
-def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
-    """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
+@cache
+def _calendar_query() -> Select:
+    """A company's settings (if any) beside its exceptions from :first to :last, in one statement."""
     c, s = calendar_days, progress_settings
-    year_days = (
+    company = bindparam("company_id", type_=UUID(as_uuid=True))
+    days = (
         select(func.array_agg(c.c.day).label("days"), func.array_agg(c.c.selling).label("selling"))
-        .where(c.c.company_id == company_id, c.c.day >= date(year, 1, 1), c.c.day <= date(year, 12, 31))
+        .where(
+            c.c.company_id == company,
+            c.c.day >= bindparam("first", type_=Date),
+            c.c.day <= bindparam("last", type_=Date),
+        )
         .subquery()
     )
-    row = conn.execute(  # one statement: the settings (if any) beside the year's exceptions
-        select(s.c.weekend_days, s.c.behind_margin, year_days.c.days, year_days.c.selling).select_from(
-            year_days.outerjoin(s, s.c.company_id == company_id)
-        )
-    ).one()
+    return select(s.c.weekend_days, s.c.behind_margin, days.c.days, days.c.selling).select_from(
+        days.outerjoin(s, s.c.company_id == company)
+    )
+
+
+def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
+    """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
+    bound = {"company_id": company_id, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+    row = conn.execute(_calendar_query(), bound).one()
     exceptions: dict[date, bool] = dict(zip(row.days or [], row.selling or [], strict=True))
     weekend = frozenset(row.weekend_days) if row.weekend_days is not None else DEFAULT_WEEKEND_DAYS
     return SellingCalendar(weekend, exceptions), row.behind_margin if row.behind_margin is not None else DEFAULT_MARGIN
@@ -162,60 +189,53 @@ def _weight_as_decimal(weight: Fraction) -> Decimal:
     return Decimal(weight.numerator) / Decimal(weight.denominator)
 
 
-def _months(first: int, last: int):
-    """Target of months first..last (inclusive) from the running totals."""
+_IDS = ARRAY(UUID(as_uuid=True))
+
+
+def _through(first: str, last: str):
+    """Target of months :first..:last (inclusive) from the running totals (element 0 is NULL: none before January)."""
     through = progress_targets.c.through_month
-    return through[last] - through[first - 1] if first > 1 else through[last]
+    return through[bindparam(last, type_=Integer)] - func.coalesce(through[bindparam(first, type_=Integer) - 1], 0)
 
 
-def _targets(plan: PlanView, kind: str, period: Period, calendar: SellingCalendar, holder_ids: list[uuid.UUID] | None):
-    """The select of each holder's month sums for the period (as an array), and the function making them a target:
-    months cut by a date range count by their selling days."""
-    months, ranges = month_blocks(period.start, period.end)
-    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
-    t = progress_targets
-    whole = [_months(months[0].month, months[-1].month)] if months else []
-    sums = [*whole, *(_months(start.month, start.month) for start, _ in ranges)]
-    query = select(t.c.holder_id, array(sums).label("sums")).where(
-        t.c.plan_id == plan.id, t.c.version == plan.version, t.c.holder_kind == kind
-    )
-    if holder_ids is not None:
-        query = query.where(t.c.holder_id.in_(holder_ids))
-
-    def target(values: list[Decimal]) -> Decimal:
-        total = values[0] if months else Decimal(0)
-        if ranges:
-            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
-            total += sum(v * w for v, w in zip(values[len(whole) :], weights, strict=False))
-            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
-        return total
-
-    return query, target
+def _filtered(query: Select, column, filtered: bool) -> Select:
+    return query.where(column == any_(bindparam("ids", type_=_IDS))) if filtered else query
 
 
-def _holder_values(table: Table, source: Source, measure: Measure, kind: str, holder_ids: list[uuid.UUID] | None):
+def _holder_values(table: Table, measure: Measure, filtered: bool) -> Select:
     query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
-        table.c.source == source.value, table.c.holder_kind == kind
+        table.c.source == bindparam("source", type_=String), table.c.holder_kind == bindparam("kind", type_=String)
     )
-    return query if holder_ids is None else query.where(table.c.holder_id.in_(holder_ids))
+    return _filtered(query, table.c.holder_id, filtered)
 
 
-def _actuals(source: Source, measure: Measure, kind: str, start: date, end: date, holder_ids: list[uuid.UUID] | None):
-    """The select of each holder's actuals from start to end (inclusive), as a one-element array: whole months plus
-    the odd days; None for no day at all."""
-    months, ranges = month_blocks(start, end)
+@lru_cache(maxsize=128)
+def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bool, int] | None, filtered: bool):
+    """Each holder's target sums (an array: whole months, then each month cut by the period) and, when the period
+    has begun, its actuals (whole months plus odd days) in one statement. Built once per shape (which parts there
+    are); the plan, the holders, the months and the days are bound."""
+    t = progress_targets
+    sums = [_through("first", "last")] if whole else []
+    sums += [_through(f"month{i}", f"month{i}") for i in range(ranges)]
+    targets = select(t.c.holder_id, array(sums).label("sums"), literal(True).label("is_target")).where(
+        t.c.plan_id == bindparam("plan_id"), t.c.version == bindparam("version"), t.c.holder_kind == bindparam("kind")
+    )
+    targets = _filtered(targets, t.c.holder_id, filtered)
+    if actuals is None:
+        return targets
+    months, day_ranges = actuals
     parts = [
-        _holder_values(actual_days, source, measure, kind, holder_ids).where(actual_days.c.day.between(a, b))
-        for a, b in ranges
+        _holder_values(actual_days, measure, filtered).where(
+            actual_days.c.day.between(bindparam(f"from{i}", type_=Date), bindparam(f"to{i}", type_=Date))
+        )
+        for i in range(day_ranges)
     ]
     if months:
-        parts.append(
-            _holder_values(actual_months, source, measure, kind, holder_ids).where(actual_months.c.month.in_(months))
-        )
-    if not parts:
-        return None
-    both = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
-    return select(both.c.holder_id, array([func.sum(both.c.value)]).label("sums")).group_by(both.c.holder_id)
+        month_is = actual_months.c.month == any_(bindparam("months", type_=ARRAY(Date)))
+        parts.append(_holder_values(actual_months, measure, filtered).where(month_is))
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    summed = select(both.c.holder_id, array([func.sum(both.c.value)]), literal(False)).group_by(both.c.holder_id)
+    return union_all(targets, summed)
 
 
 def own_figures(
@@ -230,19 +250,34 @@ def own_figures(
     """Each holder's own target for the period and actuals up to last_day (none before the period began), in ONE
     statement: a read's round trips are most of its latency on a busy machine."""
     source, measure = measure_of(plan.metric)
-    targets_query, target = _targets(plan, kind, period, calendar, holder_ids)
-    actuals_query = _actuals(source, measure, kind, period.start, last_day, holder_ids) if last_day else None
-    if actuals_query is None:
-        return {row.holder_id: target(row.sums) for row in conn.execute(targets_query)}, {}
-    both = union_all(
-        targets_query.add_columns(literal(True).label("is_target")),
-        actuals_query.add_columns(literal(False).label("is_target")),
-    )
+    months, ranges = month_blocks(period.start, period.end)
+    bound: dict = {"plan_id": plan.id, "version": plan.version, "kind": kind, "source": source.value, "ids": holder_ids}
+    if months:
+        bound |= {"first": months[0].month, "last": months[-1].month}
+    bound |= {f"month{i}": start.month for i, (start, _) in enumerate(ranges)}
+    actuals = None
+    if last_day:
+        actual_months, day_ranges = month_blocks(period.start, last_day)
+        actuals = (bool(actual_months), len(day_ranges))
+        bound["months"] = actual_months
+        for i, (first, last) in enumerate(day_ranges):
+            bound |= {f"from{i}": first, f"to{i}": last}
+    query = _figures_query(measure, bool(months), len(ranges), actuals, holder_ids is not None)
+    weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
+
+    def target(values: list[Decimal]) -> Decimal:
+        total = values[0] if months else Decimal(0)
+        if ranges:
+            # Prorated targets are rounded per holder, so children still add up to their parent after the roll-up.
+            total += sum(v * w for v, w in zip(values[len(values) - len(ranges) :], weights, strict=True))
+            total = total.quantize(AMOUNT_PLACES, ROUND_HALF_UP)
+        return total
+
     targets: dict[uuid.UUID, Decimal] = {}
-    actuals: dict[uuid.UUID, Decimal] = {}
-    for row in conn.execute(both):
-        if row.is_target:
-            targets[row.holder_id] = target(row.sums)
+    actuals_: dict[uuid.UUID, Decimal] = {}
+    for holder_id, sums, is_target in conn.execute(query, bound):
+        if is_target:
+            targets[holder_id] = target(sums)
         else:
-            actuals[row.holder_id] = row.sums[0]
-    return targets, actuals
+            actuals_[holder_id] = sums[0]
+    return targets, actuals_

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Connection, FromClause, and_, or_, select
+from sqlalchemy import Connection, Date, FromClause, Select, and_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import aliased
 
 from services.targets.people.tables import people, person_assignments
@@ -19,30 +21,30 @@ class Rep:
     org_unit_id: uuid.UUID
 
 
-def _assigned_on(day: date, a: FromClause = person_assignments):
+def _assigned_on(day, a: FromClause = person_assignments):
     return [a.c.valid_from <= day, or_(a.c.valid_to.is_(None), a.c.valid_to > day)]
+
+
+@cache
+def _rep_and_peers_query() -> Select:
+    a, mine = person_assignments, aliased(person_assignments)
+    person, day = bindparam("person_id", type_=UUID(as_uuid=True)), bindparam("day", type_=Date)
+    their_unit = select(mine.c.org_unit_id).where(mine.c.person_id == person, *_assigned_on(day, mine)).limit(1)
+    return (
+        select(people.c.id, people.c.name, a.c.org_unit_id)
+        .join(a, a.c.person_id == people.c.id)
+        .where(
+            *_assigned_on(day),
+            or_(people.c.id == person, and_(a.c.org_unit_id == their_unit.scalar_subquery(), people.c.role == "rep")),
+        )
+        .order_by(people.c.name, people.c.id)
+    )
 
 
 def rep_and_peers(conn: Connection, person_id: uuid.UUID, day: date) -> tuple[Rep | None, list[Rep]]:
     """A person and the org unit they belonged to on a day, and the reps (role rep) of that unit then by name, the
     person among them even when not a rep: whom the person is ranked among. One statement."""
-    a, mine = person_assignments, aliased(person_assignments)
-    their_unit = (
-        select(mine.c.org_unit_id)
-        .where(mine.c.person_id == person_id, *_assigned_on(day, mine))
-        .limit(1)
-        .scalar_subquery()
-    )
-    rows = conn.execute(
-        select(people.c.id, people.c.name, a.c.org_unit_id)
-        .join(a, a.c.person_id == people.c.id)
-        .where(
-            *_assigned_on(day),
-            or_(people.c.id == person_id, and_(a.c.org_unit_id == their_unit, people.c.role == "rep")),
-        )
-        .order_by(people.c.name, people.c.id)
-    ).all()
-    reps = [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+    reps = [Rep(*r) for r in conn.execute(_rep_and_peers_query(), {"person_id": person_id, "day": day})]
     me = next((r for r in reps if r.id == person_id), None)
     if me is None:
         return None, []

@@ -59,9 +59,7 @@ def person_progress(
     unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_of(conn, principal)
     if rep is None or unit is None or not sees_rep(viewer, rep, unit):
         raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
-    sums = board.person_figures(conn, [p.id for p in peers])
-    ranked = board.ranked([(rep_ref(p), *sums[p.id]) for p in peers])
-    me = next(r for r in ranked if r.node.id == rep.id)
+    me = board.ranked_one(rep_ref(rep), board.person_figures(conn, [p.id for p in peers]))
     chain = [*board.ancestors(unit), unit]
     ancestors = [board.unit_ranked(a) for a in chain if sees_unit_total(viewer, a)]
     return NodeProgressOut(

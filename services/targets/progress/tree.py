@@ -5,21 +5,26 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, Connection, literal_column, or_, select
+from sqlalchemy import ColumnElement, Connection, Date, Select, bindparam, cast, literal, or_, select
 
 from services.targets import db
 from services.targets.domain.placements import Placement, placed_on
 from services.targets.org.tables import org_unit_history as history
 from services.targets.progress.figures import Unit
+from shared.db import Lquery
 
 ou = db.org_units
 
 
+def through(unit_id: uuid.UUID) -> str:
+    """The lquery of paths with the unit on them (the unit itself or anything below it, wherever it stood then)."""
+    return f"*.{unit_id.hex}.*"  # a uuid's hex is a plain ltree label
+
+
 def passes_through(path: ColumnElement, unit_id: uuid.UUID) -> ColumnElement:
-    """Paths with the unit on them (the unit itself or anything below it, wherever the unit stood then)."""
-    # A uuid's hex is a safe ltree label, so the lquery literal needs no quoting beyond its own.
-    return path.op("~")(literal_column(f"'*.{unit_id.hex}.*'::lquery"))
+    return path.op("~")(cast(literal(through(unit_id)), Lquery))
 
 
 def overlapping(first: date, last: date) -> list[ColumnElement]:
@@ -30,22 +35,21 @@ def overlapping(first: date, last: date) -> list[ColumnElement]:
     ]
 
 
+@cache
+def _placements_query() -> Select:
+    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
+    columns = (history.c.org_unit_id, history.c.parent_id, history.c.path, history.c.valid_from, history.c.valid_to)
+    return (
+        select(*columns, ou.c.kind, ou.c.name)
+        .join(ou, ou.c.id == history.c.org_unit_id)
+        .where(history.c.path.op("~")(cast(bindparam("below"), Lquery)), *overlapping(first, last))
+    )
+
+
 def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[NamedPlacement]:
     """Every placement below (or at) the root in force on some day of first..last, with the unit's kind and name."""
-    rows = conn.execute(
-        select(
-            history.c.org_unit_id,
-            history.c.parent_id,
-            history.c.path,
-            history.c.valid_from,
-            history.c.valid_to,
-            ou.c.kind,
-            ou.c.name,
-        )
-        .join(ou, ou.c.id == history.c.org_unit_id)
-        .where(passes_through(history.c.path, root_id), *overlapping(first, last))
-    )
-    return [NamedPlacement(r.org_unit_id, r.parent_id, r.path, r.valid_from, r.valid_to, r.kind, r.name) for r in rows]
+    rows = conn.execute(_placements_query(), {"below": through(root_id), "first": first, "last": last})
+    return [NamedPlacement(*r) for r in rows]
 
 
 @dataclass(frozen=True)
