@@ -1,16 +1,18 @@
 """The system load test's clients, each in its own process as in life: the ERP streaming orders, and callers (reps'
 phones syncing, dealers reporting stock, managers reading progress and findings).
 
-Latency is measured where a user would see it, at the caller. A caller process runs a few closed-loop threads on
-one `httpx.Client` per service (kept-alive connections, reused by every request), so its own CPU stays small;
-the ERP's producer and the lag monitor run elsewhere, so neither holds the callers' GIL while an answer waits to
-be timed (one process for everything made the bench measure its own queueing).
+Callers arrive as users do, independently of each other's answers: each caller process sends a Poisson stream of
+requests at its share of the rate, served by a pool of threads on one `httpx.Client` per service (kept-alive
+connections). Latency is measured where a user would see it, from the moment a request was due, so time spent
+waiting for a free thread counts too (a slow answer cannot hide the requests it held back). The ERP's producer and
+the lag monitor run in processes of their own, so neither holds the callers' GIL while an answer waits to be timed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import random
 import threading
 import time
@@ -155,29 +157,39 @@ class Caller:
     def findings(self, rng: random.Random) -> None:
         self.get("audit", f"/findings?org_unit_id={self.script.root_id}&limit=20")
 
-    def loop(self, rng: random.Random, stop: Any) -> None:
-        names = [k for k, w in KINDS for _ in range(w)]
-        while not stop.is_set():
-            kind = rng.choice(names)
-            started = time.perf_counter()
+    def serve(self, work: queue.SimpleQueue, rng: random.Random) -> None:
+        """Send each (kind, due) request taken from `work` until a None; time it from when it was due."""
+        while (request := work.get()) is not None:
+            kind, due = request
             try:
                 getattr(self, kind)(rng)
                 with self.lock:
-                    self.calls.latency[kind].append((time.perf_counter() - started) * 1000)
+                    self.calls.latency[kind].append((time.perf_counter() - due) * 1000)
             except Exception:  # noqa: BLE001 - counted, and the run goes on
                 with self.lock:
                     self.calls.errors[kind] += 1
 
 
-def callers(script: Script, index: int, threads: int, ready: Any, stop: Any, done: Any) -> None:
-    """A caller process: `threads` closed-loop callers until stopped; what they did goes to `done`."""
-    caller = Caller(script, index)
-    ready.wait(120)
+def callers(script: Script, index: int, rate: float, threads: int, ready: Any, stop: Any, done: Any) -> None:
+    """A caller process: requests at `rate` per second (a Poisson stream, kinds in the KINDS ratio) until stopped,
+    sent by `threads` threads; what they did goes to `done`."""
+    caller, rng = Caller(script, index), random.Random(index)
+    names = [k for k, w in KINDS for _ in range(w)]
+    work: queue.SimpleQueue = queue.SimpleQueue()
     workers = [
-        threading.Thread(target=caller.loop, args=(random.Random(index * 100 + i), stop)) for i in range(threads)
+        threading.Thread(target=caller.serve, args=(work, random.Random(index * 100 + i))) for i in range(threads)
     ]
     for t in workers:
         t.start()
+    ready.wait(120)
+    due = time.perf_counter()
+    while True:
+        due += rng.expovariate(rate)
+        if stop.wait(max(0.0, due - time.perf_counter())):
+            break
+        work.put((rng.choice(names), due))
+    for _ in workers:
+        work.put(None)
     for t in workers:
         t.join()
     calls = caller.calls
