@@ -46,10 +46,11 @@ def cmd_api(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from shared.logs import configure_logging
     from shared.runtime.heap import settle_heap
+    from shared.runtime.priority import lower_own_priority
     from shared.worker import run_workers
 
     settings = get_settings()
-    os.nice(settings.worker_nice)  # throughput work: a request waiting for a core gets it first (settings.py)
+    lower_own_priority(settings.worker_nice, settings.worker_sched_idle)  # a request waiting for a core gets it first
     services = _chosen(args.service)
     configure_logging(settings.log_level, args.service if len(services) == 1 else None)
     specs = [importlib.import_module(f"services.{s}.worker").SPEC for s in services]

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     worker_nice: int = Field(
         10, ge=0, le=19, description="Niceness a worker process adds to itself at start (0: the APIs' priority)."
     )
+    # Niceness only weighs shares: Linux's EEVDF scheduler lets a running worker finish its slice (~3 ms) before a
+    # woken API process gets the core, a wait paid at each of a request's round trips. SCHED_IDLE is preempted at once.
+    worker_sched_idle: bool = Field(
+        True, description="Run workers (and their database backends) under Linux's SCHED_IDLE policy, where available."
+    )
     # HTTP limits (README "Limits"): generous defaults, so that tests and benchmarks never meet them.
     http_max_body_bytes: int = Field(4 * 2**20, description="Largest request body, unless the endpoint says more.")
     http_max_upload_bytes: int = Field(20 * 2**20, description="Largest file upload (spreadsheet imports).")

@@ -1,6 +1,7 @@
-"""CPU priority of throughput work: a worker lowers its own (`salesops worker`, WORKER_NICE), and the PostgreSQL
-backends serving it follow, so the database work a worker causes yields to the APIs' as the worker itself does
-(README "CPU priority"). A backend is a process of its own, at the database's priority, whatever its client's."""
+"""CPU priority of throughput work: a worker lowers its own (`salesops worker`: WORKER_NICE and, on Linux,
+WORKER_SCHED_IDLE), and the PostgreSQL backends serving it follow, so the database work a worker causes yields to
+the APIs' as the worker itself does (README "CPU priority"). A backend is a process of its own, at the database's
+priority, whatever its client's."""
 
 from __future__ import annotations
 
@@ -11,15 +12,28 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 _LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
+_IDLE = getattr(os, "SCHED_IDLE", None)  # Linux only
+
+
+def lower_own_priority(nice: int, sched_idle: bool) -> None:
+    """Add `nice` to this process's niceness and, if asked and the OS has it, take the SCHED_IDLE policy: a process
+    that wants the core takes it at once. Threads started afterwards inherit both."""
+    os.nice(nice)
+    if sched_idle and _IDLE is not None:
+        os.sched_setscheduler(0, _IDLE, os.sched_param(0))
+
+
+def _idle(pid: int) -> bool:
+    return _IDLE is not None and os.sched_getscheduler(pid) == _IDLE
 
 
 def backends_at_own_priority(engine: Engine) -> None:
-    """Renice the backend of each new connection of `engine` to this process's niceness, when the database runs on
-    this host and the OS lets us (the pg_prioritize extension's technique, without the extension). With the
-    database on another host, or at the default priority, nothing is done."""
-    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    """Give the backend of each new connection of `engine` this process's niceness and policy, when the database
+    runs on this host and the OS lets us (the pg_prioritize extension's technique, without the extension). With
+    the database on another host, or at the default priority, nothing is done."""
+    niceness, idle = os.getpriority(os.PRIO_PROCESS, 0), _idle(0)
     host = engine.url.host
-    if niceness <= 0 or not (host in _LOCAL_HOSTS or str(host).startswith("/")):
+    if (niceness <= 0 and not idle) or not (host in _LOCAL_HOSTS or str(host).startswith("/")):
         return
 
     @event.listens_for(engine, "connect")
@@ -28,5 +42,7 @@ def backends_at_own_priority(engine: Engine) -> None:
         try:
             if b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes():  # a pid of this host's PostgreSQL, surely
                 os.setpriority(os.PRIO_PROCESS, pid, niceness)
+                if idle:
+                    os.sched_setscheduler(pid, _IDLE, os.sched_param(0))
         except (FileNotFoundError, PermissionError):  # no /proc, or a server we may not renice: leave it be
             return

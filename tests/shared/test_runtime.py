@@ -94,7 +94,7 @@ def test_sigint_to_the_process_group_stops_workers_and_apis_within_10_s(infra, t
     assert workers.returncode == 0 and api.returncode == 0
 
 
-def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
+def test_a_worker_and_its_backends_run_at_worker_nice_and_sched_idle_below_the_apis(infra, tmp_path):
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
         [sys.executable, "-m", "shared.cli", "worker", "visits"],
@@ -107,6 +107,8 @@ def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
         wait_until(lambda: "worker running" in (tmp_path / "worker.log").read_text(), timeout=60, message="running")
         expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == expected
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE  # WORKER_SCHED_IDLE's default, on Linux
+        assert os.sched_getscheduler(os.getpid()) == os.SCHED_OTHER  # what the APIs (and this test) run under
         # ... and so do the PostgreSQL backends serving it (the database runs on this host here)
         with make_engine(infra.settings.database_url, pool_size=1).connect() as conn:
             backends = conn.scalars(
@@ -114,6 +116,7 @@ def test_a_worker_runs_at_worker_nice_below_the_apis(infra, tmp_path):
                 {"name": f"salesops visits worker {worker.pid}"},
             ).all()
         assert backends and {os.getpriority(os.PRIO_PROCESS, pid) for pid in backends} == {expected}
+        assert {os.sched_getscheduler(pid) for pid in backends} == {os.SCHED_IDLE}
     finally:
         worker.terminate()
         worker.wait(15)
