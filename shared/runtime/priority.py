@@ -12,19 +12,19 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 _LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
-_IDLE = getattr(os, "SCHED_IDLE", None)  # Linux only
+_HAS_IDLE = hasattr(os, "SCHED_IDLE")  # Linux only
 
 
 def lower_own_priority(nice: int, sched_idle: bool) -> None:
     """Add `nice` to this process's niceness and, if asked and the OS has it, take the SCHED_IDLE policy: a process
     that wants the core takes it at once. Threads started afterwards inherit both."""
     os.nice(nice)
-    if sched_idle and _IDLE is not None:
-        os.sched_setscheduler(0, _IDLE, os.sched_param(0))
+    if sched_idle and _HAS_IDLE:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _idle(pid: int) -> bool:
-    return _IDLE is not None and os.sched_getscheduler(pid) == _IDLE
+    return _HAS_IDLE and os.sched_getscheduler(pid) == os.SCHED_IDLE
 
 
 def backends_at_own_priority(engine: Engine) -> None:
@@ -43,6 +43,6 @@ def backends_at_own_priority(engine: Engine) -> None:
             if b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes():  # a pid of this host's PostgreSQL, surely
                 os.setpriority(os.PRIO_PROCESS, pid, niceness)
                 if idle:
-                    os.sched_setscheduler(pid, _IDLE, os.sched_param(0))
+                    os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
         except (FileNotFoundError, PermissionError):  # no /proc, or a server we may not renice: leave it be
             return

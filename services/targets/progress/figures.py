@@ -275,9 +275,9 @@ def own_figures(
 
     targets: dict[uuid.UUID, Decimal] = {}
     actuals_: dict[uuid.UUID, Decimal] = {}
-    for holder_id, sums, is_target in conn.execute(query, bound):
-        if is_target:
-            targets[holder_id] = target(sums)
+    for row in conn.execute(query, bound):
+        if row.is_target:
+            targets[row.holder_id] = target(row.sums)
         else:
-            actuals_[holder_id] = sums[0]
+            actuals_[row.holder_id] = row.sums[0]
     return targets, actuals_

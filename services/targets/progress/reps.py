@@ -44,7 +44,8 @@ def _rep_and_peers_query() -> Select:
 def rep_and_peers(conn: Connection, person_id: uuid.UUID, day: date) -> tuple[Rep | None, list[Rep]]:
     """A person and the org unit they belonged to on a day, and the reps (role rep) of that unit then by name, the
     person among them even when not a rep: whom the person is ranked among. One statement."""
-    reps = [Rep(*r) for r in conn.execute(_rep_and_peers_query(), {"person_id": person_id, "day": day})]
+    rows = conn.execute(_rep_and_peers_query(), {"person_id": person_id, "day": day})
+    reps = [Rep(r.id, r.name, r.org_unit_id) for r in rows]
     me = next((r for r in reps if r.id == person_id), None)
     if me is None:
         return None, []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import ColumnElement, Connection, Date, Select, bindparam, cast, literal, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, Date, Select, bindparam, cast, literal, or_, select
 
 from services.targets import db
 from services.targets.domain.placements import Placement, placed_on
@@ -27,7 +27,7 @@ def passes_through(path: ColumnElement, unit_id: uuid.UUID) -> ColumnElement:
     return path.op("~")(cast(literal(through(unit_id)), Lquery))
 
 
-def overlapping(first: date, last: date) -> list[ColumnElement]:
+def overlapping(first: date | BindParameter[date], last: date | BindParameter[date]) -> list[ColumnElement]:
     """History rows in force on some day of first..last."""
     return [
         or_(history.c.valid_from.is_(None), history.c.valid_from <= last),
@@ -49,7 +49,7 @@ def _placements_query() -> Select:
 def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[NamedPlacement]:
     """Every placement below (or at) the root in force on some day of first..last, with the unit's kind and name."""
     rows = conn.execute(_placements_query(), {"below": through(root_id), "first": first, "last": last})
-    return [NamedPlacement(*r) for r in rows]
+    return [NamedPlacement(r.org_unit_id, r.parent_id, r.path, r.valid_from, r.valid_to, r.kind, r.name) for r in rows]
 
 
 @dataclass(frozen=True)
