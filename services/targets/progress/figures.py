@@ -255,14 +255,14 @@ def own_figures(
     if months:
         bound |= {"first": months[0].month, "last": months[-1].month}
     bound |= {f"month{i}": start.month for i, (start, _) in enumerate(ranges)}
-    actuals = None
+    actual_shape = None
     if last_day:
-        actual_months, day_ranges = month_blocks(period.start, last_day)
-        actuals = (bool(actual_months), len(day_ranges))
-        bound["months"] = actual_months
-        for i, (first, last) in enumerate(day_ranges):
+        months_done, days_done = month_blocks(period.start, last_day)
+        actual_shape = (bool(months_done), len(days_done))
+        bound["months"] = months_done
+        for i, (first, last) in enumerate(days_done):
             bound |= {f"from{i}": first, f"to{i}": last}
-    query = _figures_query(measure, bool(months), len(ranges), actuals, holder_ids is not None)
+    query = _figures_query(measure, bool(months), len(ranges), actual_shape, holder_ids is not None)
     weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
 
     def target(values: list[Decimal]) -> Decimal:
@@ -274,10 +274,10 @@ def own_figures(
         return total
 
     targets: dict[uuid.UUID, Decimal] = {}
-    actuals_: dict[uuid.UUID, Decimal] = {}
+    actuals: dict[uuid.UUID, Decimal] = {}
     for row in conn.execute(query, bound):
         if row.is_target:
             targets[row.holder_id] = target(row.sums)
         else:
-            actuals_[row.holder_id] = row.sums[0]
-    return targets, actuals_
+            actuals[row.holder_id] = row.sums[0]
+    return targets, actuals

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Connection, Date, FromClause, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, Connection, Date, FromClause, Select, and_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import aliased
 
@@ -21,7 +21,7 @@ class Rep:
     org_unit_id: uuid.UUID
 
 
-def _assigned_on(day, a: FromClause = person_assignments):
+def _assigned_on(day: date | BindParameter[date], a: FromClause = person_assignments):
     return [a.c.valid_from <= day, or_(a.c.valid_to.is_(None), a.c.valid_to > day)]
 
 
