@@ -40,16 +40,19 @@ class Script:
 
 @dataclass
 class Calls:
-    """What a caller process did: latencies per kind (ms), errors, the visits it synced, the reports it sent."""
+    """What a caller process did: latencies per kind (ms) and when each request was due (time.monotonic()), errors,
+    the visits it synced, the reports it sent."""
 
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     visits: list[str] = field(default_factory=list)
     reports: int = 0
+    due: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, other: Calls) -> None:
         for kind, samples in other.latency.items():
             self.latency[kind].extend(samples)
+            self.due[kind].extend(other.due[kind])
         for kind, n in other.errors.items():
             self.errors[kind] += n
         self.visits.extend(other.visits)
@@ -157,7 +160,8 @@ class Caller:
             try:
                 getattr(self, kind)(rng)
                 with self.lock:
-                    self.calls.latency[kind].append((time.perf_counter() - due) * 1000)
+                    self.calls.latency[kind].append((time.monotonic() - due) * 1000)
+                    self.calls.due[kind].append(due)
             except Exception:  # noqa: BLE001 - counted, and the run goes on
                 with self.lock:
                     self.calls.errors[kind] += 1
@@ -175,10 +179,10 @@ def callers(script: Script, index: int, rate: float, threads: int, ready: Any, s
     for t in workers:
         t.start()
     ready.wait(120)
-    due = time.perf_counter()
+    due = time.monotonic()
     while True:
         due += rng.expovariate(rate)
-        if stop.wait(max(0.0, due - time.perf_counter())):
+        if stop.wait(max(0.0, due - time.monotonic())):
             break
         work.put((rng.choice(names), due))
     for _ in workers:
@@ -186,4 +190,4 @@ def callers(script: Script, index: int, rate: float, threads: int, ready: Any, s
     for t in workers:
         t.join()
     calls = caller.calls
-    done.put((dict(calls.latency), dict(calls.errors), calls.visits, calls.reports))
+    done.put((dict(calls.latency), dict(calls.errors), calls.visits, calls.reports, dict(calls.due)))

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -186,8 +187,8 @@ def main() -> None:
         delivered = acked.value
         calls = Calls()
         for _ in processes[1:]:
-            latency, errors, visits, reports = done.get(timeout=120)
-            calls.add(Calls(latency, errors, visits, reports))
+            latency, errors, visits, reports, due = done.get(timeout=120)
+            calls.add(Calls(latency, errors, visits, reports, defaultdict(list, due)))
         for process in processes:
             process.join(90)
         orders = [erp_order(n, dealer_codes, sku.code, str(sku.list_price)) for n in range(1, sent.value + 1)]
@@ -210,6 +211,13 @@ def main() -> None:
             p50, p95, p99 = (percentile(samples, q) for q in (50, 95, 99))
             print(f"  {kind:<10} n={len(samples):>6} {len(samples) / run_seconds:7.1f}/s p50={p50:.1f}ms "
                   f"p95={p95:.1f}ms p99={p99:.1f}ms errors={calls.errors.get(kind, 0)}")  # fmt: skip
+        # Before the worker is killed, until the broker restarts, after it: is a figure steady, or one phase's?
+        for kind in ("progress", "sync"):
+            thirds: list[list[float]] = [[], [], []]
+            for ms, at in zip(calls.latency[kind], calls.due[kind], strict=True):
+                thirds[min(2, max(0, int((at - started) * 3 // seconds)))].append(ms)
+            p95s = " / ".join(f"{percentile(t, 95):.1f}" for t in thirds)
+            print(f"  {kind:<10} p95 by thirds of the run: {p95s} ms", flush=True)
         requests = sum(len(v) for v in calls.latency.values())
         print(f"ERP: {len(orders)} orders sent in {run_seconds:.0f} s, {delivered} acknowledged by the broker; "
               f"{in_window} in inventory as the load stopped ({in_window / run_seconds:.0f}/s); resent={resent} "

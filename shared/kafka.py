@@ -37,9 +37,11 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         # and the producer never recovers; one request in flight keeps the order and consumers are idempotent.
         enable_idempotence=False,
         metadata_max_age_ms=10_000,
-        # Topics come from ensure_topics with their PARTITIONS. One the broker made on a first send (after it lost
-        # its log) had its default count instead, and partitions the producer had used before stayed leaderless:
-        # kafka-python then asks for metadata on every turn of its sender loop, a busy loop of a third of a core.
+        # A producer does not make topics (ensure_topics does, with their PARTITIONS). One the broker made on a relay's
+        # first send after it lost its log had its default count instead, and partitions the producer had used
+        # before stayed leaderless: kafka-python then asks for metadata on every turn of its sender loop, a busy
+        # loop of a third of a core. Consumers still may: with that off too, one load run ended with inventory's
+        # consumer taking nothing from erp.orders.v1 after the broker restart.
         allow_auto_create_topics=False,
         # What the broker accepts; a larger outbox event is parked, a larger dead letter sent as a prefix.
         max_request_size=settings.kafka_max_message_bytes,
@@ -59,7 +61,6 @@ def make_consumer(settings: Settings, group_id: str, **overrides: Any) -> KafkaC
         max_poll_records=settings.consumer_max_poll_records,
         max_poll_interval_ms=60_000,
         metadata_max_age_ms=10_000,  # topics recreated on a fresh broker are found within seconds, not 5 minutes
-        allow_auto_create_topics=False,  # as the producer's: only ensure_topics makes topics
     )
     config.update(overrides)
     return KafkaConsumer(**config)
