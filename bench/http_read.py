@@ -26,9 +26,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import benchmark_servers, figures, parse_args, stop_processes
+from bench.servers import benchmark_servers, figures, parse_args
 from shared.runtime.broker import free_port
 from shared.runtime.stack import ROOT, wait_ready
+from shared.runtime.supervise import stop_processes
 
 THREADS, CONNECTIONS = 2, 50
 
@@ -177,7 +178,7 @@ def main() -> None:
                     f"  cpu/request {results[name]['cpu_us']:.0f} us"
                 )
         finally:
-            stop_processes(children)
+            stop_processes(children, timeout=20)
     bare_rps, read_rps = results["bare"]["rps"], results["read"]["rps"]
     print(
         figures(

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from shared.runtime.stack import Infrastructure, migrated_infrastructure
+from shared.runtime.supervise import stop_processes
 
 
 @contextmanager
@@ -35,25 +35,7 @@ def worker_process(service: str) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield child
     finally:
-        child.send_signal(signal.SIGTERM)
-        try:
-            child.wait(15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-
-def stop_processes(children: Iterable[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM every child first, so they stop side by side, then wait for each; one still up after 20 s is killed."""
-    children = list(children)
-    for child in children:
-        child.terminate()
-    for child in children:
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop_processes([child], timeout=15)
 
 
 def cpu_seconds(pid: int) -> float | None:

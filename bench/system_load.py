@@ -33,12 +33,13 @@ from kafka import KafkaProducer
 from sqlalchemy import create_engine, text
 
 from bench.load_clients import Calls, Script, callers, erp_order, erp_stream
-from bench.servers import benchmark_servers, figures, percentile, stop_processes
+from bench.servers import benchmark_servers, figures, percentile
 from bench.system_lag import LagMonitor
 from shared.demo import business, company, history, master
 from shared.demo.client import Api, kafka_publisher
 from shared.runtime.broker import LocalBroker, free_port
 from shared.runtime.stack import wait_ready
+from shared.runtime.supervise import stop_processes
 from shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +124,9 @@ def main() -> None:
             children[f"api-{s}"] = start(f"api-{s}", ["api", s, "--port", str(p)], folder, env)
             children[f"worker-{s}"] = start(f"worker-{s}", ["worker", s], folder, env)
 
-        stack.callback(lambda: stop_processes(children.values()))  # the dict as it is then (a worker restarted)
+        stack.callback(
+            lambda: stop_processes(children.values(), timeout=20)
+        )  # the dict as it is then (a worker restarted)
         wait_ready([f"http://127.0.0.1:{p}" for p in ports.values()], timeout=180)
         clients = {
             s: stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30)) for s, p in ports.items()

@@ -34,11 +34,12 @@ from sqlalchemy import Engine
 
 from bench.http_read import cpu_seconds, wait_until_up
 from bench.http_read import wrk as wrk_bare
-from bench.servers import benchmark_servers, figures, parse_args, stop_processes
+from bench.servers import benchmark_servers, figures, parse_args
 from shared.db import make_engine
 from shared.org import path_label
 from shared.runtime.broker import free_port
 from shared.runtime.stack import ROOT, wait_ready
+from shared.runtime.supervise import stop_processes
 
 THREADS, CONNECTIONS = 2, 50
 REPS, OUTLETS_PER_REP = 50, 20
@@ -293,7 +294,7 @@ def main() -> None:
             plain = wrk_bare(bare + "/constant", seconds, {}, "")
             plain["cpu_us"] = (cpu_seconds(children["bare"].pid) - used) / max(plain["requests"], 1) * 1e6
         finally:
-            stop_processes(children.values())
+            stop_processes(children.values(), timeout=20)
             engine.dispose()
     print(
         f"visits: {visits['ok']} submissions at {visits['rps']:.0f}/s, p50 {visits['p50_us'] / 1000:.1f} ms, "

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,16 +74,21 @@ class Processes:
                 self.say(f"{child.name} restarted (restart {child.restarts})", flush=True)
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
-        """SIGTERM to every child at once; SIGKILL to those still running after `timeout` seconds."""
-        processes = [c.process for c in self.children.values()]
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in processes:
-            try:
-                process.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes([c.process for c in self.children.values()], timeout)
         self.children.clear()
+
+
+def stop_processes(processes: Iterable[subprocess.Popen[bytes]], timeout: float = STOP_SECONDS) -> None:
+    """SIGTERM to every process at once, so they stop side by side; SIGKILL to those still running after `timeout`
+    seconds."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -19,6 +19,7 @@ from kafka import KafkaProducer
 
 from shared.runtime.broker import free_port
 from shared.runtime.stack import wait_ready
+from shared.runtime.supervise import stop_processes
 from shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,14 +52,7 @@ def system(infra, request, tmp_path_factory) -> Iterator[dict[str, httpx.Client]
         wait_ready([f"http://127.0.0.1:{p}" for p in ports.values()], timeout=120)
         yield {s: httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30) for s, p in ports.items()}
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop_processes(children, timeout=20)
         if in_process:
             in_process.start()
 

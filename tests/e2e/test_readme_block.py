@@ -17,6 +17,7 @@ import pytest
 
 from shared.runtime.broker import free_port
 from shared.runtime.stack import wait_ready
+from shared.runtime.supervise import stop_processes
 from shared.settings import SERVICE_PORTS, SERVICES
 from tests.support import unique
 
@@ -62,14 +63,7 @@ def running_system(infra, request, tmp_path_factory) -> Iterator[dict[str, int]]
         wait_ready([f"http://127.0.0.1:{port}" for port in ports.values()], timeout=120)
         yield ports
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop_processes(children, timeout=20)
         if workers:
             workers.start()
 
