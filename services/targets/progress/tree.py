@@ -23,8 +23,10 @@ def through(unit_id: uuid.UUID) -> str:
     return f"*.{unit_id.hex}.*"  # a uuid's hex is a plain ltree label
 
 
-def passes_through(path: ColumnElement, unit_id: uuid.UUID) -> ColumnElement:
-    return path.op("~")(cast(literal(through(unit_id)), Lquery))
+def passes_through(path: ColumnElement, unit: uuid.UUID | BindParameter[str]) -> ColumnElement:
+    """Paths with the unit on them; a bound parameter is to hold the unit's `through`."""
+    pattern = unit if isinstance(unit, BindParameter) else literal(through(unit))
+    return path.op("~")(cast(pattern, Lquery))
 
 
 def overlapping(first: date | BindParameter[date], last: date | BindParameter[date]) -> list[ColumnElement]:
@@ -42,7 +44,7 @@ def _placements_query() -> Select:
     return (
         select(*columns, ou.c.kind, ou.c.name)
         .join(ou, ou.c.id == history.c.org_unit_id)
-        .where(history.c.path.op("~")(cast(bindparam("below"), Lquery)), *overlapping(first, last))
+        .where(passes_through(history.c.path, bindparam("below")), *overlapping(first, last))
     )
 
 
