@@ -20,9 +20,9 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import signal
-import subprocess
-import sys
+import tempfile
 import time
 from collections import defaultdict
 from contextlib import ExitStack
@@ -39,16 +39,10 @@ from shared.demo import business, company, history, master
 from shared.demo.client import Api, kafka_publisher
 from shared.runtime.broker import LocalBroker, free_port
 from shared.runtime.stack import wait_ready
-from shared.runtime.supervise import stop_processes
+from shared.runtime.supervise import Processes
 from shared.settings import SERVICES
 
-ROOT = Path(__file__).resolve().parents[1]
 CALLER_PROCESSES = 4
-
-
-def start(name: str, args: list[str], logs: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    with open(logs / f"{name}.log", "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 def counts(admin_url: str, orders: int, calls: Calls, dealers: list[str]) -> dict[str, tuple[int, int]]:
@@ -111,22 +105,21 @@ def main() -> None:
     erp_rate = args.erp_rate or (100 if args.quick else 1000)
     rate = args.rate or (40 if args.quick else 100)
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(__import__("tempfile").TemporaryDirectory(prefix="salesops-load-")))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="salesops-load-")))
         broker_port = free_port()
         brokers = [LocalBroker(broker_port, folder / "broker.log").start()]
         stack.callback(lambda: brokers[-1].stop())
         os.environ["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap = brokers[0].bootstrap_servers
         infra = stack.enter_context(benchmark_servers())
-        env = {**os.environ, "JOBS_FIRST_DELAY_SECONDS": "3600", "RELAY_LOSS_CHECK_SECONDS": "5"}
+        os.environ.update(JOBS_FIRST_DELAY_SECONDS="3600", RELAY_LOSS_CHECK_SECONDS="5")
         ports = {s: free_port() for s in SERVICES}
-        children: dict[str, subprocess.Popen[bytes]] = {}
+        # Supervised as `salesops up` supervises them: a process that dies is restarted, and says so.
+        children = Processes(say=lambda *a, **_: print(f"t={time.monotonic() - started:.0f}s", *a, flush=True))
+        started = time.monotonic()
         for s, p in ports.items():
-            children[f"api-{s}"] = start(f"api-{s}", ["api", s, "--port", str(p)], folder, env)
-            children[f"worker-{s}"] = start(f"worker-{s}", ["worker", s], folder, env)
-
-        stack.callback(
-            lambda: stop_processes(children.values(), timeout=20)
-        )  # the dict as it is then (a worker restarted)
+            children.spawn(f"api-{s}", "api", s, "--port", str(p), log_dir=folder)
+            children.spawn(f"worker-{s}", "worker", s, log_dir=folder)
+        stack.callback(lambda: children.stop(timeout=20))
         wait_ready([f"http://127.0.0.1:{p}" for p in ports.values()], timeout=180)
         clients = {
             s: stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30)) for s, p in ports.items()
@@ -171,11 +164,9 @@ def main() -> None:
         killed = restarted = False
         while (elapsed := time.monotonic() - started) < seconds:
             if not killed and elapsed > seconds / 3:
-                children["worker-inventory"].send_signal(signal.SIGKILL)
-                children["worker-inventory"].wait()
-                children["worker-inventory"] = start("worker-inventory", ["worker", "inventory"], folder, env)
+                children.children["worker-inventory"].process.send_signal(signal.SIGKILL)  # the supervisor restarts it
                 killed = True
-                print(f"t={elapsed:.0f}s kill -9 inventory worker, started again", flush=True)
+                print(f"t={elapsed:.0f}s kill -9 inventory worker", flush=True)
             if not restarted and elapsed > 2 * seconds / 3:
                 brokers[-1].stop()
                 brokers.append(LocalBroker(broker_port, folder / "broker2.log").start())
@@ -184,6 +175,7 @@ def main() -> None:
                 print(f"t={elapsed:.0f}s broker restarted (empty log)", flush=True)
             print(f"t={elapsed:.0f}s orders_sent={sent.value} acked={acked.value} lag={lag.read()}", flush=True)
             time.sleep(5)
+            children.supervise()
         stop.set()
         run_seconds = time.monotonic() - started
         in_window = len(orders_received(infra.settings.database_url))  # consumed while the ERP streamed
@@ -208,6 +200,10 @@ def main() -> None:
                 resent = resend_lost(infra.settings.database_url, orders, bootstrap)
                 print(f"ERP resent {resent} orders inventory had not received after 60 s", flush=True)
             time.sleep(3)
+            children.supervise()
+        if not exact:  # the folder goes with the run: keep its logs for the post-mortem
+            kept = shutil.copytree(folder, tempfile.mkdtemp(prefix="salesops-load-failed-"), dirs_exist_ok=True)
+            print(f"counts differ: the processes' logs are kept in {kept}", flush=True)
         for k, (f, want) in found.items():
             print(f"  {k:<20} {f:>8} of {want:>8} {'ok' if f == want else 'MISMATCH'}", flush=True)
         for kind, samples in sorted(calls.latency.items()):
@@ -221,6 +217,8 @@ def main() -> None:
                 thirds[min(2, max(0, int((at - started) * 3 // seconds)))].append(ms)
             p95s = " / ".join(f"{percentile(t, 95):.1f}" for t in thirds)
             print(f"  {kind:<10} p95 by thirds of the run: {p95s} ms", flush=True)
+        restarts = {name: c.restarts for name, c in children.children.items() if c.restarts}
+        print(f"  restarted by the supervisor: {restarts} (the inventory worker once, after its kill -9)", flush=True)
         requests = sum(len(v) for v in calls.latency.values())
         print(f"ERP: {len(orders)} orders sent in {run_seconds:.0f} s, {delivered} acknowledged by the broker; "
               f"{in_window} in inventory as the load stopped ({in_window / run_seconds:.0f}/s); resent={resent} "
