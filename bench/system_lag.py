@@ -39,7 +39,9 @@ class LagMonitor:
             if self.clients is None:
                 self.clients = (
                     KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=5000),
-                    KafkaConsumer(bootstrap_servers=self.bootstrap, request_timeout_ms=5000),
+                    KafkaConsumer(
+                        bootstrap_servers=self.bootstrap, request_timeout_ms=5000, allow_auto_create_topics=False
+                    ),
                 )
             return dict(lag_by_group(*self.clients))
         except Exception as exc:  # noqa: BLE001 - during the broker restart

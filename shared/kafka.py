@@ -37,12 +37,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         # and the producer never recovers; one request in flight keeps the order and consumers are idempotent.
         enable_idempotence=False,
         metadata_max_age_ms=10_000,
-        # A producer does not make topics (ensure_topics does, with their PARTITIONS). One the broker made on a relay's
-        # first send after it lost its log had its default count instead, and partitions the producer had used
-        # before stayed leaderless: kafka-python then asks for metadata on every turn of its sender loop, a busy
-        # loop of a third of a core. Consumers still may: with that off too, one load run ended with inventory's
-        # consumer taking nothing from erp.orders.v1 after the broker restart.
-        allow_auto_create_topics=False,
+        allow_auto_create_topics=False,  # see make_consumer
         # What the broker accepts; a larger outbox event is parked, a larger dead letter sent as a prefix.
         max_request_size=settings.kafka_max_message_bytes,
     )
@@ -61,6 +56,11 @@ def make_consumer(settings: Settings, group_id: str, **overrides: Any) -> KafkaC
         max_poll_records=settings.consumer_max_poll_records,
         max_poll_interval_ms=60_000,
         metadata_max_age_ms=10_000,  # topics recreated on a fresh broker are found within seconds, not 5 minutes
+        # Only ensure_topics makes topics, with their PARTITIONS. A broker that lost its log otherwise made them again
+        # with its default 4 on the first client's metadata request: a key's partition changed, and partitions a
+        # producer had used stayed leaderless, which kafka-python's sender answers with a metadata request on every
+        # turn of its loop (a third of a core per worker, for as long as the worker ran).
+        allow_auto_create_topics=False,
     )
     config.update(overrides)
     return KafkaConsumer(**config)

@@ -102,14 +102,25 @@ class LossRecovery:
 
     def check(self) -> int:
         """Probe the last acknowledged record of every partition; re-drive what the broker no longer has."""
+        try:
+            # A fresh broker lost them, and clients do not make topics (shared/kafka.py): consumers and the relay
+            # need them back, with their partition counts.
+            self.ensure_topics()
+        except KafkaError as exc:
+            log.info("broker log check postponed: %s", short_reason(exc))
+            self._due = 0.0
+            return 0
         self.highest = self._load()
         if not self.highest:
             return 0
-        probe = KafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False, group_id=None)
+        probe = KafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            enable_auto_commit=False,
+            group_id=None,
+            allow_auto_create_topics=False,
+        )
         redriven = 0
         try:
-            if any(not probe.partitions_for_topic(topic) for topic, _ in self.highest):
-                self.ensure_topics()  # a fresh broker: consumers and the relay need the topics back
             for tp, last in sorted(self.highest.items()):
                 if self._present(probe, tp, last):
                     continue
