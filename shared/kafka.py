@@ -14,7 +14,12 @@ from kafka.errors import TopicAlreadyExistsError
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
-PARTITIONS = 6
+# Tansu (the local broker) makes any topic a client names with 4 partitions, whatever the client's
+# allow_auto_topic_creation says, so after losing its log it has our topics back with 4 before ensure_topics runs.
+# With ensure_topics making 4 too, a topic made again either way is the same: a key keeps its partition, and no
+# producer is left holding partitions that are gone (kafka-python's sender asks for metadata on every turn of its
+# loop while a partition has no leader: a third of a core per worker, for as long as the worker ran).
+PARTITIONS = 4
 
 
 def dlq_topic(topic: str) -> str:
@@ -37,7 +42,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         # and the producer never recovers; one request in flight keeps the order and consumers are idempotent.
         enable_idempotence=False,
         metadata_max_age_ms=10_000,
-        allow_auto_create_topics=False,  # see make_consumer
+        allow_auto_create_topics=False,  # only ensure_topics makes topics (with Kafka; see PARTITIONS for Tansu)
         # What the broker accepts; a larger outbox event is parked, a larger dead letter sent as a prefix.
         max_request_size=settings.kafka_max_message_bytes,
     )
@@ -56,11 +61,7 @@ def make_consumer(settings: Settings, group_id: str, **overrides: Any) -> KafkaC
         max_poll_records=settings.consumer_max_poll_records,
         max_poll_interval_ms=60_000,
         metadata_max_age_ms=10_000,  # topics recreated on a fresh broker are found within seconds, not 5 minutes
-        # Only ensure_topics makes topics, with their PARTITIONS. A broker that lost its log otherwise made them again
-        # with its default 4 on the first client's metadata request: a key's partition changed, and partitions a
-        # producer had used stayed leaderless, which kafka-python's sender answers with a metadata request on every
-        # turn of its loop (a third of a core per worker, for as long as the worker ran).
-        allow_auto_create_topics=False,
+        allow_auto_create_topics=False,  # only ensure_topics makes topics (with Kafka; see PARTITIONS for Tansu)
     )
     config.update(overrides)
     return KafkaConsumer(**config)

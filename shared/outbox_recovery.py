@@ -103,8 +103,8 @@ class LossRecovery:
     def check(self) -> int:
         """Probe the last acknowledged record of every partition; re-drive what the broker no longer has."""
         try:
-            # A fresh broker lost them, and clients do not make topics (shared/kafka.py): consumers and the relay
-            # need them back, with their partition counts.
+            # A fresh broker lost them; clients do not make topics (shared/kafka.py), and nobody names a dead-letter
+            # topic until a message goes there.
             self.ensure_topics()
         except KafkaError as exc:
             log.info("broker log check postponed: %s", short_reason(exc))

@@ -18,11 +18,11 @@ import os
 import threading
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer
 from sqlalchemy import text
 
 from shared.events.catalog import REGISTRY
-from shared.kafka import ensure_topics
+from shared.kafka import PARTITIONS, dlq_topic, ensure_topics
 from shared.runtime.broker import LocalBroker, free_port
 from shared.worker import run_worker
 from tests.support import create_org_unit, erp_order, unique, wait_until
@@ -161,6 +161,15 @@ def test_broker_that_lost_its_log_is_refilled_from_the_outbox(own_broker, engine
         lambda: count(engines, "audit", archived, batch) == ORDERS, timeout=180 * scale, message="archived once each"
     )
     assert recorded() == ORDERS
+    # Made again by whichever came first, the broker on a client's request or the relays' loss check, the topics
+    # have the partitions they had: a key keeps its partition, and no producer holds partitions that are gone.
+    topics = [t for topic in REGISTRY.topics() for t in (topic, dlq_topic(topic))]
+    admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap_servers)
+    try:
+        partitions = {t["name"]: len(t["partitions"]) for t in admin.describe_topics(topics)}
+    finally:
+        admin.close()
+    assert partitions == dict.fromkeys(topics, PARTITIONS)
 
 
 def test_consumer_lag_is_measured_and_never_negative(clients, admin, workers):
