@@ -109,14 +109,23 @@ def test_a_worker_and_its_backends_run_at_worker_nice_and_sched_idle_below_the_a
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == expected
         assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE  # WORKER_SCHED_IDLE's default, on Linux
         assert os.sched_getscheduler(os.getpid()) == os.SCHED_OTHER  # what the APIs (and this test) run under
-        # ... and so do the PostgreSQL backends serving it (the database runs on this host here)
-        with make_engine(infra.settings.database_url, pool_size=1).connect() as conn:
-            backends = conn.scalars(
-                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
-                {"name": f"salesops visits worker {worker.pid}"},
-            ).all()
-        assert backends and {os.getpriority(os.PRIO_PROCESS, pid) for pid in backends} == {expected}
-        assert {os.sched_getscheduler(pid) for pid in backends} == {os.SCHED_IDLE}
+        # ... and so do the PostgreSQL backends serving it (the database runs on this host here). "worker running"
+        # comes before its threads' first queries, and a backend shows in pg_stat_activity a moment before the
+        # worker's connect hook lowers it: wait for them to be there and lowered
+        engine = make_engine(infra.settings.database_url, pool_size=1)
+
+        def backends() -> set[tuple[int, int]]:
+            with engine.connect() as conn:
+                pids = conn.scalars(
+                    text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": f"salesops visits worker {worker.pid}"},
+                ).all()
+            return {(os.getpriority(os.PRIO_PROCESS, pid), os.sched_getscheduler(pid)) for pid in pids}
+
+        try:
+            wait_until(lambda: backends() == {(expected, os.SCHED_IDLE)}, timeout=30, message="backends lowered")
+        finally:
+            engine.dispose()
     finally:
         worker.terminate()
         worker.wait(15)
