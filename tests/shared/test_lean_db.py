@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
+import psycopg
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoResultFound
 from sqlalchemy.util import greenlet_spawn
 
-from shared.http.lean_db import LeanConnection, LeanPool
+from shared.http.lean_db import LeanConnection, LeanPool, fetch_together
 
 probe = Table("lean_probe", MetaData(), Column("id", Integer, primary_key=True), Column("name", String))
 
@@ -119,3 +120,42 @@ def test_sql_text_and_savepoints_inside_a_transaction(settings):
     inside, committed = asyncio.run(scenario())
     assert inside == ["kept", "released"]
     assert committed == ["kept", "released"]
+
+
+def together(conn: LeanConnection) -> tuple[list[list], list]:
+    """Four reads in one batch, one of them finding nothing; then two reads one after the other."""
+    batch = fetch_together(
+        conn,
+        (select(func.now()), {}),
+        (select(probe.c.name).where(probe.c.id <= bindparam("upto")).order_by(probe.c.id), {"upto": 2}),
+        (select(probe.c.name).where(probe.c.id == 99), {}),
+        (select(func.now().label("at"), func.count().label("n")).select_from(probe), {}),
+    )
+    apart = [conn.scalar(select(func.now())) for _ in range(2)]
+    return batch, apart
+
+
+def test_reads_fetched_together_come_back_in_order_from_one_round_trip(settings):
+    async def scenario() -> tuple[list[list], list, type, list]:
+        pool = LeanPool(settings.database_url, size=1)
+        driver = await pool.acquire()
+        try:
+            await driver.execute("CREATE TEMP TABLE lean_probe (id int PRIMARY KEY, name text)")
+            await driver.execute("INSERT INTO lean_probe VALUES (1, 'one'), (2, 'two'), (3, 'three')")
+            conn = LeanConnection(driver)
+            batch, apart = await greenlet_spawn(together, conn)
+            with pytest.raises(DBAPIError) as failed:  # the first failure, as SQLAlchemy's; the rest skipped
+                await greenlet_spawn(fetch_together, conn, (select(1 / bindparam("zero")), {"zero": 0}), (select(1), {}))
+            after = await greenlet_spawn(lambda: conn.scalars(select(probe.c.name).where(probe.c.id == 3)).all())
+            return batch, apart, type(failed.value.orig), after
+        finally:
+            await pool.release(driver)
+            await pool.close()
+
+    ([(first,)], names, nothing, [(last, n)]), apart, failure, after = asyncio.run(scenario())
+    assert [r.name for r in names] == ["one", "two"] and nothing == [] and n == 3
+    # now() is when the transaction began: the batch's statements shared one (sent with a single Sync, so in one
+    # round trip), where statements sent one by one did not
+    assert first == last and apart[0] != apart[1]
+    assert failure is psycopg.errors.DivisionByZero
+    assert after == ["three"]  # the connection is usable after a failed batch

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, bindparam, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from services.targets import db
 from services.targets.domain.visibility import Viewer
 from services.targets.plans import tables as plan_tables
 from shared.errors import NotFound
+from shared.http.lean_db import Statement, fetch_together
 from shared.identity import Principal, Role
 from shared.org.scope import subtree_ids
 
@@ -101,14 +104,31 @@ def read_version(plan: Row, principal: Principal, version: int | None) -> int:
 
 def viewer_of(conn: Connection, principal: Principal) -> Viewer:
     """The caller for the visibility rule: a manager's unit and its parent, a rep's person id and office."""
+    return viewer_from(principal, fetch_together(conn, *viewer_reads(principal)))
+
+
+def viewer_reads(principal: Principal) -> list[Statement]:
+    """What `viewer_of` reads: a manager's parent unit; nothing for anyone else (the token says it all)."""
+    if principal.sees_everything or principal.role == Role.rep or principal.org_unit_id is None:
+        return []
+    return [(_parent_query(), {"unit_id": principal.org_unit_id})]
+
+
+@cache
+def _parent_query() -> Select:
+    return select(ou.c.parent_id).where(ou.c.id == bindparam("unit_id"))
+
+
+def viewer_from(principal: Principal, results: list[list[Any]]) -> Viewer:
+    """The viewer, from the rows of `viewer_reads`' statements."""
     if principal.sees_everything:
         return Viewer(everything=True)
     if principal.role == Role.rep:
         return Viewer(own=principal.person_id, parent=principal.org_unit_id) if principal.person_id else Viewer()
     if principal.org_unit_id is None:
         return Viewer()
-    parent = conn.scalar(select(ou.c.parent_id).where(ou.c.id == principal.org_unit_id))
-    return Viewer(own=principal.org_unit_id, parent=parent)
+    (rows,) = results
+    return Viewer(own=principal.org_unit_id, parent=rows[0].parent_id if rows else None)
 
 
 def path_lineage(path: str) -> list[uuid.UUID]:

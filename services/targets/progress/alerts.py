@@ -95,7 +95,7 @@ def evaluate_alerts(conn: Connection, principal: Principal, *, plan_id: uuid.UUI
     events: list[ProgressBehind] = []
     states = progress_alert_states
     for period in periods:
-        board = read_board(conn, plan, period, as_of)
+        board, _ = read_board(conn, plan, period, as_of)
         nodes = _evaluated(board, conn, viewer)
         evaluated += len(nodes)
         previous = {

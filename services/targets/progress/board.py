@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -25,19 +26,23 @@ from services.targets.domain.progress import (
     roll_up,
 )
 from services.targets.domain.visibility import Viewer, sees_figures, sees_total
-from services.targets.plans.access import path_lineage, viewer_of
+from services.targets.plans.access import path_lineage, viewer_from, viewer_reads
 from services.targets.progress.figures import (
     PlanView,
     Unit,
+    calendar_from,
+    calendar_read,
     ensure_targets_cached,
+    figures_from,
+    figures_read,
     load_plan,
     own_figures,
-    selling_calendar,
 )
-from services.targets.progress.reps import Rep
+from services.targets.progress.reps import Rep, rep_and_peers_from, rep_and_peers_read
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
-from services.targets.progress.tree import placements_under, units_on
+from services.targets.progress.tree import placements_from, placements_read, units_on
 from shared.errors import NotFound
+from shared.http.lean_db import Statement, fetch_together
 from shared.identity import Principal
 
 
@@ -72,8 +77,7 @@ class Board:
 
     @property
     def ref_day(self) -> date:
-        """The day whose assignments say which rep belongs where: the as-of day, kept inside the period."""
-        return min(max(self.as_of, self.period.start), self.period.end)
+        return ref_day(self.period, self.as_of)
 
     def progress(self, target: Decimal, actual: Decimal) -> Progress:
         return measure(
@@ -138,15 +142,25 @@ class Board:
         return sorted(ranked, key=lambda r: r.rank)
 
 
-def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) -> Board:
+def read_board(
+    conn: Connection, plan: PlanView, period: Period, as_of: date, *also: Statement
+) -> tuple[Board, list[list[Any]]]:
     """Targets and actuals of every unit of the plan for a period as of a day, each rolled up the tree as it stood
-    on the day it belongs to; the units listed are the tree as it stood on the board's reference day."""
-    source, measure_ = measure_of(plan.metric)
-    calendar, margin = selling_calendar(conn, plan.company_id, plan.fiscal_year)
+    on the day it belongs to; the units listed are the tree as it stood on the board's reference day. The reads
+    go in one round trip, with `also` (statements of the caller's that need no answer of these), whose rows come
+    back beside the board."""
     ensure_targets_cached(conn, plan)
-    placements = placements_under(conn, plan.root_org_unit_id, period.start, period.end)
-    units = units_on(placements, min(max(as_of, period.start), period.end))
     last_day = elapsed_until(period, as_of)
+    calendar_rows, placement_rows, figure_rows, *more = fetch_together(
+        conn,
+        calendar_read(plan.company_id, plan.fiscal_year),
+        placements_read(plan.root_org_unit_id, period.start, period.end),
+        figures_read(plan, "org_unit", period, last_day),
+        *also,
+    )
+    calendar, margin = calendar_from(calendar_rows)
+    placements = placements_from(placement_rows)
+    units = units_on(placements, ref_day(period, as_of))
     position = {u.id: i for i, u in enumerate(units)}
 
     def parent_position(u: Unit) -> int:
@@ -156,7 +170,8 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
         return position[u.parent_id]
 
     parents = [parent_position(u) for u in units]
-    stayed, moved = _own_by_stay(conn, plan, period, calendar, last_day, placements, units)
+    whole = figures_from(figure_rows, period, calendar)
+    stayed, moved = _own_by_stay(conn, plan, period, calendar, last_day, placements, units, whole)
     # Units that stood where the board shows them all period roll up by position; the others add each stay's
     # part along the lineage of that stay (the roll-up is a sum, so adding afterwards is the same).
     targets = roll_up(parents, [stayed[0].get(u.id, Decimal(0)) for u in units])
@@ -166,18 +181,13 @@ def read_board(conn: Connection, plan: PlanView, period: Period, as_of: date) ->
             if (i := position.get(unit_id)) is not None:
                 targets[i] += target
                 actuals[i] += actual
-    return Board(
-        plan,
-        period,
-        as_of,
-        source,
-        measure_,
-        calendar,
-        margin,
-        units,
-        targets,
-        actuals,
-    )
+    source, measure_ = measure_of(plan.metric)
+    return Board(plan, period, as_of, source, measure_, calendar, margin, units, targets, actuals), more
+
+
+def ref_day(period: Period, as_of: date) -> date:
+    """The day whose tree and assignments a board shows: the as-of day, kept inside the period."""
+    return min(max(as_of, period.start), period.end)
 
 
 Contributions = list[tuple[list[uuid.UUID], Decimal, Decimal]]
@@ -191,11 +201,13 @@ def _own_by_stay(
     last_day: date | None,
     placements: Sequence[Placement],
     units: list[Unit],
+    whole: tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]],
 ) -> tuple[tuple[dict, dict], Contributions]:
     """Own targets and actuals of the units that stood where the board shows them all period (by unit id), and
-    (lineage, target, actual) of each stay of the others: a moved unit counts each part for the tree of its stay."""
+    (lineage, target, actual) of each stay of the others: a moved unit counts each part for the tree of its stay
+    (the units' own figures for the whole period in `whole`, taken apart here)."""
     shown = {u.id: u.path for u in units}
-    whole_targets, whole_actuals = own_figures(conn, plan, "org_unit", period, calendar, last_day)
+    whole_targets, whole_actuals = whole
     root = plan.root_org_unit_id
     moved: Contributions = []
     by_stay: dict[tuple[date, date], list[Stay]] = defaultdict(list)
@@ -223,7 +235,7 @@ def _own_by_stay(
     return (whole_targets, whole_actuals), moved
 
 
-def board_for(
+def plan_and_period(
     conn: Connection,
     principal: Principal,
     plan_id: uuid.UUID,
@@ -231,11 +243,10 @@ def board_for(
     period: str | None,
     date_from: date | None,
     date_to: date | None,
-    as_of: date,
-) -> Board:
-    """The plan's board, read only once the caller may see the plan: scope answers before any rule about periods."""
+) -> tuple[PlanView, Period]:
+    """The plan, if the caller may see it, and the period asked of it: scope answers before any rule about periods."""
     plan = load_plan(conn, plan_id, principal)
-    return read_board(conn, plan, resolve_period(plan.fiscal_year, period, date_from, date_to), as_of)
+    return plan, resolve_period(plan.fiscal_year, period, date_from, date_to)
 
 
 def unit_board(
@@ -250,11 +261,52 @@ def unit_board(
     as_of: date,
 ) -> tuple[Board, Unit, Viewer]:
     """The plan's board and one of its units the caller may see (else 404, like a unit that is not there)."""
-    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    unit, viewer = board.unit(org_unit_id), viewer_of(conn, principal)
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    board, viewer_rows = read_board(conn, plan, period_, as_of, *viewer_reads(principal))
+    unit, viewer = board.unit(org_unit_id), viewer_from(principal, viewer_rows)
     if unit is None or not sees_unit(viewer, unit):
         raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
     return board, unit, viewer
+
+
+@dataclass(frozen=True)
+class PersonBoard:
+    """The plan's board, a person the caller may see with the unit they belonged to, the reps they are ranked
+    among (themselves included) and each one's (target, actual)."""
+
+    board: Board
+    rep: Rep
+    unit: Unit
+    viewer: Viewer
+    peers: dict[uuid.UUID, tuple[Decimal, Decimal]]
+
+
+def person_board(
+    conn: Connection,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    person_id: uuid.UUID,
+    *,
+    period: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+) -> PersonBoard:
+    """The plan's board and one of its people the caller may see (else 404, like a person who is not there), read
+    with the person's peers and their figures in the board's one round trip."""
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    day = ref_day(period_, as_of)
+    peers_figures = figures_read(plan, "person", period_, elapsed_until(period_, as_of), peers_of=(person_id, day))
+    board, (peer_rows, figure_rows, *viewer_rows) = read_board(
+        conn, plan, period_, as_of, rep_and_peers_read(person_id, day), peers_figures, *viewer_reads(principal)
+    )
+    rep, peers = rep_and_peers_from(peer_rows, person_id)
+    unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_from(principal, viewer_rows)
+    if rep is None or unit is None or not sees_rep(viewer, rep, unit):
+        raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
+    targets, actuals = figures_from(figure_rows, period_, board.calendar)
+    sums = {p.id: (targets.get(p.id, Decimal(0)), actuals.get(p.id, Decimal(0))) for p in peers}
+    return PersonBoard(board, rep, unit, viewer, sums)
 
 
 def figures(progress: Progress) -> Figures:

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
+from typing import Any, Literal
 
 from sqlalchemy import (
     Connection,
@@ -49,9 +50,11 @@ from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalend
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
 from services.targets.plans.access import plan_visible
 from services.targets.plans.tables import target_cells, target_plans
+from services.targets.progress.reps import peer_ids
 from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
 from shared.db import Ltree
 from shared.errors import InvalidInput, NotFound
+from shared.http.lean_db import Statement, fetch_together
 from shared.identity import Principal, Role
 
 ou = db.org_units
@@ -148,13 +151,22 @@ def _calendar_query() -> Select:
     )
 
 
-def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
-    """A company's calendar for a year and its behind margin (defaults: Saturday and Sunday off, 5 points)."""
-    bound = {"company_id": company_id, "first": date(year, 1, 1), "last": date(year, 12, 31)}
-    row = conn.execute(_calendar_query(), bound).one()
+def calendar_read(company_id: uuid.UUID, year: int) -> Statement:
+    """A company's calendar for a year and its behind margin (`calendar_from` reads the row)."""
+    return _calendar_query(), {"company_id": company_id, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+
+
+def calendar_from(rows: list[Any]) -> tuple[SellingCalendar, Decimal]:
+    """The calendar and margin of `calendar_read`'s row (defaults: Saturday and Sunday off, 5 points)."""
+    (row,) = rows
     exceptions: dict[date, bool] = dict(zip(row.days or [], row.selling or [], strict=True))
     weekend = frozenset(row.weekend_days) if row.weekend_days is not None else DEFAULT_WEEKEND_DAYS
     return SellingCalendar(weekend, exceptions), row.behind_margin if row.behind_margin is not None else DEFAULT_MARGIN
+
+
+def selling_calendar(conn: Connection, company_id: uuid.UUID, year: int) -> tuple[SellingCalendar, Decimal]:
+    """A company's calendar for a year and its behind margin."""
+    return calendar_from(*fetch_together(conn, calendar_read(company_id, year)))
 
 
 def ensure_targets_cached(conn: Connection, plan: PlanView) -> None:
@@ -198,19 +210,26 @@ def _through(first: str, last: str):
     return through[bindparam(last, type_=Integer)] - func.coalesce(through[bindparam(first, type_=Integer) - 1], 0)
 
 
-def _filtered(query: Select, column, filtered: bool) -> Select:
-    return query.where(column == any_(bindparam("ids", type_=_IDS))) if filtered else query
+Holders = Literal["all", "ids", "peers"]  # every holder, those of :ids, or :person_id's peers on :day (reps.py)
 
 
-def _holder_values(table: Table, measure: Measure, filtered: bool) -> Select:
+def _filtered(query: Select, column, holders: Holders) -> Select:
+    if holders == "ids":
+        return query.where(column == any_(bindparam("ids", type_=_IDS)))
+    if holders == "peers":
+        return query.where(column.in_(peer_ids()))
+    return query
+
+
+def _holder_values(table: Table, measure: Measure, holders: Holders) -> Select:
     query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
         table.c.source == bindparam("source", type_=String), table.c.holder_kind == bindparam("kind", type_=String)
     )
-    return _filtered(query, table.c.holder_id, filtered)
+    return _filtered(query, table.c.holder_id, holders)
 
 
 @lru_cache(maxsize=128)
-def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bool, int] | None, filtered: bool):
+def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bool, int] | None, holders: Holders):
     """Each holder's target sums (an array: whole months, then each month cut by the period) and, when the period
     has begun, its actuals (whole months plus odd days) in one statement. Built once per shape (which parts there
     are); the plan, the holders, the months and the days are bound."""
@@ -220,38 +239,44 @@ def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bo
     targets = select(t.c.holder_id, array(sums).label("sums"), literal(True).label("is_target")).where(
         t.c.plan_id == bindparam("plan_id"), t.c.version == bindparam("version"), t.c.holder_kind == bindparam("kind")
     )
-    targets = _filtered(targets, t.c.holder_id, filtered)
+    targets = _filtered(targets, t.c.holder_id, holders)
     if actuals is None:
         return targets
     months, day_ranges = actuals
     parts = [
-        _holder_values(actual_days, measure, filtered).where(
+        _holder_values(actual_days, measure, holders).where(
             actual_days.c.day.between(bindparam(f"from{i}", type_=Date), bindparam(f"to{i}", type_=Date))
         )
         for i in range(day_ranges)
     ]
     if months:
         month_is = actual_months.c.month == any_(bindparam("months", type_=ARRAY(Date)))
-        parts.append(_holder_values(actual_months, measure, filtered).where(month_is))
+        parts.append(_holder_values(actual_months, measure, holders).where(month_is))
     both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     summed = select(both.c.holder_id, array([func.sum(both.c.value)]), literal(False)).group_by(both.c.holder_id)
     return union_all(targets, summed)
 
 
-def own_figures(
-    conn: Connection,
+def figures_read(
     plan: PlanView,
     kind: str,
     period: Period,
-    calendar: SellingCalendar,
     last_day: date | None,
     holder_ids: list[uuid.UUID] | None = None,
-) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
-    """Each holder's own target for the period and actuals up to last_day (none before the period began), in ONE
-    statement: a read's round trips are most of its latency on a busy machine."""
+    *,
+    peers_of: tuple[uuid.UUID, date] | None = None,
+) -> Statement:
+    """Each holder's target sums for the period and actuals up to last_day (none before the period began), in ONE
+    statement (`figures_from` reads the rows): every holder of the kind, those of `holder_ids`, or a person and
+    their peers on a day (`peers_of`, as `reps.rep_and_peers` finds them)."""
     source, measure = measure_of(plan.metric)
     months, ranges = month_blocks(period.start, period.end)
-    bound: dict = {"plan_id": plan.id, "version": plan.version, "kind": kind, "source": source.value, "ids": holder_ids}
+    bound: dict = {"plan_id": plan.id, "version": plan.version, "kind": kind, "source": source.value}
+    holders: Holders = "all"
+    if holder_ids is not None:
+        holders, bound["ids"] = "ids", holder_ids
+    elif peers_of is not None:
+        holders, (bound["person_id"], bound["day"]) = "peers", peers_of
     if months:
         bound |= {"first": months[0].month, "last": months[-1].month}
     bound |= {f"month{i}": start.month for i, (start, _) in enumerate(ranges)}
@@ -262,7 +287,14 @@ def own_figures(
         bound["months"] = months_done
         for i, (first, last) in enumerate(days_done):
             bound |= {f"from{i}": first, f"to{i}": last}
-    query = _figures_query(measure, bool(months), len(ranges), actual_shape, holder_ids is not None)
+    return _figures_query(measure, bool(months), len(ranges), actual_shape, holders), bound
+
+
+def figures_from(
+    rows: list[Any], period: Period, calendar: SellingCalendar
+) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
+    """Each holder's own target for the period and actuals, from `figures_read`'s rows."""
+    months, ranges = month_blocks(period.start, period.end)
     weights = [_weight_as_decimal(month_weight(calendar, start, end)) for start, end in ranges]
 
     def target(values: list[Decimal]) -> Decimal:
@@ -275,9 +307,23 @@ def own_figures(
 
     targets: dict[uuid.UUID, Decimal] = {}
     actuals: dict[uuid.UUID, Decimal] = {}
-    for row in conn.execute(query, bound):
+    for row in rows:
         if row.is_target:
             targets[row.holder_id] = target(row.sums)
         else:
             actuals[row.holder_id] = row.sums[0]
     return targets, actuals
+
+
+def own_figures(
+    conn: Connection,
+    plan: PlanView,
+    kind: str,
+    period: Period,
+    calendar: SellingCalendar,
+    last_day: date | None,
+    holder_ids: list[uuid.UUID] | None = None,
+) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
+    """Each holder's own target for the period and actuals up to last_day, in one statement."""
+    (rows,) = fetch_together(conn, figures_read(plan, kind, period, last_day, holder_ids))
+    return figures_from(rows, period, calendar)

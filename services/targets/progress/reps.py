@@ -6,12 +6,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Date, FromClause, Select, and_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import aliased
 
 from services.targets.people.tables import people, person_assignments
+from shared.http.lean_db import Statement
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,19 @@ def _rep_and_peers_query() -> Select:
     )
 
 
-def rep_and_peers(conn: Connection, person_id: uuid.UUID, day: date) -> tuple[Rep | None, list[Rep]]:
+@cache
+def peer_ids() -> Select:
+    """The ids `rep_and_peers` finds (:person_id and :day bound), for a statement to take its holders from."""
+    return _rep_and_peers_query().with_only_columns(people.c.id).order_by(None)
+
+
+def rep_and_peers_read(person_id: uuid.UUID, day: date) -> Statement:
     """A person and the org unit they belonged to on a day, and the reps (role rep) of that unit then by name, the
-    person among them even when not a rep: whom the person is ranked among. One statement."""
-    rows = conn.execute(_rep_and_peers_query(), {"person_id": person_id, "day": day})
+    person among them even when not a rep: whom the person is ranked among (`rep_and_peers_from` reads the rows)."""
+    return _rep_and_peers_query(), {"person_id": person_id, "day": day}
+
+
+def rep_and_peers_from(rows: list[Any], person_id: uuid.UUID) -> tuple[Rep | None, list[Rep]]:
     reps = [Rep(r.id, r.name, r.org_unit_id) for r in rows]
     me = next((r for r in reps if r.id == person_id), None)
     if me is None:

@@ -12,11 +12,9 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from services.targets.plans.access import viewer_of
-from services.targets.progress.board import board_for, rep_ref, sees_rep, sees_unit_total, unit_board, unit_ref
-from services.targets.progress.reps import rep_and_peers, reps_in
+from services.targets.progress.board import person_board, rep_ref, sees_unit_total, unit_board, unit_ref
+from services.targets.progress.reps import reps_in
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
-from shared.errors import NotFound
 from shared.identity import Principal
 
 
@@ -54,12 +52,11 @@ def person_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """A rep's figures, their rank among the reps of their unit, and the figures of the units above them."""
-    board = board_for(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of)
-    rep, peers = rep_and_peers(conn, person_id, board.ref_day)
-    unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_of(conn, principal)
-    if rep is None or unit is None or not sees_rep(viewer, rep, unit):
-        raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
-    me = board.ranked_one(rep_ref(rep), board.person_figures(conn, [p.id for p in peers]))
+    read = person_board(
+        conn, principal, plan_id, person_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
+    )
+    board, unit, viewer = read.board, read.unit, read.viewer
+    me = board.ranked_one(rep_ref(read.rep), read.peers)
     chain = [*board.ancestors(unit), unit]
     ancestors = [board.unit_ranked(a) for a in chain if sees_unit_total(viewer, a)]
     return NodeProgressOut(

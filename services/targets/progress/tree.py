@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Connection, Date, Select, bindparam, cast, literal, or_, select
 
@@ -14,6 +15,7 @@ from services.targets.domain.placements import Placement, placed_on
 from services.targets.org.tables import org_unit_history as history
 from services.targets.progress.figures import Unit
 from shared.db import Lquery
+from shared.http.lean_db import Statement, fetch_together
 
 ou = db.org_units
 
@@ -48,10 +50,18 @@ def _placements_query() -> Select:
     )
 
 
-def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[NamedPlacement]:
-    """Every placement below (or at) the root in force on some day of first..last, with the unit's kind and name."""
-    rows = conn.execute(_placements_query(), {"below": through(root_id), "first": first, "last": last})
+def placements_read(root_id: uuid.UUID, first: date, last: date) -> Statement:
+    """Every placement below (or at) the root in force on some day of first..last (`placements_from` reads them)."""
+    return _placements_query(), {"below": through(root_id), "first": first, "last": last}
+
+
+def placements_from(rows: list[Any]) -> list[NamedPlacement]:
+    """`placements_read`'s rows, with each unit's kind and name."""
     return [NamedPlacement(r.org_unit_id, r.parent_id, r.path, r.valid_from, r.valid_to, r.kind, r.name) for r in rows]
+
+
+def placements_under(conn: Connection, root_id: uuid.UUID, first: date, last: date) -> list[NamedPlacement]:
+    return placements_from(*fetch_together(conn, placements_read(root_id, first, last)))
 
 
 @dataclass(frozen=True)
