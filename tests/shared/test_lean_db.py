@@ -145,7 +145,9 @@ def test_reads_fetched_together_come_back_in_order_from_one_round_trip(settings)
             conn = LeanConnection(driver)
             batch, apart = await greenlet_spawn(together, conn)
             with pytest.raises(DBAPIError) as failed:  # the first failure, as SQLAlchemy's; the rest skipped
-                await greenlet_spawn(fetch_together, conn, (select(1 / bindparam("zero")), {"zero": 0}), (select(1), {}))
+                await greenlet_spawn(
+                    fetch_together, conn, (select(1 / bindparam("zero")), {"zero": 0}), (select(1), {})
+                )
             after = await greenlet_spawn(lambda: conn.scalars(select(probe.c.name).where(probe.c.id == 3)).all())
             return batch, apart, type(failed.value.orig), after
         finally:
