@@ -38,7 +38,7 @@ from services.targets.progress.figures import (
     load_plan,
     own_figures,
 )
-from services.targets.progress.reps import Rep, rep_and_peers_from, rep_and_peers_read
+from services.targets.progress.reps import Rep, peer_ids, rep_and_peers_from, rep_and_peers_read
 from services.targets.progress.schemas import Figures, NodeRef, PeriodOut, RankedNode
 from services.targets.progress.tree import placements_from, placements_read, units_on
 from shared.errors import NotFound
@@ -249,30 +249,39 @@ def plan_and_period(
     return plan, resolve_period(plan.fiscal_year, period, date_from, date_to)
 
 
+@dataclass(frozen=True)
+class UnitBoard:
+    """The plan's board, one of its units the caller may see, the caller as a viewer, and the rows of the
+    statements read with the board."""
+
+    board: Board
+    unit: Unit
+    viewer: Viewer
+    more: list[list[Any]]
+
+
 def unit_board(
     conn: Connection,
     principal: Principal,
-    plan_id: uuid.UUID,
+    plan: PlanView,
+    period: Period,
     org_unit_id: uuid.UUID,
-    *,
-    period: str | None,
-    date_from: date | None,
-    date_to: date | None,
     as_of: date,
-) -> tuple[Board, Unit, Viewer]:
-    """The plan's board and one of its units the caller may see (else 404, like a unit that is not there)."""
-    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
-    board, viewer_rows = read_board(conn, plan, period_, as_of, *viewer_reads(principal))
-    unit, viewer = board.unit(org_unit_id), viewer_from(principal, viewer_rows)
+    *also: Statement,
+) -> UnitBoard:
+    """The plan's board and one of its units the caller may see (else 404, like a unit that is not there), read
+    with `also` in the board's one round trip."""
+    board, rows = read_board(conn, plan, period, as_of, *also, *viewer_reads(principal))
+    unit, viewer = board.unit(org_unit_id), viewer_from(principal, rows[len(also) :])
     if unit is None or not sees_unit(viewer, unit):
-        raise NotFound(f"org unit {org_unit_id} not found in plan {plan_id}", field="org_unit_id")
-    return board, unit, viewer
+        raise NotFound(f"org unit {org_unit_id} not found in plan {plan.id}", field="org_unit_id")
+    return UnitBoard(board, unit, viewer, rows[: len(also)])
 
 
 @dataclass(frozen=True)
 class PersonBoard:
-    """The plan's board, a person the caller may see with the unit they belonged to, the reps they are ranked
-    among (themselves included) and each one's (target, actual)."""
+    """The plan's board, a person the caller may see with the unit they belonged to, the caller as a viewer, and
+    (target, actual) of each rep the person is ranked among (themselves included)."""
 
     board: Board
     rep: Rep
@@ -282,29 +291,20 @@ class PersonBoard:
 
 
 def person_board(
-    conn: Connection,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    person_id: uuid.UUID,
-    *,
-    period: str | None,
-    date_from: date | None,
-    date_to: date | None,
-    as_of: date,
+    conn: Connection, principal: Principal, plan: PlanView, period: Period, person_id: uuid.UUID, as_of: date
 ) -> PersonBoard:
     """The plan's board and one of its people the caller may see (else 404, like a person who is not there), read
     with the person's peers and their figures in the board's one round trip."""
-    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
-    day = ref_day(period_, as_of)
-    peers_figures = figures_read(plan, "person", period_, elapsed_until(period_, as_of), peers_of=(person_id, day))
+    day = ref_day(period, as_of)
+    peers_figures = figures_read(plan, "person", period, elapsed_until(period, as_of), peer_ids(person_id, day))
     board, (peer_rows, figure_rows, *viewer_rows) = read_board(
-        conn, plan, period_, as_of, rep_and_peers_read(person_id, day), peers_figures, *viewer_reads(principal)
+        conn, plan, period, as_of, rep_and_peers_read(person_id, day), peers_figures, *viewer_reads(principal)
     )
     rep, peers = rep_and_peers_from(peer_rows, person_id)
     unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_from(principal, viewer_rows)
     if rep is None or unit is None or not sees_rep(viewer, rep, unit):
-        raise NotFound(f"person {person_id} not found in plan {plan_id}", field="person_id")
-    targets, actuals = figures_from(figure_rows, period_, board.calendar)
+        raise NotFound(f"person {person_id} not found in plan {plan.id}", field="person_id")
+    targets, actuals = figures_from(figure_rows, period, board.calendar)
     sums = {p.id: (targets.get(p.id, Decimal(0)), actuals.get(p.id, Decimal(0))) for p in peers}
     return PersonBoard(board, rep, unit, viewer, sums)
 

@@ -50,7 +50,6 @@ from services.targets.domain.calendar import DEFAULT_WEEKEND_DAYS, SellingCalend
 from services.targets.domain.progress import AMOUNT_PLACES, DEFAULT_MARGIN, Period, month_weight
 from services.targets.plans.access import plan_visible
 from services.targets.plans.tables import target_cells, target_plans
-from services.targets.progress.reps import peer_ids
 from services.targets.progress.tables import calendar_days, progress_settings, progress_target_builds, progress_targets
 from shared.db import Ltree
 from shared.errors import InvalidInput, NotFound
@@ -210,26 +209,26 @@ def _through(first: str, last: str):
     return through[bindparam(last, type_=Integer)] - func.coalesce(through[bindparam(first, type_=Integer) - 1], 0)
 
 
-Holders = Literal["all", "ids", "peers"]  # every holder, those of :ids, or :person_id's peers on :day (reps.py)
+Chosen = Select | Literal["ids"] | None  # holders found by a query, bound as :ids, or every holder of the kind
 
 
-def _filtered(query: Select, column, holders: Holders) -> Select:
-    if holders == "ids":
-        return query.where(column == any_(bindparam("ids", type_=_IDS)))
-    if holders == "peers":
-        return query.where(column.in_(peer_ids()))
-    return query
+def _filtered(query: Select, column, chosen: Chosen) -> Select:
+    if chosen is None:
+        return query
+    if isinstance(chosen, Select):
+        return query.where(column.in_(chosen))
+    return query.where(column == any_(bindparam("ids", type_=_IDS)))
 
 
-def _holder_values(table: Table, measure: Measure, holders: Holders) -> Select:
+def _holder_values(table: Table, measure: Measure, chosen: Chosen) -> Select:
     query = select(table.c.holder_id, table.c[measure.value].label("value")).where(
         table.c.source == bindparam("source", type_=String), table.c.holder_kind == bindparam("kind", type_=String)
     )
-    return _filtered(query, table.c.holder_id, holders)
+    return _filtered(query, table.c.holder_id, chosen)
 
 
 @lru_cache(maxsize=128)
-def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bool, int] | None, holders: Holders):
+def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bool, int] | None, chosen: Chosen):
     """Each holder's target sums (an array: whole months, then each month cut by the period) and, when the period
     has begun, its actuals (whole months plus odd days) in one statement. Built once per shape (which parts there
     are); the plan, the holders, the months and the days are bound."""
@@ -239,19 +238,19 @@ def _figures_query(measure: Measure, whole: bool, ranges: int, actuals: tuple[bo
     targets = select(t.c.holder_id, array(sums).label("sums"), literal(True).label("is_target")).where(
         t.c.plan_id == bindparam("plan_id"), t.c.version == bindparam("version"), t.c.holder_kind == bindparam("kind")
     )
-    targets = _filtered(targets, t.c.holder_id, holders)
+    targets = _filtered(targets, t.c.holder_id, chosen)
     if actuals is None:
         return targets
     months, day_ranges = actuals
     parts = [
-        _holder_values(actual_days, measure, holders).where(
+        _holder_values(actual_days, measure, chosen).where(
             actual_days.c.day.between(bindparam(f"from{i}", type_=Date), bindparam(f"to{i}", type_=Date))
         )
         for i in range(day_ranges)
     ]
     if months:
         month_is = actual_months.c.month == any_(bindparam("months", type_=ARRAY(Date)))
-        parts.append(_holder_values(actual_months, measure, holders).where(month_is))
+        parts.append(_holder_values(actual_months, measure, chosen).where(month_is))
     both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     summed = select(both.c.holder_id, array([func.sum(both.c.value)]), literal(False)).group_by(both.c.holder_id)
     return union_all(targets, summed)
@@ -262,21 +261,20 @@ def figures_read(
     kind: str,
     period: Period,
     last_day: date | None,
-    holder_ids: list[uuid.UUID] | None = None,
-    *,
-    peers_of: tuple[uuid.UUID, date] | None = None,
+    holders: list[uuid.UUID] | Statement | None = None,
 ) -> Statement:
     """Each holder's target sums for the period and actuals up to last_day (none before the period began), in ONE
-    statement (`figures_from` reads the rows): every holder of the kind, those of `holder_ids`, or a person and
-    their peers on a day (`peers_of`, as `reps.rep_and_peers` finds them)."""
+    statement (`figures_from` reads the rows): of every holder of the kind, of those listed, or of those a query
+    finds (a statement whose one column is their ids; it becomes part of this one)."""
     source, measure = measure_of(plan.metric)
     months, ranges = month_blocks(period.start, period.end)
     bound: dict = {"plan_id": plan.id, "version": plan.version, "kind": kind, "source": source.value}
-    holders: Holders = "all"
-    if holder_ids is not None:
-        holders, bound["ids"] = "ids", holder_ids
-    elif peers_of is not None:
-        holders, (bound["person_id"], bound["day"]) = "peers", peers_of
+    chosen: Chosen = None
+    if isinstance(holders, list):
+        chosen, bound["ids"] = "ids", holders
+    elif holders is not None:
+        assert isinstance(holders[0], Select), "holders are found by a SELECT"
+        chosen, bound = holders[0], {**holders[1], **bound}
     if months:
         bound |= {"first": months[0].month, "last": months[-1].month}
     bound |= {f"month{i}": start.month for i, (start, _) in enumerate(ranges)}
@@ -287,7 +285,7 @@ def figures_read(
         bound["months"] = months_done
         for i, (first, last) in enumerate(days_done):
             bound |= {f"from{i}": first, f"to{i}": last}
-    return _figures_query(measure, bool(months), len(ranges), actual_shape, holders), bound
+    return _figures_query(measure, bool(months), len(ranges), actual_shape, chosen), bound
 
 
 def figures_from(

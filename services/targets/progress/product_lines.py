@@ -21,7 +21,7 @@ from services.targets.domain.attribution import Measure, Source
 from services.targets.domain.placements import Stay, stays
 from services.targets.domain.product_lines import LineCell, line_targets
 from services.targets.plans.tables import target_cells
-from services.targets.progress.board import Board, figures, unit_board, unit_ref
+from services.targets.progress.board import Board, figures, plan_and_period, unit_board, unit_ref
 from services.targets.progress.schemas import LineProgress, ProductLinesOut, UnregisteredSku
 from services.targets.progress.tree import placements_under
 from shared.errors import InvalidInput
@@ -87,9 +87,9 @@ def product_line_progress(
     as_of: date,
 ) -> ProductLinesOut:
     """An org unit's figures per product line, and order lines of SKUs nobody registered, listed apart."""
-    board, unit, _ = unit_board(
-        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
-    )
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    read = unit_board(conn, principal, plan, period_, org_unit_id, as_of)
+    board, unit = read.board, read.unit
     if board.source is not Source.order:
         raise InvalidInput(
             f"progress by product line is measured from order lines; a {board.plan.metric} plan has none",

@@ -8,12 +8,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Date, FromClause, Select, and_, bindparam, or_, select
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import BindParameter, Connection, Date, FromClause, Select, and_, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import aliased
 
 from services.targets.people.tables import people, person_assignments
-from shared.http.lean_db import Statement
+from shared.http.lean_db import Statement, fetch_together
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,13 @@ def _rep_and_peers_query() -> Select:
     )
 
 
+def peer_ids(person_id: uuid.UUID, day: date) -> Statement:
+    """The ids `rep_and_peers_read` finds, for a statement to take its holders from."""
+    return _peer_ids_query(), {"person_id": person_id, "day": day}
+
+
 @cache
-def peer_ids() -> Select:
-    """The ids `rep_and_peers` finds (:person_id and :day bound), for a statement to take its holders from."""
+def _peer_ids_query() -> Select:
     return _rep_and_peers_query().with_only_columns(people.c.id).order_by(None)
 
 
@@ -64,12 +68,36 @@ def rep_and_peers_from(rows: list[Any], person_id: uuid.UUID) -> tuple[Rep | Non
 
 
 def reps_in(conn: Connection, unit_ids: list[uuid.UUID], day: date) -> list[Rep]:
-    """The reps (role rep) who belonged to any of the units on a day."""
-    a = person_assignments
-    rows = conn.execute(
+    """The reps (role rep) who belonged to any of the units on a day, by name."""
+    return reps_from(*fetch_together(conn, reps_in_read(unit_ids, day)))
+
+
+def reps_in_read(unit_ids: list[uuid.UUID], day: date) -> Statement:
+    """What `reps_in` reads (`reps_from` reads the rows)."""
+    return _reps_in_query(), {"unit_ids": unit_ids, "day": day}
+
+
+def rep_ids_in(unit_ids: list[uuid.UUID], day: date) -> Statement:
+    """The ids `reps_in_read` finds, for a statement to take its holders from."""
+    return _rep_ids_query(), {"unit_ids": unit_ids, "day": day}
+
+
+def reps_from(rows: list[Any]) -> list[Rep]:
+    return [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+
+
+@cache
+def _reps_in_query() -> Select:
+    a, day = person_assignments, bindparam("day", type_=Date)
+    return (
         select(people.c.id, people.c.name, a.c.org_unit_id)
         .join(a, a.c.person_id == people.c.id)
-        .where(a.c.org_unit_id.in_(unit_ids), people.c.role == "rep", *_assigned_on(day))
+        .where(a.c.org_unit_id == any_(bindparam("unit_ids", type_=ARRAY(UUID(as_uuid=True)))), people.c.role == "rep")
+        .where(*_assigned_on(day))
         .order_by(people.c.name, people.c.id)
     )
-    return [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+
+
+@cache
+def _rep_ids_query() -> Select:
+    return _reps_in_query().with_only_columns(people.c.id).order_by(None)

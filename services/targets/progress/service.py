@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from services.targets.progress.board import person_board, rep_ref, sees_unit_total, unit_board, unit_ref
-from services.targets.progress.reps import reps_in
+from services.targets.domain.progress import elapsed_until
+from services.targets.progress.board import (
+    person_board,
+    plan_and_period,
+    ref_day,
+    rep_ref,
+    sees_unit_total,
+    unit_board,
+    unit_ref,
+)
+from services.targets.progress.figures import figures_from, figures_read
+from services.targets.progress.reps import rep_ids_in, reps_from, reps_in_read
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.identity import Principal
 
@@ -30,11 +41,11 @@ def unit_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """An org unit's figures for a period, its rank among its siblings and every ancestor's figures."""
-    board, unit, viewer = unit_board(
-        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
-    )
-    me = board.unit_ranked(unit)
-    ancestors = [board.unit_ranked(a) for a in board.ancestors(unit) if sees_unit_total(viewer, a)]
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    read = unit_board(conn, principal, plan, period_, org_unit_id, as_of)
+    board = read.board
+    me = board.unit_ranked(read.unit)
+    ancestors = [board.unit_ranked(a) for a in board.ancestors(read.unit) if sees_unit_total(read.viewer, a)]
     return NodeProgressOut(
         **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
     )
@@ -52,13 +63,12 @@ def person_progress(
     as_of: date,
 ) -> NodeProgressOut:
     """A rep's figures, their rank among the reps of their unit, and the figures of the units above them."""
-    read = person_board(
-        conn, principal, plan_id, person_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
-    )
-    board, unit, viewer = read.board, read.unit, read.viewer
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    read = person_board(conn, principal, plan, period_, person_id, as_of)
+    board = read.board
     me = board.ranked_one(rep_ref(read.rep), read.peers)
-    chain = [*board.ancestors(unit), unit]
-    ancestors = [board.unit_ranked(a) for a in chain if sees_unit_total(viewer, a)]
+    chain = [*board.ancestors(read.unit), read.unit]
+    ancestors = [board.unit_ranked(a) for a in chain if sees_unit_total(read.viewer, a)]
     return NodeProgressOut(
         **board.header(), node=me.node, figures=me.figures, rank=me.rank, rank_of=me.rank_of, ancestors=ancestors
     )
@@ -76,16 +86,18 @@ def unit_ranking(
     as_of: date,
 ) -> RankingOut:
     """A unit's child units and its own reps, each ranked among themselves by achievement rate (004 销售排名)."""
-    board, unit, _ = unit_board(
-        conn, principal, plan_id, org_unit_id, period=period, date_from=date_from, date_to=date_to, as_of=as_of
+    plan, period_ = plan_and_period(conn, principal, plan_id, period=period, date_from=date_from, date_to=date_to)
+    day, last_day = ref_day(period_, as_of), elapsed_until(period_, as_of)
+    reps_figures = figures_read(plan, "person", period_, last_day, rep_ids_in([org_unit_id], day))
+    read = unit_board(
+        conn, principal, plan, period_, org_unit_id, as_of, reps_in_read([org_unit_id], day), reps_figures
     )
-    children = board.children.get(unit.id, [])
+    board, (rep_rows, figure_rows) = read.board, read.more
+    reps = reps_from(rep_rows)
+    targets, actuals = figures_from(figure_rows, period_, board.calendar)
+    children = board.children.get(read.unit.id, [])
     org_units = board.ranked([(unit_ref(c), *board.unit_figures(c.id)) for c in children])
-    reps = reps_in(conn, [unit.id], board.ref_day)
-    sums = board.person_figures(conn, [r.id for r in reps])
+    rep_entries = [(rep_ref(r), targets.get(r.id, Decimal(0)), actuals.get(r.id, Decimal(0))) for r in reps]
     return RankingOut(
-        **board.header(),
-        parent=board.unit_ranked(unit),
-        org_units=org_units,
-        reps=board.ranked([(rep_ref(r), *sums[r.id]) for r in reps]),
+        **board.header(), parent=board.unit_ranked(read.unit), org_units=org_units, reps=board.ranked(rep_entries)
     )
