@@ -95,8 +95,13 @@ class Board:
 
     def person_figures(self, conn: Connection, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
         """(target, actual) of each person for the period as of the board's day."""
-        targets, actuals = own_figures(conn, self.plan, "person", self.period, self.calendar, self.last_day, person_ids)
-        return {p: (targets.get(p, Decimal(0)), actuals.get(p, Decimal(0))) for p in person_ids}
+        (rows,) = fetch_together(conn, figures_read(self.plan, "person", self.period, self.last_day, person_ids))
+        return self.sums_of(rows, person_ids)
+
+    def sums_of(self, figure_rows: list[Any], holder_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
+        """(target, actual) of each holder from the rows of a `figures_read` for the board's period and day."""
+        targets, actuals = figures_from(figure_rows, self.period, self.calendar)
+        return {h: (targets.get(h, Decimal(0)), actuals.get(h, Decimal(0))) for h in holder_ids}
 
     def siblings(self, unit: Unit) -> list[Unit]:
         return self.children[unit.parent_id if unit.id != self.plan.root_org_unit_id else None]
@@ -304,9 +309,7 @@ def person_board(
     unit, viewer = (board.unit(rep.org_unit_id) if rep else None), viewer_from(principal, viewer_rows)
     if rep is None or unit is None or not sees_rep(viewer, rep, unit):
         raise NotFound(f"person {person_id} not found in plan {plan.id}", field="person_id")
-    targets, actuals = figures_from(figure_rows, period, board.calendar)
-    sums = {p.id: (targets.get(p.id, Decimal(0)), actuals.get(p.id, Decimal(0))) for p in peers}
-    return PersonBoard(board, rep, unit, viewer, sums)
+    return PersonBoard(board, rep, unit, viewer, board.sums_of(figure_rows, [p.id for p in peers]))
 
 
 def figures(progress: Progress) -> Figures:

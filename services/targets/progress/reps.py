@@ -60,7 +60,7 @@ def rep_and_peers_read(person_id: uuid.UUID, day: date) -> Statement:
 
 
 def rep_and_peers_from(rows: list[Any], person_id: uuid.UUID) -> tuple[Rep | None, list[Rep]]:
-    reps = [Rep(r.id, r.name, r.org_unit_id) for r in rows]
+    reps = reps_from(rows)
     me = next((r for r in reps if r.id == person_id), None)
     if me is None:
         return None, []

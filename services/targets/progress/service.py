@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Connection
 
@@ -23,7 +22,7 @@ from services.targets.progress.board import (
     unit_board,
     unit_ref,
 )
-from services.targets.progress.figures import figures_from, figures_read
+from services.targets.progress.figures import figures_read
 from services.targets.progress.reps import rep_ids_in, reps_from, reps_in_read
 from services.targets.progress.schemas import NodeProgressOut, RankingOut
 from shared.identity import Principal
@@ -94,10 +93,12 @@ def unit_ranking(
     )
     board, (rep_rows, figure_rows) = read.board, read.more
     reps = reps_from(rep_rows)
-    targets, actuals = figures_from(figure_rows, period_, board.calendar)
+    sums = board.sums_of(figure_rows, [r.id for r in reps])
     children = board.children.get(read.unit.id, [])
     org_units = board.ranked([(unit_ref(c), *board.unit_figures(c.id)) for c in children])
-    rep_entries = [(rep_ref(r), targets.get(r.id, Decimal(0)), actuals.get(r.id, Decimal(0))) for r in reps]
     return RankingOut(
-        **board.header(), parent=board.unit_ranked(read.unit), org_units=org_units, reps=board.ranked(rep_entries)
+        **board.header(),
+        parent=board.unit_ranked(read.unit),
+        org_units=org_units,
+        reps=board.ranked([(rep_ref(r), *sums[r.id]) for r in reps]),
     )
