@@ -1,7 +1,12 @@
 """CPU priority of throughput work: a worker lowers its own (`salesops worker`: WORKER_NICE and, on Linux,
 WORKER_SCHED_IDLE), and the PostgreSQL backends serving it follow, so the database work a worker causes yields to
 the APIs' as the worker itself does (README "CPU priority"). A backend is a process of its own, at the database's
-priority, whatever its client's."""
+priority, whatever its client's.
+
+SCHED_IDLE yields only to tasks of the same scheduling group. With autogroups (a group per session: the default of
+most kernels) or cgroups, a worker's group gets its fair share against the APIs' groups, and a woken API or backend
+waits while a worker of another group runs. So a worker and its backends also join an idle cpu cgroup when the
+host lets us (root, cgroup v1 or v2 with `cpu.idle`): the whole group then yields to everything else."""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from sqlalchemy import Engine, event
 
 _LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 _HAS_IDLE = hasattr(os, "SCHED_IDLE")  # Linux only
+CGROUP_NAME = "salesops-background"
+CGROUP_PARENTS = (Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup"))  # v1's cpu hierarchy, v2's unified one
 
 
 def lower_own_priority(nice: int, sched_idle: bool) -> None:
@@ -21,6 +28,37 @@ def lower_own_priority(nice: int, sched_idle: bool) -> None:
     os.nice(nice)
     if sched_idle and _HAS_IDLE:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        join_idle_cgroup(os.getpid())
+
+
+def idle_cgroup() -> Path | None:
+    """The idle cpu cgroup of throughput work, made on first use; None where the host has none we may use."""
+    for parent in CGROUP_PARENTS:
+        group = parent / CGROUP_NAME
+        if not (parent / "cgroup.procs").exists():  # not a cgroup hierarchy (v1 keeps a tmpfs at /sys/fs/cgroup)
+            continue
+        try:
+            group.mkdir(exist_ok=True)
+            if not (group / "cpu.idle").exists():  # no cpu controller here, or a kernel before 5.15
+                group.rmdir()
+                continue
+            (group / "cpu.idle").write_text("1")
+            return group
+        except OSError:  # read-only or not root
+            continue
+    return None
+
+
+def join_idle_cgroup(pid: int) -> bool:
+    """Move process `pid` (all its threads) into the idle cgroup; False where there is none or we may not."""
+    group = idle_cgroup()
+    if group is None:
+        return False
+    try:
+        (group / "cgroup.procs").write_text(str(pid))
+        return True
+    except OSError:
+        return False
 
 
 def _idle(pid: int) -> bool:
@@ -44,5 +82,6 @@ def backends_at_own_priority(engine: Engine) -> None:
                 os.setpriority(os.PRIO_PROCESS, pid, niceness)
                 if idle:
                     os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+                    join_idle_cgroup(pid)
         except (FileNotFoundError, PermissionError):  # no /proc, or a server we may not renice: leave it be
             return

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import text
 
 from shared.db import make_engine
 from shared.runtime.broker import BrokerStartError, LocalBroker, free_port
+from shared.runtime.priority import CGROUP_NAME, idle_cgroup
 from shared.runtime.stack import ROOT
 from shared.runtime.supervise import Processes
 from tests.support import wait_until
@@ -109,27 +111,37 @@ def test_a_worker_and_its_backends_run_at_worker_nice_and_sched_idle_below_the_a
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == expected
         assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE  # WORKER_SCHED_IDLE's default, on Linux
         assert os.sched_getscheduler(os.getpid()) == os.SCHED_OTHER  # what the APIs (and this test) run under
+        # Where the host has an idle cpu cgroup for us (root here), the worker is in it and this process is not
+        grouped = idle_cgroup() is not None
+        assert (in_idle_cgroup(worker.pid), in_idle_cgroup(os.getpid())) == (grouped, False)
         # ... and so do the PostgreSQL backends serving it (the database runs on this host here). "worker running"
         # comes before its threads' first queries, and a backend shows in pg_stat_activity a moment before the
         # worker's connect hook lowers it: wait for them to be there and lowered
         engine = make_engine(infra.settings.database_url, pool_size=1)
 
-        def backends() -> set[tuple[int, int]]:
+        def backends() -> set[tuple[int, int, bool]]:
             with engine.connect() as conn:
                 pids = conn.scalars(
                     text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
                     {"name": f"salesops visits worker {worker.pid}"},
                 ).all()
-            return {(os.getpriority(os.PRIO_PROCESS, pid), os.sched_getscheduler(pid)) for pid in pids}
+            return {
+                (os.getpriority(os.PRIO_PROCESS, pid), os.sched_getscheduler(pid), in_idle_cgroup(pid)) for pid in pids
+            }
 
         try:
-            wait_until(lambda: backends() == {(expected, os.SCHED_IDLE)}, timeout=30, message="backends lowered")
+            lowered = {(expected, os.SCHED_IDLE, grouped)}
+            wait_until(lambda: backends() == lowered, timeout=30, message="backends lowered")
         finally:
             engine.dispose()
     finally:
         worker.terminate()
         worker.wait(15)
         log.close()
+
+
+def in_idle_cgroup(pid: int) -> bool:
+    return any(line.endswith(f"/{CGROUP_NAME}") for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines())
 
 
 def _ready(port: int) -> bool:

@@ -18,17 +18,8 @@ from services.inventory.stock_reports import lookups
 from shared.identity import Principal
 from shared.outbox import lane_of
 
-DEALERS = """
-CREATE TEMP TABLE stock_stage_dealers (
-    ref text PRIMARY KEY, dealer_id uuid NOT NULL, code text NOT NULL, org_unit_id uuid NOT NULL,
-    status text NOT NULL, lane integer NOT NULL, band_low integer, band_high integer,
-    policy_low integer, policy_high integer, policy_target numeric, policy_fraction numeric
-) ON COMMIT DROP
-"""
-
 # One row per (dealer, week) in the file: the dealer in the caller's scope, its previous report and what is refused.
-REPORTS = text("""
-CREATE TEMP TABLE stock_stage_reports ON COMMIT DROP AS
+REPORTS = """
 SELECT row_number() OVER (ORDER BY g.first_row)::integer AS report_no,
        coalesce(CAST(:report_id AS uuid), gen_random_uuid()) AS report_id,
        gen_random_uuid() AS submitted_event_id, gen_random_uuid() AS alerts_event_id,
@@ -51,13 +42,12 @@ SELECT row_number() OVER (ORDER BY g.first_row)::integer AS report_no,
 FROM (SELECT dealer_ref, period_end, min(row_no) AS first_row, count(*) AS line_count
       FROM stock_stage GROUP BY dealer_ref, period_end) g
 LEFT JOIN stock_stage_dealers d ON d.ref = g.dealer_ref
-""")
+"""
 
 # Every line of the submission with its figures. Integer arithmetic throughout, as in the domain: a ceiling is
 # (a + b − 1) / b on non-negative integers, days of cover are in hundredths, a share of shelf life is num/den.
 # The inner query is kept apart (OFFSET 0) so that sold and the band are computed once per line, not per use.
-LINES = text("""
-CREATE TEMP TABLE stock_stage_lines ON COMMIT DROP AS
+LINES = """
 WITH previous AS (  -- per report through the lines' primary key: never a scan of every line ever reported
     SELECT pl.report_id, pl.sku_id, pl.closing, pl.sold FROM stock_stage_reports r
     CROSS JOIN LATERAL (SELECT * FROM inventory.stock_report_lines x WHERE x.report_id = r.previous_id) pl
@@ -120,9 +110,26 @@ FROM (
     ) line
     OFFSET 0
 ) need
-""")
+"""
+
+# Made once per database session, emptied at each commit: making and dropping them took most of a rep's single
+# report. The derived tables take the shape of their statements (parameters as NULL).
+TABLES = f"""
+CREATE TEMP TABLE IF NOT EXISTS stock_stage_dealers (
+    ref text PRIMARY KEY, dealer_id uuid NOT NULL, code text NOT NULL, org_unit_id uuid NOT NULL,
+    status text NOT NULL, lane integer NOT NULL, band_low integer, band_high integer,
+    policy_low integer, policy_high integer, policy_target numeric, policy_fraction numeric
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stock_stage_reports ON COMMIT DELETE ROWS AS
+{REPORTS.replace(":report_id", "NULL").replace(":period_start", "NULL")} WITH NO DATA;
+CREATE TEMP TABLE IF NOT EXISTS stock_stage_lines ON COMMIT DELETE ROWS AS
+{LINES.replace(":open", "NULL")} WITH NO DATA;
+"""
 
 
+FILL_REPORTS = text(f"INSERT INTO stock_stage_reports {REPORTS}")
+FILL_LINES = text(f"INSERT INTO stock_stage_lines {LINES}")
+OPEN = sorted(s.value for s in OPEN_STATUSES)
 HASH_JOIN = "SELECT set_config('enable_mergejoin', 'off', true), set_config('work_mem', '64MB', true)"
 PLANNER_DEFAULTS = (  # back to what the session had before (reset_val), for the rest of the transaction
     "SELECT set_config(name, reset_val || CASE WHEN unit = 'kB' THEN 'kB' ELSE '' END, true) FROM pg_settings "
@@ -132,7 +139,6 @@ PLANNER_DEFAULTS = (  # back to what the session had before (reset_val), for the
 
 def stage_dealers(conn: Connection, principal: Principal, refs: set[str], *, by_code: bool) -> None:
     """The dealers named in the submission that the caller may see, with the policy of their org unit."""
-    conn.exec_driver_sql(DEALERS)
     if by_code:
         found = lookups.dealers_by_code(conn, principal, refs)
     else:
@@ -147,13 +153,16 @@ def stage_dealers(conn: Connection, principal: Principal, refs: set[str], *, by_
             copy.write_row((ref, d.id, d.code, d.org_unit_id, d.status, lane_of(str(d.id)), *band, *policy))
 
 
-def derive(conn: Connection, *, report_id: uuid.UUID | None, period_start: date | None) -> None:
+def derive(conn: Connection, *, report_id: uuid.UUID | None, period_start: date | None, large: bool) -> None:
     """Group the staged rows into reports and derive every line (`stock_stage_reports`, `stock_stage_lines`)."""
-    conn.execute(REPORTS, {"report_id": report_id, "period_start": period_start})
+    conn.execute(FILL_REPORTS, {"report_id": report_id, "period_start": period_start})
+    if not large:
+        conn.execute(FILL_LINES, {"open": OPEN})
+        return
     conn.exec_driver_sql("ANALYZE stock_stage_reports")
     # Last week's lines are found by hashing them (about 64 bytes a line), not by the merge join the planner picks,
     # which sorts the million wide staged rows (200 MB spilled to disk): measured side by side on 300,000 lines,
     # 1.1 s of PostgreSQL CPU instead of 2.2 s. The hash of a 1 M-line week fits the 64 MB (x2 for hashes).
     conn.exec_driver_sql(HASH_JOIN)
-    conn.execute(LINES, {"open": sorted(s.value for s in OPEN_STATUSES)})
+    conn.execute(FILL_LINES, {"open": OPEN})
     conn.exec_driver_sql(PLANNER_DEFAULTS)

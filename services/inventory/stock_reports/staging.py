@@ -15,18 +15,19 @@ from sqlalchemy import Connection
 from services.inventory.stock_reports.parsing import batches, count, day
 
 TABLES = """
-DROP TABLE IF EXISTS pg_temp.stock_stage, pg_temp.stock_stage_batches, pg_temp.stock_stage_dealers,
-    pg_temp.stock_stage_reports, pg_temp.stock_stage_lines;
-CREATE TEMP TABLE stock_stage (
+CREATE TEMP TABLE IF NOT EXISTS stock_stage (
     row_no integer NOT NULL, dealer_ref text NOT NULL, period_end date NOT NULL, sku text NOT NULL,
     opening bigint, received bigint NOT NULL, closing bigint NOT NULL,
     batch_count integer NOT NULL, batch_code text, batch_total bigint, batch_min bigint,
     oldest date, newest date, codes_unique boolean
-) ON COMMIT DROP;
-CREATE TEMP TABLE stock_stage_batches (
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stock_stage_batches (
     row_no integer NOT NULL, code text NOT NULL, produced_on date NOT NULL, quantity bigint NOT NULL
-) ON COMMIT DROP;
+) ON COMMIT DELETE ROWS;
 """
+# Above this many rows the planner is given the staged tables' statistics (ANALYZE) and a hash join; a rep's report
+# of a few lines skips both, which buy nothing there and cost round trips and catalog writes.
+LARGE = 1_000
 COPY_ROWS = "COPY stock_stage FROM STDIN"
 COPY_BATCHES = "COPY stock_stage_batches FROM STDIN"
 NO_BATCHES = "0\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
@@ -44,9 +45,8 @@ class CellError(ValueError):
 
 
 def stage_rows(conn: Connection, rows: Iterable[tuple], label: str, add_error) -> tuple[int, set[str]]:
-    """COPY every readable row into `stock_stage` (batches of several codes into `stock_stage_batches`); returns
-    the number of rows read and the dealer references met. `add_error(field, reason)` hears of each bad cell."""
-    conn.exec_driver_sql(TABLES)
+    """COPY every readable row into the empty `stock_stage` (batches of several codes into `stock_stage_batches`);
+    returns the number of rows read and the dealer references met. `add_error(field, reason)` hears of each bad cell."""
     raw = cast(Any, conn.connection.driver_connection)
     refs: set[str] = set()
     count_rows = 0
@@ -72,7 +72,8 @@ def stage_rows(conn: Connection, rows: Iterable[tuple], label: str, add_error) -
             with raw.cursor() as cursor, cursor.copy(COPY_BATCHES) as copy:
                 while chunk := extra.read(1 << 20):
                     copy.write(chunk)
-    conn.exec_driver_sql("ANALYZE stock_stage")  # the planner's row counts for the joins that follow
+    if count_rows > LARGE:
+        conn.exec_driver_sql("ANALYZE stock_stage")  # the planner's row counts for the joins that follow
     return count_rows, refs
 
 

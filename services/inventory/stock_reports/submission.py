@@ -20,6 +20,10 @@ from shared.identity import Principal
 
 SOURCE = "/salesops/inventory"
 MAX_ERRORS = 200
+_NAMES = ("stock_stage", "stock_stage_batches", "stock_stage_dealers", "stock_stage_reports", "stock_stage_lines")
+# The staging tables, made once per database session and emptied at each commit; emptied here as well, for a
+# second submission in one transaction.
+STAGING = staging.TABLES + derivation.TABLES + "".join(f"DELETE FROM {name};\n" for name in _NAMES)
 
 
 class Row(NamedTuple):
@@ -64,9 +68,11 @@ def submit(
     """Check, derive and write every report in `rows` (Row-shaped tuples); all of them or none (InvalidInput lists
     every bad row). Returns the reports' ids and the number of rows read."""
     errors = Errors()
+    conn.exec_driver_sql(STAGING)
     row_count, refs = staging.stage_rows(conn, rows, label, errors.add)
     derivation.stage_dealers(conn, principal, refs, by_code=by_code)
-    derivation.derive(conn, report_id=report_id, period_start=period_start)
+    large = row_count > staging.LARGE
+    derivation.derive(conn, report_id=report_id, period_start=period_start, large=large)
     _refuse_if_any(conn, errors, row_count, label, by_code=by_code, duplicates=bool(errors.total))
     ids = writing.write_reports(conn, source=source, submitted_by=principal.subject)
     try:
