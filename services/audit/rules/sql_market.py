@@ -43,23 +43,33 @@ MARKET_RULES = [
   SELECT 'dealer:' || t.dealer_id, to_char(t.month_start, 'YYYY-MM'), t.unit, t.severity,
     jsonb_build_object('month_total', t.total::text, 'month_end_orders', t.tail::text,
                        'returned_next_month', r.returned::text),
-    {_SORTED.format("t.tail_events || r.back_events")}
+    {
+            _SORTED.format(
+                "array(SELECT o.event_id FROM audit.fact_orders o WHERE o.dealer_id = t.dealer_id "
+                "AND o.ordered_on > t.month_end - t.last_days AND o.ordered_on <= t.month_end) || r.back_events"
+            )
+        }
   FROM (
     SELECT g.dealer_id, g.month_start, g.unit, g.severity, g.enabled, g.min_share, g.min_return, g.month_end,
-      g.return_days, sum(o.amount) AS total,
-      coalesce(sum(o.amount) FILTER (WHERE o.ordered_on > g.month_end - g.last_days), 0) AS tail,
-      coalesce(array_agg(o.event_id) FILTER (WHERE o.ordered_on > g.month_end - g.last_days), '{{{{}}}}') AS tail_events
+      g.return_days, g.last_days, sum(o.amount) AS total,
+      coalesce(sum(o.amount) FILTER (WHERE o.day > g.month_end - g.last_days), 0) AS tail
     FROM (
-      SELECT l.*, (l.month_start + interval '1 month' - interval '1 day')::date AS month_end, {{sev}} AS severity,
-        {{on}} AS enabled, {{p.last_days}}::int AS last_days, {{p.return_days}}::int AS return_days,
-        {{p.min_share_pct}} AS min_share, {{p.min_return_pct}} AS min_return
+      SELECT l.*, {{sev}} AS severity, {{on}} AS enabled, {{p.last_days}}::int AS last_days,
+        {{p.return_days}}::int AS return_days, {{p.min_share_pct}} AS min_share, {{p.min_return_pct}} AS min_return
       FROM (
-        SELECT o.dealer_id, date_trunc('month', o.ordered_on)::date AS month_start,
-          (array_agg(o.org_unit_id ORDER BY o.ordered_on DESC, o.order_id COLLATE "C" DESC))[1] AS unit
-        FROM audit.fact_orders o WHERE o.ordered_on BETWEEN :from AND :to {{key}} GROUP BY 1, 2
+        -- the org unit of the dealer's latest order of the month within [from, to]: one step along its index
+        SELECT m.*, (SELECT o.org_unit_id FROM audit.fact_orders o
+                     WHERE o.dealer_id = m.dealer_id AND o.ordered_on BETWEEN m.first_day AND m.last_day
+                     ORDER BY o.ordered_on DESC, o.order_id COLLATE "C" DESC LIMIT 1) AS unit
+        FROM (
+          SELECT o.dealer_id, date_trunc('month', o.day)::date AS month_start,
+            (date_trunc('month', o.day) + interval '1 month' - interval '1 day')::date AS month_end,
+            min(o.day) AS first_day, max(o.day) AS last_day
+          FROM audit.fact_order_days o WHERE o.day BETWEEN :from AND :to AND o.orders > 0 {{key}} GROUP BY 1, 2, 3
+        ) m
       ) l LEFT JOIN eff ON eff.org_unit_id = l.unit
-    ) g JOIN audit.fact_orders o ON o.dealer_id = g.dealer_id AND o.ordered_on BETWEEN g.month_start AND g.month_end
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ) g JOIN audit.fact_order_days o ON o.dealer_id = g.dealer_id AND o.day BETWEEN g.month_start AND g.month_end
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
   ) t CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS returned, coalesce(array_agg(x.event_id), '{{{{}}}}') AS back_events
     FROM audit.fact_returns x
