@@ -50,7 +50,9 @@ class RuleQuery:
         return (
             "WITH "
             + EFFECTIVE
-            + ",\nhits (subject, period, org_unit_id, severity, evidence, sources) AS ("
+            # computed once: a statement that reads it in a correlated NOT EXISTS (withdrawal) would otherwise have
+            # it inlined and recomputed for every finding it checks
+            + ",\nhits (subject, period, org_unit_id, severity, evidence, sources) AS MATERIALIZED ("
             + self.body.format(
                 p=_Params(self.rule),
                 sev=f"COALESCE(eff.severity, '{spec.severity.value}')",
