@@ -6,7 +6,8 @@ priority, whatever its client's.
 SCHED_IDLE yields only to tasks of the same scheduling group. With autogroups (a group per session: the default of
 most kernels) or cgroups, a worker's group gets its fair share against the APIs' groups, and a woken API or backend
 waits while a worker of another group runs. So a worker and its backends also join an idle cpu cgroup when the
-host lets us (root, cgroup v1 or v2 with `cpu.idle`): the whole group then yields to everything else."""
+host lets us (root, cgroup v1 or v2 with `cpu.idle`): the whole group then yields to everything else. The local
+broker joins it too (shared/runtime/broker.py)."""
 
 from __future__ import annotations
 

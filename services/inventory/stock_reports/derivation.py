@@ -112,8 +112,8 @@ FROM (
 ) need
 """
 
-# Made once per database session, emptied at each commit: making and dropping them took most of a rep's single
-# report. The derived tables take the shape of their statements (parameters as NULL).
+# The staging tables filled here (made once per session: submission.STAGING); the derived two take the shape of
+# their statements, parameters as NULL.
 TABLES = f"""
 CREATE TEMP TABLE IF NOT EXISTS stock_stage_dealers (
     ref text PRIMARY KEY, dealer_id uuid NOT NULL, code text NOT NULL, org_unit_id uuid NOT NULL,
