@@ -127,6 +127,9 @@ CREATE TEMP TABLE IF NOT EXISTS stock_stage_lines ON COMMIT DELETE ROWS AS
 """
 
 
+# Above this many rows the planner is given the staged tables' statistics (ANALYZE) and a hash join; a rep's report
+# of a few lines skips both, which buy nothing there and cost round trips and catalog writes.
+LARGE = 1_000
 FILL_REPORTS = text(f"INSERT INTO stock_stage_reports {REPORTS}")
 FILL_LINES = text(f"INSERT INTO stock_stage_lines {LINES}")
 OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -153,8 +156,11 @@ def stage_dealers(conn: Connection, principal: Principal, refs: set[str], *, by_
             copy.write_row((ref, d.id, d.code, d.org_unit_id, d.status, lane_of(str(d.id)), *band, *policy))
 
 
-def derive(conn: Connection, *, report_id: uuid.UUID | None, period_start: date | None, large: bool) -> None:
-    """Group the staged rows into reports and derive every line (`stock_stage_reports`, `stock_stage_lines`)."""
+def derive(conn: Connection, *, rows: int, report_id: uuid.UUID | None, period_start: date | None) -> None:
+    """Group the `rows` staged rows into reports and derive every line (`stock_stage_reports`, `stock_stage_lines`)."""
+    large = rows > LARGE
+    if large:
+        conn.exec_driver_sql("ANALYZE stock_stage")  # the planner's row counts for the joins that follow
     conn.execute(FILL_REPORTS, {"report_id": report_id, "period_start": period_start})
     if not large:
         conn.execute(FILL_LINES, {"open": OPEN})

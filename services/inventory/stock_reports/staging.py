@@ -25,9 +25,6 @@ CREATE TEMP TABLE IF NOT EXISTS stock_stage_batches (
     row_no integer NOT NULL, code text NOT NULL, produced_on date NOT NULL, quantity bigint NOT NULL
 ) ON COMMIT DELETE ROWS;
 """
-# Above this many rows the planner is given the staged tables' statistics (ANALYZE) and a hash join; a rep's report
-# of a few lines skips both, which buy nothing there and cost round trips and catalog writes.
-LARGE = 1_000
 COPY_ROWS = "COPY stock_stage FROM STDIN"
 COPY_BATCHES = "COPY stock_stage_batches FROM STDIN"
 NO_BATCHES = "0\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
@@ -72,8 +69,6 @@ def stage_rows(conn: Connection, rows: Iterable[tuple], label: str, add_error) -
             with raw.cursor() as cursor, cursor.copy(COPY_BATCHES) as copy:
                 while chunk := extra.read(1 << 20):
                     copy.write(chunk)
-    if count_rows > LARGE:
-        conn.exec_driver_sql("ANALYZE stock_stage")  # the planner's row counts for the joins that follow
     return count_rows, refs
 
 

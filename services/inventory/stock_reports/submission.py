@@ -71,8 +71,7 @@ def submit(
     conn.exec_driver_sql(STAGING)
     row_count, refs = staging.stage_rows(conn, rows, label, errors.add)
     derivation.stage_dealers(conn, principal, refs, by_code=by_code)
-    large = row_count > staging.LARGE
-    derivation.derive(conn, report_id=report_id, period_start=period_start, large=large)
+    derivation.derive(conn, rows=row_count, report_id=report_id, period_start=period_start)
     _refuse_if_any(conn, errors, row_count, label, by_code=by_code, duplicates=bool(errors.total))
     ids = writing.write_reports(conn, source=source, submitted_by=principal.subject)
     try:
